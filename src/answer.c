@@ -1,0 +1,262 @@
+/* answer.c - authoritative answers from a table (see answer.h). */
+#include <string.h>
+
+#include "answer.h"
+#include "err.h"
+#include "message.h"
+
+/* Additional records for SRV targets: enough for any real answer, and a
+ * bound on the work one query can cause. */
+#define MAX_GLUE_TARGETS 64
+
+struct ctx {
+	const struct table *t;
+	const struct answer_cfg *cfg;
+	struct msg_builder b;
+	const struct query *q;
+	uint32_t rnd;
+	bool full;		/* an answer record did not fit */
+};
+
+static void
+soa_rdata(struct ctx *c)
+{
+	const struct table_soa *s = &c->t->soa;
+
+	message_put_name(&c->b, &s->mname, true);
+	message_put_name(&c->b, &s->rname, true);
+	wire_put_u32(&c->b.w, c->t->serial);
+	wire_put_u32(&c->b.w, s->refresh);
+	wire_put_u32(&c->b.w, s->retry);
+	wire_put_u32(&c->b.w, s->expire);
+	wire_put_u32(&c->b.w, s->minimum);
+}
+
+static int
+put_soa(struct ctx *c, enum msg_section sec, const struct dname *owner)
+{
+	uint32_t ttl = c->t->soa.ttl < c->t->soa.minimum ? c->t->soa.ttl :
+	    c->t->soa.minimum;
+	size_t mark = message_rr_begin(&c->b, owner, RR_SOA, ttl);
+
+	soa_rdata(c);
+	return message_rr_end(&c->b, mark, sec);
+}
+
+static int
+put_ns(struct ctx *c, const struct dname *owner)
+{
+	size_t mark = message_rr_begin(&c->b, owner, RR_NS, c->t->ttl);
+
+	message_put_name(&c->b, &c->t->soa.mname, true);
+	return message_rr_end(&c->b, mark, SEC_ANSWER);
+}
+
+/* Put an rrset, rotated by rnd; false when one did not fit. */
+static bool
+put_rrset(struct ctx *c, enum msg_section sec, const struct dname *owner,
+    const struct table_rec *rs, uint32_t n)
+{
+	uint32_t start = n > 1 ? c->rnd % n : 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		const struct table_rec *r = &rs[(start + i) % n];
+
+		if (message_put_rr(&c->b, sec, owner, r->type, c->t->ttl,
+		    r->rdata, r->rdlen) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A/AAAA for each SRV target we hold (RFC 2782: "the additional data
+ * section ... may contain A records").  Stops quietly when full: additional
+ * data never sets TC (RFC 2181 9). */
+static void
+srv_glue(struct ctx *c, const struct table_rec *rs, uint32_t n)
+{
+	uint32_t done = 0;
+
+	for (uint32_t i = 0; i < n && done < MAX_GLUE_TARGETS; i++) {
+		struct wbuf rd;
+		struct dname target;
+		const struct table_node *tn;
+		bool dup = false;
+
+		wire_init_read(&rd, rs[i].rdata, rs[i].rdlen);
+		wire_skip(&rd, 6);
+		if (dname_parse(&rd, &target) != 0)
+			continue;
+		for (uint32_t k = 0; k < i && !dup; k++)
+			dup = rs[k].rdlen == rs[i].rdlen &&
+			    memcmp(rs[k].rdata + 6, rs[i].rdata + 6,
+			    rs[i].rdlen - 6u) == 0;
+		if (dup || (tn = table_lookup(c->t, &target)) == NULL)
+			continue;
+		done++;
+		for (uint16_t type = RR_A; ; type = RR_AAAA) {
+			uint32_t m;
+			const struct table_rec *g = table_rrset(c->t, tn, type,
+			    &m);
+
+			if (m > 0 && !put_rrset(c, SEC_ADDITIONAL, &target, g,
+			    m))
+				return;
+			if (type == RR_AAAA)
+				break;
+		}
+	}
+}
+
+static void
+truncated(struct ctx *c)
+{
+	c->full = true;
+	if (c->cfg->set_truncate_bit)
+		message_set_tc(&c->b);
+}
+
+static bool
+answer_type(struct ctx *c, const struct table_node *node, uint16_t type,
+    bool apex)
+{
+	const struct dname *qn = &c->q->qname;
+	const struct table_rec *rs;
+	uint32_t n;
+
+	if (apex && type == RR_SOA) {
+		if (put_soa(c, SEC_ANSWER, qn) != 0)
+			truncated(c);
+		return true;
+	}
+	if (apex && type == RR_NS) {
+		if (put_ns(c, qn) != 0)
+			truncated(c);
+		return true;
+	}
+	rs = table_rrset(c->t, node, type, &n);
+	if (n == 0)
+		return false;
+	if (!put_rrset(c, SEC_ANSWER, qn, rs, n)) {
+		truncated(c);
+		return true;
+	}
+	if (type == RR_SRV)
+		srv_glue(c, rs, n);
+	return true;
+}
+
+static bool
+answer_any(struct ctx *c, const struct table_node *node, bool apex)
+{
+	bool any = false;
+
+	if (apex) {
+		any = answer_type(c, node, RR_SOA, true);
+		if (!c->full)
+			answer_type(c, node, RR_NS, true);
+	}
+	for (uint32_t i = 0; i < node->count && !c->full; i++) {
+		const struct table_rec *r = &c->t->recs[node->first + i];
+
+		if (message_put_rr(&c->b, SEC_ANSWER, &c->q->qname, r->type,
+		    c->t->ttl, r->rdata, r->rdlen) != 0)
+			truncated(c);
+		any = true;
+	}
+	return any;
+}
+
+static void
+authoritative(struct ctx *c, const struct dname *lower)
+{
+	const struct table_node *node = table_lookup(c->t, lower);
+	bool apex = dname_equal(lower, &c->t->apex), found;
+	struct dname apex_name;
+
+	if (node == NULL) {
+		message_set_rcode(&c->b, RCODE_NXDOMAIN);
+		found = false;
+	} else if (c->q->qtype == RR_ANY)
+		found = answer_any(c, node, apex);
+	else
+		found = answer_type(c, node, c->q->qtype, apex);
+	if (found || c->full)
+		return;
+	/* NXDOMAIN or NODATA: the SOA, so resolvers can cache it (RFC 2308
+	 * 3).  Compression points its owner into the question. */
+	apex_name = c->t->apex;
+	if (put_soa(c, SEC_AUTHORITY, &apex_name) != 0)
+		truncated(c);
+}
+
+enum answer_kind
+answer_query(const struct table *t, const struct answer_cfg *cfg,
+    const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, bool tcp,
+    uint32_t rnd, size_t *out_len, struct answer_info *info)
+{
+	struct query q;
+	struct ctx c;
+	enum msg_verdict v = message_parse_query(pkt, len, &q);
+	enum answer_kind kind = ANSWER_SEND;
+	size_t lim;
+	struct dname lower;
+
+	memset(info, 0, sizeof(*info));
+	if (v == MSG_DROP)
+		return ANSWER_DROP;
+	info->qtype = q.qtype;
+	info->edns = q.edns;
+	if (tcp)
+		lim = MSG_MAX;
+	else if (q.edns && q.edns_size > MSG_UDP_MIN)
+		lim = q.edns_size;
+	else
+		lim = MSG_UDP_MIN;
+	if (lim > cap)
+		lim = cap;
+	memset(&c, 0, sizeof(c));
+	c.t = t;
+	c.cfg = cfg;
+	c.q = &q;
+	c.rnd = rnd;
+	switch (v) {
+	case MSG_FORMERR:
+		/* A question we could not read is not echoed. */
+		if (!q.has_question || q.qname.len == 0)
+			q.has_question = false;
+		message_begin(&c.b, &q, out, cap, lim, RCODE_FORMERR, false,
+		    cfg->recurse_on);
+		break;
+	case MSG_NOTIMP:
+		message_begin(&c.b, &q, out, cap, lim, RCODE_NOTIMP, false,
+		    cfg->recurse_on);
+		break;
+	case MSG_BADVERS:
+		message_begin(&c.b, &q, out, cap, lim, RCODE_BADVERS, false,
+		    cfg->recurse_on);
+		break;
+	default:
+		lower = q.qname;
+		dname_lower(&lower);
+		if ((q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
+		    t == NULL || !dname_is_subdomain(&lower, &t->apex)) {
+			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
+			    false, cfg->recurse_on);
+			kind = ANSWER_NOT_OURS;
+			break;
+		}
+		message_begin(&c.b, &q, out, cap, lim, RCODE_NOERROR, true,
+		    cfg->recurse_on);
+		if (wire_err(&c.b.w) != 0)
+			return ANSWER_DROP;	/* the question alone is too big */
+		authoritative(&c, &lower);
+		break;
+	}
+	if (wire_err(&c.b.w) != 0 && c.b.w.pos < MSG_HDR_LEN)
+		return ANSWER_DROP;
+	*out_len = message_finish(&c.b, cfg->edns_size);
+	info->truncated = c.b.tc;
+	info->rcode = (uint8_t)((out[3] & 0xf) | c.b.ext_rcode << 4);
+	return kind;
+}

@@ -1,0 +1,45 @@
+/* answer.h - a query and the current table -> the response bytes.
+ *
+ * Authoritative for the table's zone (RFC 1034 4.3.2, RFC 2308 negative
+ * answers with the SOA in authority); names outside it get REFUSED until
+ * forwarding decides otherwise (answer_query reports ANSWER_NOT_OURS so the
+ * caller can forward).  Pure: no I/O, no clock, no allocation.
+ */
+#ifndef TASKDNS_ANSWER_H
+#define TASKDNS_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "table.h"
+
+struct answer_cfg {
+	bool recurse_on;	/* RA bit */
+	bool set_truncate_bit;	/* false: never set TC */
+	uint16_t edns_size;	/* the payload size we advertise */
+};
+
+enum answer_kind {
+	ANSWER_DROP,		/* send nothing */
+	ANSWER_SEND,		/* out holds the response */
+	ANSWER_NOT_OURS,	/* out holds a REFUSED; may be forwarded */
+};
+
+struct answer_info {
+	uint16_t qtype;
+	uint8_t rcode;
+	bool truncated;
+	bool edns;
+};
+
+/* Answer the packet pkt (len bytes) from t into out (cap bytes).  tcp
+ * lifts the size limit to 65535; otherwise 512 or the client's EDNS size.
+ * rnd varies the order of records (rotation).  *out_len is the response
+ * length when the result is not ANSWER_DROP. */
+enum answer_kind answer_query(const struct table *t,
+    const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
+    uint8_t *out, size_t cap, bool tcp, uint32_t rnd, size_t *out_len,
+    struct answer_info *info);
+
+#endif

@@ -1,0 +1,77 @@
+/* config.h - the mesos-dns config.json, read unchanged.
+ *
+ * Keys are matched case-insensitively, as Go's decoder did for mesos-dns;
+ * when a file names one key twice in different cases, the last one wins.
+ * Every key of mesos-dns is known, with its default; taskdns adds a few
+ * (stateFile, hostLookup).  config_parse() reports every error it finds,
+ * one per line, naming the key and the value.
+ */
+#ifndef TASKDNS_CONFIG_H
+#define TASKDNS_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct config_strlist {
+	char **v;
+	size_t n;
+};
+
+struct config_zone {
+	char *zone;			/* lower-case, no trailing dot */
+	struct config_strlist servers;
+};
+
+struct config {
+	char *zk;
+	struct config_strlist masters;
+	int zk_detection_timeout;
+	int refresh_seconds;
+	int state_timeout_seconds;
+	int ttl;
+	char *domain;			/* lower-case, no trailing dot */
+	int port;
+	char *listener;
+	char *http_listener;
+	int http_port;
+	bool dns_on, http_on, external_on, recurse_on;
+	struct config_strlist resolvers;
+	struct config_zone *zone_resolvers;
+	size_t n_zone_resolvers;
+	int timeout;
+	char *soa_mname;		/* with a trailing dot */
+	char *soa_rname;		/* '@' replaced by '.', trailing dot */
+	int soa_refresh, soa_retry, soa_expire, soa_minttl;
+	int srv_weight;
+	struct config_strlist ip_sources;
+	bool enforce_rfc952;
+	bool set_truncate_bit;
+	bool enumeration_on;
+	bool mesos_https_on;
+	char *ca_cert_file, *cert_file, *key_file;
+	char *mesos_authentication;
+	char *mesos_principal, *mesos_secret;
+	char *iam_config_file;
+	/* taskdns keys */
+	char *state_file;
+	bool host_lookup;
+
+	/* Warnings found while loading (unknown keys, keys not acted on yet),
+	 * one per line; empty when none.  Owned by the config. */
+	char *warnings;
+};
+
+/* A config holding every default (no masters, no state file). */
+struct config *config_default(void);
+
+/* Parse a config from JSON text (name is used in messages).  Returns NULL
+ * and fills errbuf with every error, one per line, when the text is not a
+ * valid config.  state_file, when not NULL, overrides the stateFile key.
+ * Caller owns the result. */
+struct config *config_parse(const char *text, size_t len, const char *name,
+    const char *state_file, char *errbuf, size_t errlen);
+
+void config_free(struct config *c);
+
+#endif

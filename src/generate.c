@@ -1,0 +1,619 @@
+/* generate.c - the mesos-dns naming convention (see generate.h). */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "generate.h"
+#include "sha1.h"
+
+/* Longest owner text we compose; longer ones cannot be names anyway. */
+#define TEXT_MAX 1024
+#define MAX_TASK_PORTS 65536
+
+struct gen {
+	const struct config *cfg;
+	const struct gen_env *env;
+	struct table_builder *b;
+	struct gen_stats *st;
+	bool rfc952;
+	const char *dom;
+	int err;
+};
+
+struct agent_ips {
+	const char *id;
+	struct ipaddr ips[2];
+	int n;
+};
+
+void
+generate_task_hash(const char *id, char out[6])
+{
+	static const char zb32[] = "ybndrfg8ejkmcpqxot1uwisza345h769";
+	uint8_t d[SHA1_LEN];
+
+	sha1_digest(id, strlen(id), d);
+	/* 25 bits, five at a time, most significant first. */
+	for (int i = 0; i < 5; i++) {
+		unsigned bit = (unsigned)i * 5, v = 0;
+
+		for (unsigned k = 0; k < 5; k++, bit++)
+			v = v << 1 | ((d[bit / 8] >> (7 - bit % 8)) & 1u);
+		out[i] = zb32[v];
+	}
+	out[5] = '\0';
+}
+
+size_t
+generate_parse_ports(const char *s, uint16_t *out, size_t max)
+{
+	const char *p = strchr(s, '[');
+	size_t n = 0;
+
+	if (p == NULL)
+		return 0;
+	p++;
+	while (*p != '\0' && *p != ']' && n < max) {
+		char *end;
+		long lo, hi;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		lo = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		p = end;
+		hi = lo;
+		if (*p == '-') {
+			p++;
+			hi = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			p = end;
+		}
+		if (lo < 0 || hi > 65535 || lo > hi)
+			continue;
+		for (long v = lo; v <= hi && n < max; v++)
+			out[n++] = (uint16_t)v;
+	}
+	return n;
+}
+
+/* snprintf for owner and target text: text that does not fit becomes "..",
+ * which is no name, so the record is skipped rather than cut short into a
+ * different name. */
+static void fmt_name(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+fmt_name(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len)
+		snprintf(buf, len, "..");
+}
+
+/* Owner text -> name; false (and counted) when it cannot be a name. */
+static bool
+to_name(struct gen *g, const char *text, struct dname *out)
+{
+	if (dname_from_text(text, strlen(text), out) != 0) {
+		g->st->skipped_names++;
+		return false;
+	}
+	return true;
+}
+
+static void
+add(struct gen *g, const char *owner, uint16_t type, const void *rd,
+    uint16_t rdlen)
+{
+	struct dname n;
+	int r;
+
+	if (g->err != 0 || !to_name(g, owner, &n))
+		return;
+	r = table_builder_add(g->b, &n, type, rd, rdlen);
+	if (r < 0)
+		g->err = r;
+}
+
+static void
+add_ip(struct gen *g, const char *owner, const struct ipaddr *ip)
+{
+	if (ip->family == 4)
+		add(g, owner, RR_A, ip->addr, 4);
+	else
+		add(g, owner, RR_AAAA, ip->addr, 16);
+}
+
+static void
+add_srv(struct gen *g, const char *owner, unsigned port, const char *target)
+{
+	uint8_t rd[6 + DNAME_MAX];
+	struct dname t;
+
+	if (!to_name(g, target, &t))
+		return;
+	dname_lower(&t);
+	rd[0] = 0;
+	rd[1] = 0;	/* priority 0 */
+	rd[2] = (uint8_t)(g->cfg->srv_weight >> 8);
+	rd[3] = (uint8_t)(g->cfg->srv_weight & 0xff);
+	rd[4] = (uint8_t)(port >> 8);
+	rd[5] = (uint8_t)(port & 0xff);
+	memcpy(rd + 6, t.data, t.len);
+	add(g, owner, RR_SRV, rd, (uint16_t)(6 + t.len));
+}
+
+/* Split "name@host:port" (host may be [v6]) into host and port text. */
+static bool
+split_pid(const char *pid, char *host, size_t hlen, char *port, size_t plen)
+{
+	const char *at = strchr(pid, '@'), *h, *colon;
+	size_t n;
+
+	if (at == NULL)
+		return false;
+	h = at + 1;
+	if (*h == '[') {
+		const char *close = strchr(h, ']');
+
+		if (close == NULL || close[1] != ':')
+			return false;
+		n = (size_t)(close - h - 1);
+		colon = close + 1;
+		h++;
+	} else {
+		colon = strrchr(h, ':');
+		if (colon == NULL)
+			return false;
+		n = (size_t)(colon - h);
+	}
+	if (n == 0 || n >= hlen || strlen(colon + 1) >= plen ||
+	    colon[1] == '\0')
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	snprintf(port, plen, "%s", colon + 1);
+	for (const char *q = port; *q; q++)
+		if (!isdigit((unsigned char)*q))
+			return false;
+	return true;
+}
+
+/* IPs of a host: the literal, or up to one IPv4 and one IPv6 from the
+ * caller's resolver. */
+static int
+host_ips(struct gen *g, const char *host, struct ipaddr out[2])
+{
+	if (host == NULL || host[0] == '\0')
+		return 0;
+	if (ipaddr_parse(host, strlen(host), &out[0]))
+		return 1;
+	if (g->env->resolve == NULL || !g->cfg->host_lookup)
+		return 0;
+	return g->env->resolve(g->env->resolve_arg, host, out, 2);
+}
+
+static void
+framework_records(struct gen *g, const struct cluster *cl)
+{
+	for (const struct framework *f = cl->frameworks; f; f = f->next) {
+		char host[256], port[16], fname[TEXT_MAX], a[TEXT_MAX];
+		char srv[TEXT_MAX];
+		struct ipaddr ips[2];
+		bool has_pid;
+		int n;
+
+		has_pid = f->pid != NULL && split_pid(f->pid, host,
+		    sizeof(host), port, sizeof(port));
+		if (!has_pid) {
+			fmt_name(host, sizeof(host), "%s",
+			    f->hostname ? f->hostname : "");
+			port[0] = '\0';
+		}
+		n = host_ips(g, host, ips);
+		if (n == 0)
+			continue;
+		dname_frag(f->name ? f->name : "", f->name ? strlen(f->name) :
+		    0, g->rfc952, fname, sizeof(fname));
+		fmt_name(a, sizeof(a), "%s.%s.", fname, g->dom);
+		for (int i = 0; i < n; i++)
+			add_ip(g, a, &ips[i]);
+		if (port[0] != '\0') {
+			fmt_name(srv, sizeof(srv), "_framework._tcp.%s", a);
+			add_srv(g, srv, (unsigned)atoi(port), a);
+		}
+	}
+}
+
+static struct agent_ips *
+agent_records(struct gen *g, const struct cluster *cl)
+{
+	struct agent_ips *ai = xcalloc(cl->n_agents + 1, sizeof(*ai));
+	char a[TEXT_MAX], srv[TEXT_MAX];
+	size_t k = 0;
+
+	fmt_name(a, sizeof(a), "slave.%s.", g->dom);
+	fmt_name(srv, sizeof(srv), "_slave._tcp.%s.", g->dom);
+	for (const struct agent *s = cl->agents; s; s = s->next, k++) {
+		char host[256], port[16];
+
+		ai[k].id = s->id;
+		if (s->pid == NULL || !split_pid(s->pid, host, sizeof(host),
+		    port, sizeof(port)))
+			continue;
+		ai[k].n = host_ips(g, host, ai[k].ips);
+		for (int i = 0; i < ai[k].n; i++)
+			add_ip(g, a, &ai[k].ips[i]);
+		if (ai[k].n > 0)
+			add_srv(g, srv, (unsigned)atoi(port), a);
+	}
+	return ai;
+}
+
+static void
+listener_records(struct gen *g)
+{
+	char owner[TEXT_MAX];
+	struct ipaddr ip;
+
+	fmt_name(owner, sizeof(owner), "%s.", g->cfg->soa_mname);
+	if (strcmp(g->cfg->listener, "0.0.0.0") == 0) {
+		for (size_t i = 0; i < g->env->n_local_ips; i++)
+			add_ip(g, owner, &g->env->local_ips[i]);
+	} else if (ipaddr_parse(g->cfg->listener, strlen(g->cfg->listener),
+	    &ip))
+		add_ip(g, owner, &ip);
+}
+
+/* "ip:port" or "[v6]:port" -> ip text and port text. */
+static bool
+split_hostport(const char *s, char *ip, size_t iplen, char *port,
+    size_t plen)
+{
+	char buf[300];
+
+	/* Reuse the pid splitter by giving it an empty name. */
+	fmt_name(buf, sizeof(buf), "@%s", s);
+	return split_pid(buf, ip, iplen, port, plen);
+}
+
+static void
+master_records(struct gen *g, const struct cluster *cl)
+{
+	char lip[256], lport[16], owner[TEXT_MAX], all[TEXT_MAX], lead[TEXT_MAX];
+	const char *at, *laddr;
+	char *const *masters = g->env->masters;
+	size_t n_masters = g->env->n_masters;
+	struct ipaddr leader_ip;
+	bool leader_numbered = false;
+	unsigned idx = 0;
+
+	if (cl->leader == NULL)
+		return;
+	at = strchr(cl->leader, '@');
+	if (at == NULL)
+		return;
+	laddr = at + 1;
+	if (strchr(laddr, '@') != NULL)
+		return;
+	if (!split_hostport(laddr, lip, sizeof(lip), lport, sizeof(lport)) ||
+	    !ipaddr_parse(lip, strlen(lip), &leader_ip))
+		return;
+	fmt_name(lead, sizeof(lead), "leader.%s.", g->dom);
+	fmt_name(all, sizeof(all), "master.%s.", g->dom);
+	add_ip(g, lead, &leader_ip);
+	add_ip(g, all, &leader_ip);
+	fmt_name(owner, sizeof(owner), "_leader._tcp.%s.", g->dom);
+	add_srv(g, owner, (unsigned)atoi(lport), lead);
+	fmt_name(owner, sizeof(owner), "_leader._udp.%s.", g->dom);
+	add_srv(g, owner, (unsigned)atoi(lport), lead);
+
+	if (masters == NULL) {
+		masters = g->cfg->masters.v;
+		n_masters = g->cfg->masters.n;
+	}
+	for (size_t i = 0; i < n_masters; i++) {
+		char mip[256], mport[16];
+		struct ipaddr ip;
+		bool is_leader = strcmp(masters[i], laddr) == 0;
+
+		if (!split_hostport(masters[i], mip, sizeof(mip), mport,
+		    sizeof(mport)) || !ipaddr_parse(mip, strlen(mip), &ip))
+			continue;
+		if (!is_leader) {
+			struct dname n;
+			int r;
+
+			/* Only an IP not yet under master.D. gets a number. */
+			if (!to_name(g, all, &n))
+				continue;
+			r = table_builder_add(g->b, &n,
+			    ip.family == 4 ? RR_A : RR_AAAA, ip.addr,
+			    ip.family == 4 ? 4 : 16);
+			if (r <= 0)
+				continue;
+		} else if (leader_numbered)
+			continue;
+		fmt_name(owner, sizeof(owner), "master%u.%s.", idx++, g->dom);
+		add_ip(g, owner, &ip);
+		if (is_leader)
+			leader_numbered = true;
+	}
+	if (!leader_numbered) {
+		fmt_name(owner, sizeof(owner), "master%u.%s.", idx, g->dom);
+		add_ip(g, owner, &leader_ip);
+	}
+}
+
+/* The IPs of the first source that yields any. */
+static void
+task_ips(struct gen *g, const struct task *t, const struct agent_ips *ai,
+    const struct ipaddr **v, uint32_t *n)
+{
+	const struct config_strlist *src = &g->cfg->ip_sources;
+
+	*v = NULL;
+	*n = 0;
+	for (size_t i = 0; i < src->n; i++) {
+		const char *s = src->v[i];
+		int k = -1;
+
+		if (strcmp(s, "host") == 0) {
+			if (ai->n > 0) {
+				*v = ai->ips;
+				*n = (uint32_t)ai->n;
+				return;
+			}
+			continue;
+		}
+		if (strcmp(s, "netinfo") == 0)
+			k = IPSRC_NETINFO;
+		else if (strcmp(s, "mesos") == 0)
+			k = IPSRC_MESOS;
+		else if (strcmp(s, "docker") == 0)
+			k = IPSRC_DOCKER;
+		if (k >= 0 && t->ips[k].n > 0) {
+			*v = t->ips[k].v;
+			*n = t->ips[k].n;
+			return;
+		}
+	}
+}
+
+struct task_ctx {
+	const char *name;	/* the task's label: spec'd or raw */
+	const char *hash, *sid, *fname;
+	const struct ipaddr *ips;
+	uint32_t n_ips;
+	const struct agent_ips *agent;
+	const uint16_t *ports;
+	size_t n_ports;
+};
+
+/* _NAME._PROTO.FNAME[.slave].D. for one protocol label. */
+static void
+srv_set(struct gen *g, const struct task_ctx *c, const char *prefix,
+    const char *proto, bool slave, bool plain, unsigned port,
+    const char *target)
+{
+	char owner[TEXT_MAX];
+
+	if (slave) {
+		fmt_name(owner, sizeof(owner), "%s_%s._%s.%s.slave.%s.", prefix,
+		    c->name, proto, c->fname, g->dom);
+		add_srv(g, owner, port, target);
+	}
+	if (plain) {
+		fmt_name(owner, sizeof(owner), "%s_%s._%s.%s.%s.", prefix,
+		    c->name, proto, c->fname, g->dom);
+		add_srv(g, owner, port, target);
+	}
+}
+
+static void
+task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
+{
+	char arec[TEXT_MAX], canon[TEXT_MAX], owner[TEXT_MAX];
+	char target[TEXT_MAX];
+	bool disc = t->disc_name != NULL && t->disc_name[0] != '\0';
+
+	fmt_name(arec, sizeof(arec), "%s.%s", c->name, c->fname);
+	fmt_name(canon, sizeof(canon), "%s-%s-%s.%s", c->name, c->hash, c->sid,
+	    c->fname);
+	for (uint32_t i = 0; i < c->n_ips; i++) {
+		fmt_name(owner, sizeof(owner), "%s.%s.", arec, g->dom);
+		add_ip(g, owner, &c->ips[i]);
+		fmt_name(owner, sizeof(owner), "%s.%s.", canon, g->dom);
+		add_ip(g, owner, &c->ips[i]);
+	}
+	for (int i = 0; i < c->agent->n; i++) {
+		fmt_name(owner, sizeof(owner), "%s.slave.%s.", arec, g->dom);
+		add_ip(g, owner, &c->agent->ips[i]);
+		fmt_name(owner, sizeof(owner), "%s.slave.%s.", canon, g->dom);
+		add_ip(g, owner, &c->agent->ips[i]);
+	}
+	/* RFC 2782 records to the agent: under slave always, and under the
+	 * framework too when the task has no discovery info. */
+	fmt_name(target, sizeof(target), "%s.slave.%s.", canon, g->dom);
+	for (size_t i = 0; i < c->n_ports; i++) {
+		srv_set(g, c, "", "tcp", true, !disc, c->ports[i], target);
+		srv_set(g, c, "", "udp", true, !disc, c->ports[i], target);
+	}
+	if (!disc)
+		return;
+	fmt_name(target, sizeof(target), "%s.%s.", canon, g->dom);
+	for (uint32_t i = 0; i < t->n_dports; i++) {
+		const struct disc_port *dp = &t->dports[i];
+		char proto[DNAME_LABEL_MAX + 1], pname[DNAME_LABEL_MAX + 3];
+		const char *protos[2] = { "tcp", "udp" };
+		int np = 2;
+
+		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
+			dname_spec_label(dp->protocol, strlen(dp->protocol),
+			    g->rfc952, proto);
+			protos[0] = proto;
+			np = 1;
+		}
+		pname[0] = '\0';
+		if (dp->name != NULL && dp->name[0] != '\0') {
+			char l[DNAME_LABEL_MAX + 1];
+
+			dname_spec_label(dp->name, strlen(dp->name), g->rfc952,
+			    l);
+			fmt_name(pname, sizeof(pname), "_%s.", l);
+		}
+		for (int k = 0; k < np; k++) {
+			srv_set(g, c, "", protos[k], false, true,
+			    (unsigned)dp->number, target);
+			if (pname[0] != '\0')
+				srv_set(g, c, pname, protos[k], false, true,
+				    (unsigned)dp->number, target);
+		}
+	}
+}
+
+static const struct agent_ips *
+find_agent(const struct agent_ips *ai, uint32_t n, const char *id)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (ai[i].id != NULL && strcmp(ai[i].id, id) == 0)
+			return &ai[i];
+	return NULL;
+}
+
+static void
+task_records(struct gen *g, const struct cluster *cl,
+    const struct agent_ips *ai, uint16_t *ports)
+{
+	for (const struct framework *f = cl->frameworks; f; f = f->next) {
+		char fname[TEXT_MAX];
+
+		dname_frag(f->name ? f->name : "", f->name ? strlen(f->name) :
+		    0, g->rfc952, fname, sizeof(fname));
+		for (const struct task *t = f->tasks; t; t = t->next) {
+			const struct agent_ips *a = find_agent(ai,
+			    cl->n_agents, t->slave_id);
+			struct task_ctx c = { 0 };
+			char hash[6], sid[256], spec[DNAME_LABEL_MAX + 1];
+			const char *dash = strrchr(t->slave_id, '-');
+
+			if (a == NULL || g->err != 0)
+				continue;
+			g->st->tasks++;
+			generate_task_hash(t->id, hash);
+			fmt_name(sid, sizeof(sid), "%s",
+			    dash ? dash + 1 : t->slave_id);
+			for (char *p = sid; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
+			c.hash = hash;
+			c.sid = sid;
+			c.fname = fname;
+			c.agent = a;
+			task_ips(g, t, a, &c.ips, &c.n_ips);
+			c.ports = ports;
+			c.n_ports = t->ports ? generate_parse_ports(t->ports,
+			    ports, MAX_TASK_PORTS) : 0;
+			if (t->disc_name != NULL && t->disc_name[0] != '\0') {
+				/* mesos-dns's legacy raw name first. */
+				c.name = t->disc_name;
+				task_context(g, t, &c);
+				dname_spec_label(t->disc_name,
+				    strlen(t->disc_name), g->rfc952, spec);
+			} else
+				dname_spec_label(t->name ? t->name : "",
+				    t->name ? strlen(t->name) : 0, g->rfc952,
+				    spec);
+			c.name = spec;
+			task_context(g, t, &c);
+		}
+	}
+}
+
+int
+generate_zone(const struct config *cfg, struct dname *apex,
+    struct table_soa *soa)
+{
+	int r;
+
+	memset(soa, 0, sizeof(*soa));
+	r = dname_from_text(cfg->domain, strlen(cfg->domain), apex);
+	if (r == 0)
+		r = dname_from_text(cfg->soa_mname, strlen(cfg->soa_mname),
+		    &soa->mname);
+	if (r == 0)
+		r = dname_from_text(cfg->soa_rname, strlen(cfg->soa_rname),
+		    &soa->rname);
+	if (r != 0)
+		return r;
+	dname_lower(apex);
+	dname_lower(&soa->mname);
+	dname_lower(&soa->rname);
+	soa->refresh = (uint32_t)cfg->soa_refresh;
+	soa->retry = (uint32_t)cfg->soa_retry;
+	soa->expire = (uint32_t)cfg->soa_expire;
+	/* mesos-dns puts ttl in the SOA minimum, not SOAMinttl. */
+	soa->minimum = (uint32_t)cfg->ttl;
+	soa->ttl = (uint32_t)cfg->ttl;
+	return 0;
+}
+
+int
+generate_records(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, struct table_builder *b,
+    struct gen_stats *stats, char *errbuf, size_t errlen)
+{
+	struct gen g = { cfg, env, b, stats, cfg->enforce_rfc952, cfg->domain,
+		0 };
+	struct agent_ips *ai;
+	uint16_t *ports = xmalloc(MAX_TASK_PORTS * sizeof(uint16_t));
+
+	memset(stats, 0, sizeof(*stats));
+	framework_records(&g, cl);
+	ai = agent_records(&g, cl);
+	listener_records(&g);
+	master_records(&g, cl);
+	task_records(&g, cl, ai, ports);
+	free(ports);
+	free(ai);
+	stats->records = table_builder_count(b);
+	table_builder_set_tasks(b, stats->tasks);
+	if (g.err != 0) {
+		snprintf(errbuf, errlen, "record table cap reached after %u "
+		    "records", stats->records);
+		return g.err;
+	}
+	return 0;
+}
+
+struct table *
+generate_table(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, const struct table *prev, uint32_t now,
+    struct gen_stats *stats, char *errbuf, size_t errlen)
+{
+	struct dname apex;
+	struct table_soa soa;
+	struct table_builder *b;
+
+	if (generate_zone(cfg, &apex, &soa) != 0) {
+		snprintf(errbuf, errlen, "domain or SOA names are not valid");
+		return NULL;
+	}
+	b = table_builder_new(&apex, (uint32_t)cfg->ttl, &soa);
+	if (generate_records(cl, cfg, env, b, stats, errbuf, errlen) != 0) {
+		table_builder_free(b);
+		return NULL;
+	}
+	return table_builder_finish(b, prev, now);
+}

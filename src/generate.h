@@ -1,0 +1,65 @@
+/* generate.h - Mesos state + config -> the mesos-dns record set.
+ *
+ * Follows ../shared/docs/NAMING.md: framework, agent, listener, master,
+ * leader and task records, with mesos-dns's label rules and task hashes.
+ * Owners that cannot be DNS names (empty label, label over 63 octets, name
+ * over 255) are skipped.  The core does no I/O: resolving a host name that
+ * is not an IP address, and the interface addresses for a 0.0.0.0
+ * listener, come from the caller through struct gen_env.
+ */
+#ifndef TASKDNS_GENERATE_H
+#define TASKDNS_GENERATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "state.h"
+#include "table.h"
+
+/* Resolve host into at most max addresses (one IPv4 and one IPv6, as
+ * mesos-dns keeps); returns how many were written. */
+typedef int (*gen_resolve_fn)(void *arg, const char *host,
+    struct ipaddr *out, int max);
+
+struct gen_env {
+	gen_resolve_fn resolve;		/* NULL: names never resolve */
+	void *resolve_arg;
+	const struct ipaddr *local_ips;	/* for listener 0.0.0.0 */
+	size_t n_local_ips;
+	/* Masters list for master/masterN (ZooKeeper's or config's);
+	 * NULL: the config's masters. */
+	char *const *masters;
+	size_t n_masters;
+};
+
+struct gen_stats {
+	uint32_t records, tasks, skipped_names;
+};
+
+/* The zone apex, SOA and TTL the config gives. */
+int generate_zone(const struct config *cfg, struct dname *apex,
+    struct table_soa *soa);
+
+/* Add every record for cluster to b.  0, or -E_LIMIT when the builder's
+ * cap was reached (errbuf says so). */
+int generate_records(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, struct table_builder *b,
+    struct gen_stats *stats, char *errbuf, size_t errlen);
+
+/* The whole pipeline: a new generation for cl (zone from cfg), serial
+ * decided against prev (may be NULL), now in seconds since the epoch.
+ * NULL with errbuf filled on failure; prev is untouched either way. */
+struct table *generate_table(const struct cluster *cl,
+    const struct config *cfg, const struct gen_env *env,
+    const struct table *prev, uint32_t now, struct gen_stats *stats,
+    char *errbuf, size_t errlen);
+
+/* The 5-character zbase32 prefix of sha1(id), NUL-terminated. */
+void generate_task_hash(const char *id, char out[6]);
+
+/* Expand a Mesos ports string "[31000-31002, 31010-31010]" into out (at
+ * most max ports); returns how many. */
+size_t generate_parse_ports(const char *s, uint16_t *out, size_t max);
+
+#endif

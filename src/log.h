@@ -1,0 +1,20 @@
+/* log.h - levelled logging, one line per event, to stderr. */
+#ifndef TASKDNS_LOG_H
+#define TASKDNS_LOG_H
+
+enum log_level { LVL_ERR, LVL_WARN, LVL_INFO, LVL_DEBUG };
+
+/* The one mutable global besides signal flags (STYLE.md 3). */
+extern int log_level;
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define log_err(...) log_msg(LVL_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LVL_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LVL_INFO, __VA_ARGS__)
+#define log_debug(...) \
+	do { if (log_level >= LVL_DEBUG) log_msg(LVL_DEBUG, __VA_ARGS__); } \
+	while (0)
+
+#endif

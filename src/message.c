@@ -1,0 +1,303 @@
+/* message.c - DNS message parse and build (see message.h). */
+#include <string.h>
+
+#include "err.h"
+#include "message.h"
+#include "table.h"
+
+#define FLAG_QR 0x8000u
+#define FLAG_AA 0x0400u
+#define FLAG_TC 0x0200u
+#define FLAG_RD 0x0100u
+#define FLAG_RA 0x0080u
+#define FLAG_CD 0x0010u
+#define OPT_DO 0x8000u
+#define OPT_LEN 11
+
+/* Skip one resource record at the cursor; an OPT is read into q. */
+static enum msg_verdict
+skip_rr(struct wbuf *w, struct query *q, bool additional)
+{
+	struct dname owner;
+	uint16_t type, class, rdlen;
+	uint32_t ttl;
+
+	if (dname_parse(w, &owner) != 0)
+		return MSG_FORMERR;
+	type = wire_get_u16(w);
+	class = wire_get_u16(w);
+	ttl = wire_get_u32(w);
+	rdlen = wire_get_u16(w);
+	wire_skip(w, rdlen);
+	if (wire_err(w) != 0)
+		return MSG_FORMERR;
+	if (type != RR_OPT)
+		return MSG_OK;
+	/* RFC 6891 6.1.1: one OPT, owner root, only in additional. */
+	if (!additional || q->edns || owner.len != 1)
+		return MSG_FORMERR;
+	q->edns = true;
+	q->edns_size = class;
+	q->edns_version = (uint8_t)(ttl >> 16 & 0xff);
+	q->edns_do = (ttl & OPT_DO) != 0;
+	return MSG_OK;
+}
+
+enum msg_verdict
+message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
+{
+	struct wbuf w;
+	uint16_t qd, an, ns, ar;
+	enum msg_verdict v;
+
+	memset(q, 0, sizeof(*q));
+	if (len < MSG_HDR_LEN)
+		return MSG_DROP;
+	wire_init_read(&w, pkt, len);
+	q->id = wire_get_u16(&w);
+	q->flags = wire_get_u16(&w);
+	qd = wire_get_u16(&w);
+	an = wire_get_u16(&w);
+	ns = wire_get_u16(&w);
+	ar = wire_get_u16(&w);
+	if (q->flags & FLAG_QR)
+		return MSG_DROP;
+	q->opcode = (uint8_t)(q->flags >> 11 & 0xf);
+	if (qd == 1) {
+		if (dname_parse(&w, &q->qname) != 0)
+			return MSG_FORMERR;
+		q->qtype = wire_get_u16(&w);
+		q->qclass = wire_get_u16(&w);
+		if (wire_err(&w) != 0)
+			return MSG_FORMERR;
+		q->has_question = true;
+	}
+	if (q->opcode != OPCODE_QUERY)
+		return MSG_NOTIMP;
+	if (qd != 1)
+		return MSG_FORMERR;
+	for (unsigned i = 0; i < (unsigned)an + ns; i++)
+		if ((v = skip_rr(&w, q, false)) != MSG_OK)
+			return v;
+	for (unsigned i = 0; i < ar; i++)
+		if ((v = skip_rr(&w, q, true)) != MSG_OK)
+			return v;
+	if (q->edns && q->edns_version != 0)
+		return MSG_BADVERS;
+	return MSG_OK;
+}
+
+/* Register every suffix of n written literally at message offset at, up to
+ * (not including) the suffix starting at n->data[lit_end]. */
+static void
+comp_add(struct msg_builder *b, const struct dname *n, size_t at,
+    size_t lit_end)
+{
+	size_t i = 0;
+
+	while (i < lit_end && n->data[i] != 0 && b->n_comp < MSG_COMP_MAX) {
+		if (at + i >= 0x4000)
+			break;
+		b->comp[b->n_comp].off = (uint16_t)(at + i);
+		b->comp[b->n_comp].len = (uint8_t)(n->len - i);
+		b->n_comp++;
+		i += 1 + (size_t)n->data[i];
+	}
+}
+
+static inline uint8_t
+lc(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* Does the name written at off equal the uncompressed suffix s (case
+ * folded)?  Only bytes already written are read. */
+static bool
+written_eq(const struct msg_builder *b, size_t off, const uint8_t *s,
+    size_t slen)
+{
+	const uint8_t *buf = b->w.base;
+	size_t end = b->w.pos, i = 0;
+	unsigned hops = 0;
+
+	while (off < end) {
+		uint8_t c = buf[off];
+
+		if ((c & 0xC0) == 0xC0) {
+			if (off + 1 >= end || ++hops > 32)
+				return false;
+			off = (size_t)(c & 0x3F) << 8 | buf[off + 1];
+			continue;
+		}
+		if (i >= slen || c != s[i])
+			return false;
+		if (c == 0)
+			return i + 1 == slen;
+		if (off + 1 + c > end || i + 1 + c > slen)
+			return false;
+		for (size_t k = 1; k <= c; k++)
+			if (lc(buf[off + k]) != lc(s[i + k]))
+				return false;
+		i += 1 + (size_t)c;
+		off += 1 + (size_t)c;
+	}
+	return false;
+}
+
+void
+message_put_name(struct msg_builder *b, const struct dname *n, bool compress)
+{
+	size_t i = 0, start = b->w.pos;
+
+	if (compress) {
+		while (i < n->len && n->data[i] != 0) {
+			size_t sl = n->len - i;
+
+			for (unsigned k = 0; k < b->n_comp; k++) {
+				const struct msg_comp *c = &b->comp[k];
+
+				if (c->len != sl ||
+				    !written_eq(b, c->off, n->data + i, sl))
+					continue;
+				wire_put_bytes(&b->w, n->data, i);
+				wire_put_u16(&b->w,
+				    (uint16_t)(0xC000u | c->off));
+				if (wire_err(&b->w) == 0)
+					comp_add(b, n, start, i);
+				return;
+			}
+			i += 1 + (size_t)n->data[i];
+		}
+	}
+	wire_put_bytes(&b->w, n->data, n->len);
+	if (compress && wire_err(&b->w) == 0)
+		comp_add(b, n, start, n->len);
+}
+
+void
+message_begin(struct msg_builder *b, const struct query *q, uint8_t *buf,
+    size_t cap, size_t lim, unsigned rcode, bool aa, bool ra)
+{
+	uint16_t flags = FLAG_QR | (uint16_t)(q->opcode << 11);
+
+	memset(b, 0, sizeof(*b));
+	b->q = q;
+	wire_init_write(&b->w, buf, cap, lim);
+	flags |= q->flags & (FLAG_RD | FLAG_CD);
+	if (aa)
+		flags |= FLAG_AA;
+	if (ra)
+		flags |= FLAG_RA;
+	flags |= (uint16_t)(rcode & 0xf);
+	b->ext_rcode = (uint8_t)(rcode >> 4);
+	wire_put_u16(&b->w, q->id);
+	wire_put_u16(&b->w, flags);
+	wire_put_u16(&b->w, q->has_question ? 1 : 0);
+	wire_put_u16(&b->w, 0);
+	wire_put_u16(&b->w, 0);
+	wire_put_u16(&b->w, 0);
+	if (q->has_question) {
+		message_put_name(b, &q->qname, true);
+		wire_put_u16(&b->w, q->qtype);
+		wire_put_u16(&b->w, q->qclass);
+	}
+	if (q->edns) {
+		b->reserve = OPT_LEN;
+		if (b->w.lim >= OPT_LEN)
+			b->w.lim -= OPT_LEN;
+	}
+}
+
+size_t
+message_rr_begin(struct msg_builder *b, const struct dname *owner,
+    uint16_t type, uint32_t ttl)
+{
+	size_t mark = wire_mark(&b->w);
+
+	message_put_name(b, owner, true);
+	wire_put_u16(&b->w, type);
+	wire_put_u16(&b->w, CLASS_IN);
+	wire_put_u32(&b->w, ttl);
+	b->rdlen_pos = b->w.pos;
+	wire_put_u16(&b->w, 0);
+	return mark;
+}
+
+int
+message_rr_end(struct msg_builder *b, size_t mark, enum msg_section s)
+{
+	size_t rdstart = b->rdlen_pos + 2;
+
+	if (wire_err(&b->w) != 0 || b->w.pos - rdstart > 0xffff) {
+		wire_rewind(&b->w, mark);
+		/* Forget compression targets inside the undone bytes. */
+		while (b->n_comp > 0 && b->comp[b->n_comp - 1].off >= mark)
+			b->n_comp--;
+		return -E_SPACE;
+	}
+	wire_put_u16_at(&b->w, b->rdlen_pos, (uint16_t)(b->w.pos - rdstart));
+	b->count[s]++;
+	return 0;
+}
+
+int
+message_put_rr(struct msg_builder *b, enum msg_section s,
+    const struct dname *owner, uint16_t type, uint32_t ttl,
+    const uint8_t *rdata, uint16_t rdlen)
+{
+	size_t mark = message_rr_begin(b, owner, type, ttl);
+
+	wire_put_bytes(&b->w, rdata, rdlen);
+	return message_rr_end(b, mark, s);
+}
+
+void
+message_set_tc(struct msg_builder *b)
+{
+	b->tc = true;
+}
+
+void
+message_set_rcode(struct msg_builder *b, unsigned rcode)
+{
+	uint16_t flags;
+	int err = b->w.err;
+
+	b->w.err = 0;
+	flags = wire_get_u16_at(&b->w, 2);
+	flags = (uint16_t)((flags & ~0xfu) | (rcode & 0xf));
+	wire_put_u16_at(&b->w, 2, flags);
+	b->w.err = err;
+	/* RFC 6891 6.1.3: the upper eight bits travel in OPT. */
+	b->ext_rcode = (uint8_t)(rcode >> 4);
+}
+
+size_t
+message_finish(struct msg_builder *b, uint16_t our_udp_size)
+{
+	uint16_t flags;
+
+	b->w.err = 0;
+	flags = wire_get_u16_at(&b->w, 2);
+	if (b->tc)
+		flags |= FLAG_TC;
+	wire_put_u16_at(&b->w, 2, flags);
+	wire_put_u16_at(&b->w, 6, b->count[SEC_ANSWER]);
+	wire_put_u16_at(&b->w, 8, b->count[SEC_AUTHORITY]);
+	if (b->q->edns) {
+		b->w.lim += b->reserve;
+		/* OPT: root owner, class = payload size, ttl = extended rcode,
+		 * version 0, DO echoed (RFC 3225), no options. */
+		wire_put_u8(&b->w, 0);
+		wire_put_u16(&b->w, RR_OPT);
+		wire_put_u16(&b->w, our_udp_size);
+		wire_put_u8(&b->w, (uint8_t)(b->ext_rcode));
+		wire_put_u8(&b->w, 0);
+		wire_put_u16(&b->w, b->q->edns_do ? OPT_DO : 0);
+		wire_put_u16(&b->w, 0);
+		b->count[SEC_ADDITIONAL]++;
+	}
+	wire_put_u16_at(&b->w, 10, b->count[SEC_ADDITIONAL]);
+	return b->w.pos;
+}

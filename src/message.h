@@ -1,0 +1,115 @@
+/* message.h - DNS message parse and build (RFC 1035 4.1, RFC 6891).
+ *
+ * message_parse_query() reads the header, the one question and any EDNS0
+ * OPT record of a query.  The builder writes a response into a caller's
+ * buffer: the header and question first, then records section by section,
+ * each wrapped in mark/rewind so that one that does not fit is undone whole.
+ * Owner names and names inside NS and SOA data are compressed; SRV targets
+ * are not (RFC 2782).
+ */
+#ifndef TASKDNS_MESSAGE_H
+#define TASKDNS_MESSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dname.h"
+#include "wire.h"
+
+#define MSG_HDR_LEN 12
+#define MSG_UDP_MIN 512
+#define MSG_MAX 65535
+
+enum {
+	RCODE_NOERROR = 0,
+	RCODE_FORMERR = 1,
+	RCODE_SERVFAIL = 2,
+	RCODE_NXDOMAIN = 3,
+	RCODE_NOTIMP = 4,
+	RCODE_REFUSED = 5,
+	RCODE_BADVERS = 16,	/* extended, needs OPT */
+};
+
+enum { OPCODE_QUERY = 0 };
+enum { CLASS_IN = 1, CLASS_ANY = 255 };
+
+/* What to do with a received packet. */
+enum msg_verdict {
+	MSG_OK,		/* a well-formed query */
+	MSG_DROP,	/* no usable header, or a response: send nothing */
+	MSG_FORMERR,	/* answer FORMERR */
+	MSG_NOTIMP,	/* answer NOTIMP */
+	MSG_BADVERS,	/* answer BADVERS (EDNS version > 0) */
+};
+
+struct query {
+	uint16_t id;
+	uint16_t flags;		/* as received */
+	uint8_t opcode;
+	bool has_question;
+	struct dname qname;	/* as received: the case is kept */
+	uint16_t qtype, qclass;
+	bool edns;
+	uint16_t edns_size;	/* advertised UDP payload size */
+	uint8_t edns_version;
+	bool edns_do;
+};
+
+/* Parse a received packet. */
+enum msg_verdict message_parse_query(const uint8_t *pkt, size_t len,
+    struct query *q);
+
+#define MSG_COMP_MAX 64
+
+/* A name suffix already in the message, for compression. */
+struct msg_comp {
+	uint16_t off;		/* where it stands in the message */
+	uint8_t len;		/* its uncompressed length */
+};
+
+enum msg_section { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL };
+
+struct msg_builder {
+	struct wbuf w;
+	const struct query *q;
+	uint16_t count[3];
+	bool tc;
+	uint8_t ext_rcode;	/* RCODE bits above the header's four */
+	size_t rdlen_pos;	/* RDLENGTH of the record being written */
+	size_t reserve;		/* kept free for the OPT record */
+	struct msg_comp comp[MSG_COMP_MAX];
+	unsigned n_comp;
+};
+
+/* Start a response to q in buf (cap bytes), at most lim bytes long.  The
+ * question is echoed as received. */
+void message_begin(struct msg_builder *b, const struct query *q,
+    uint8_t *buf, size_t cap, size_t lim, unsigned rcode, bool aa, bool ra);
+
+/* Record helpers: begin writes owner, type, class IN, ttl and a length
+ * placeholder; rdata goes through the put_* calls; end back-patches the
+ * length.  begin returns the mark to pass to end or to undo. */
+size_t message_rr_begin(struct msg_builder *b, const struct dname *owner,
+    uint16_t type, uint32_t ttl);
+void message_put_name(struct msg_builder *b, const struct dname *n,
+    bool compress);
+/* Finish the record: 0, or -E_SPACE after undoing it whole. */
+int message_rr_end(struct msg_builder *b, size_t mark, enum msg_section s);
+
+/* A whole record with opaque rdata. */
+int message_put_rr(struct msg_builder *b, enum msg_section s,
+    const struct dname *owner, uint16_t type, uint32_t ttl,
+    const uint8_t *rdata, uint16_t rdlen);
+
+/* Set TC. */
+void message_set_tc(struct msg_builder *b);
+
+/* Write the counts and, for an EDNS query, the OPT record (RFC 6891 6.1)
+ * with our payload size; returns the message length. */
+size_t message_finish(struct msg_builder *b, uint16_t our_udp_size);
+
+/* Change the RCODE (extended codes go into OPT at finish). */
+void message_set_rcode(struct msg_builder *b, unsigned rcode);
+
+#endif

@@ -1,0 +1,477 @@
+/* server.c - UDP and TCP listeners on libevent (see server.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "arena.h"
+#include "log.h"
+#include "message.h"
+#include "server.h"
+
+#define UDP_BATCH 64		/* datagrams per callback before yielding */
+#define TCP_OUT_HIGH (256u * 1024)	/* stop reading past this backlog */
+
+struct worker {
+	struct server *srv;
+	pthread_t thread;
+	bool started;
+	struct event_base *base;
+	int udp_fd, tcp_fd;
+	struct event *udp_ev, *swap_ev, *stop_ev;
+	struct evconnlistener *listener;
+	pthread_mutex_t mu;
+	struct table *pending;	/* under mu */
+	struct table *cur;	/* this thread only */
+	unsigned n_conns;
+	struct conn *conns;
+	uint32_t rng;
+	uint8_t in[MSG_MAX + 2];
+	uint8_t out[MSG_MAX + 2];
+	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full;
+};
+
+struct server {
+	struct server_opts o;
+	struct worker *w;
+	int n;
+};
+
+struct conn {
+	struct worker *w;
+	struct bufferevent *bev;
+	struct conn *prev, *next;	/* the worker's open connections */
+};
+
+static uint32_t
+next_rand(struct worker *w)
+{
+	/* xorshift32: shuffling needs variety, not secrecy. */
+	uint32_t x = w->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	w->rng = x;
+	return x;
+}
+
+static void
+count(struct worker *w, enum answer_kind k, const struct answer_info *info)
+{
+	if (k == ANSWER_DROP) {
+		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+		return;
+	}
+	if (info->truncated)
+		atomic_fetch_add_explicit(&w->truncated, 1,
+		    memory_order_relaxed);
+	if (k == ANSWER_NOT_OURS)
+		atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
+}
+
+static void
+udp_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)what;
+	for (int i = 0; i < UDP_BATCH; i++) {
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		struct answer_info info;
+		enum answer_kind k;
+		size_t olen = 0;
+		ssize_t n;
+
+		n = recvfrom(fd, w->in, sizeof(w->in), 0,
+		    (struct sockaddr *)&from, &flen);
+		if (n < 0)
+			return;	/* EAGAIN, or an error for an old send */
+		atomic_fetch_add_explicit(&w->udp_q, 1, memory_order_relaxed);
+		k = answer_query(w->cur, &w->srv->o.answer, w->in, (size_t)n,
+		    w->out, sizeof(w->out), false, next_rand(w), &olen, &info);
+		count(w, k, &info);
+		if (k == ANSWER_DROP)
+			continue;
+		/* A failed send loses one answer; the client retries. */
+		(void)sendto(fd, w->out, olen, 0, (struct sockaddr *)&from,
+		    flen);
+	}
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct worker *w = c->w;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		w->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	w->n_conns--;
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+tcp_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct worker *w = c->w;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *out = bufferevent_get_output(bev);
+
+	for (;;) {
+		uint8_t hdr[2];
+		size_t len, olen = 0;
+		struct answer_info info;
+		enum answer_kind k;
+
+		if (evbuffer_copyout(in, hdr, 2) < 2)
+			break;
+		len = (size_t)hdr[0] << 8 | hdr[1];
+		if (len == 0) {
+			conn_free(c);
+			return;
+		}
+		if (evbuffer_get_length(in) < len + 2)
+			break;
+		evbuffer_drain(in, 2);
+		evbuffer_remove(in, w->in, len);
+		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
+		k = answer_query(w->cur, &w->srv->o.answer, w->in, len,
+		    w->out + 2, MSG_MAX, true, next_rand(w), &olen, &info);
+		count(w, k, &info);
+		if (k == ANSWER_DROP) {
+			/* RFC 7766 allows closing on a message we cannot
+			 * use; it also stops a stream of garbage. */
+			conn_free(c);
+			return;
+		}
+		w->out[0] = (uint8_t)(olen >> 8);
+		w->out[1] = (uint8_t)(olen & 0xff);
+		evbuffer_add(out, w->out, olen + 2);
+		if (evbuffer_get_length(out) > TCP_OUT_HIGH) {
+			/* The client is not reading: stop reading its
+			 * queries until it drains its answers. */
+			bufferevent_disable(bev, EV_READ);
+			break;
+		}
+	}
+}
+
+static void
+tcp_write_cb(struct bufferevent *bev, void *arg)
+{
+	(void)arg;
+	/* Called when the output drained to the low watermark (0). */
+	bufferevent_enable(bev, EV_READ);
+}
+
+static void
+tcp_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
+		conn_free(arg);
+}
+
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	struct worker *w = arg;
+	struct conn *c;
+	struct timeval tv;
+
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (w->n_conns >= w->srv->o.tcp_max_conns) {
+		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
+		close(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->w = w;
+	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	w->n_conns++;
+	c->next = w->conns;
+	if (w->conns != NULL)
+		w->conns->prev = c;
+	w->conns = c;
+	tv.tv_sec = w->srv->o.tcp_idle_ms / 1000;
+	tv.tv_usec = (suseconds_t)(w->srv->o.tcp_idle_ms % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	/* Bound what one connection may queue: one message and a bit. */
+	bufferevent_setwatermark(c->bev, EV_READ, 0, MSG_MAX + 2 + 4096);
+	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void
+swap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct table *t;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->mu);
+	t = w->pending;
+	w->pending = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (t == NULL)
+		return;
+	/* Between callbacks: no query holds the old table now. */
+	table_unref(w->cur);
+	w->cur = t;
+}
+
+static void
+stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(w->base);
+}
+
+static int
+make_addr(const char *addr, int port, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*s4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*s6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int
+bind_socket(const struct server_opts *o, int type, bool reuseport)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, on = 1, r;
+
+	if ((r = make_addr(o->addr, o->port, &ss, &len)) != 0)
+		return r;
+	fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (reuseport &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    (type == SOCK_STREAM && listen(fd, 1024) != 0)) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int
+worker_init(struct server *s, struct worker *w, unsigned idx,
+    struct table *t, char *errbuf, size_t errlen)
+{
+	bool multi = s->n > 1;
+
+	w->srv = s;
+	w->udp_fd = w->tcp_fd = -1;
+	w->rng = 0x9E3779B9u ^ (idx + 1) * 2654435761u;
+	pthread_mutex_init(&w->mu, NULL);
+	w->cur = table_ref(t);
+	w->udp_fd = bind_socket(&s->o, SOCK_DGRAM, multi);
+	if (w->udp_fd < 0) {
+		snprintf(errbuf, errlen, "cannot bind UDP %s port %d: %s",
+		    s->o.addr, s->o.port, strerror(-w->udp_fd));
+		return -1;
+	}
+	w->tcp_fd = bind_socket(&s->o, SOCK_STREAM, multi);
+	if (w->tcp_fd < 0) {
+		snprintf(errbuf, errlen, "cannot bind TCP %s port %d: %s",
+		    s->o.addr, s->o.port, strerror(-w->tcp_fd));
+		return -1;
+	}
+	w->base = event_base_new();
+	if (w->base == NULL) {
+		snprintf(errbuf, errlen, "cannot create an event base");
+		return -1;
+	}
+	w->udp_ev = event_new(w->base, w->udp_fd, EV_READ | EV_PERSIST,
+	    udp_cb, w);
+	w->swap_ev = event_new(w->base, -1, 0, swap_cb, w);
+	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
+	w->listener = evconnlistener_new(w->base, accept_cb, w,
+	    LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fd);
+	if (w->udp_ev == NULL || w->swap_ev == NULL || w->stop_ev == NULL ||
+	    w->listener == NULL) {
+		snprintf(errbuf, errlen, "cannot create listener events");
+		return -1;
+	}
+	w->tcp_fd = -1;		/* the listener owns it now */
+	event_add(w->udp_ev, NULL);
+	return 0;
+}
+
+struct server *
+server_new(const struct server_opts *o, struct table *t, char *errbuf,
+    size_t errlen)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+
+	s->o = *o;
+	s->n = o->workers < 1 ? 1 : o->workers;
+	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
+	for (int i = 0; i < s->n; i++) {
+		if (worker_init(s, &s->w[i], (unsigned)i, t, errbuf,
+		    errlen) != 0) {
+			s->n = i + 1;
+			server_free(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	event_base_dispatch(w->base);
+	return NULL;
+}
+
+int
+server_start(struct server *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		int r = pthread_create(&s->w[i].thread, NULL, worker_main,
+		    &s->w[i]);
+
+		if (r != 0)
+			return -r;
+		s->w[i].started = true;
+	}
+	return 0;
+}
+
+void
+server_publish(struct server *s, struct table *t)
+{
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+		struct table *old;
+
+		pthread_mutex_lock(&w->mu);
+		old = w->pending;
+		w->pending = table_ref(t);
+		pthread_mutex_unlock(&w->mu);
+		table_unref(old);
+		event_active(w->swap_ev, EV_READ, 0);
+	}
+}
+
+void
+server_stats(struct server *s, struct server_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+
+		out->udp_queries += atomic_load(&w->udp_q);
+		out->tcp_queries += atomic_load(&w->tcp_q);
+		out->dropped += atomic_load(&w->dropped);
+		out->truncated += atomic_load(&w->truncated);
+		out->refused += atomic_load(&w->refused);
+		out->tcp_refused_conns += atomic_load(&w->tcp_full);
+	}
+}
+
+static void
+conns_free_all(struct worker *w)
+{
+	while (w->conns != NULL)
+		conn_free(w->conns);
+}
+
+void
+server_free(struct server *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+
+		if (w->started) {
+			event_active(w->stop_ev, EV_READ, 0);
+			pthread_join(w->thread, NULL);
+		}
+	}
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+
+		conns_free_all(w);
+		if (w->listener != NULL)
+			evconnlistener_free(w->listener);
+		if (w->udp_ev != NULL)
+			event_free(w->udp_ev);
+		if (w->swap_ev != NULL)
+			event_free(w->swap_ev);
+		if (w->stop_ev != NULL)
+			event_free(w->stop_ev);
+		if (w->udp_fd >= 0)
+			close(w->udp_fd);
+		if (w->tcp_fd >= 0)
+			close(w->tcp_fd);
+		if (w->base != NULL)
+			event_base_free(w->base);
+		table_unref(w->pending);
+		table_unref(w->cur);
+		pthread_mutex_destroy(&w->mu);
+	}
+	free(s->w);
+	free(s);
+}

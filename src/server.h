@@ -1,0 +1,50 @@
+/* server.h - the DNS listeners: UDP and TCP on libevent, one or more worker
+ * threads, each with its own event base, its own SO_REUSEPORT sockets and
+ * its own reference to the current table.
+ *
+ * A new table reaches the workers through server_publish(): each worker
+ * gets a reference handed over through its event loop and switches between
+ * callbacks, so a query never sees two generations and the query path takes
+ * no lock.  The last reference to an old table frees it.
+ */
+#ifndef TASKDNS_SERVER_H
+#define TASKDNS_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "answer.h"
+#include "table.h"
+
+struct server_opts {
+	const char *addr;	/* IPv4 or IPv6 literal */
+	int port;
+	int workers;		/* >= 1 */
+	struct answer_cfg answer;
+	unsigned tcp_max_conns;	/* per worker */
+	unsigned tcp_idle_ms;
+};
+
+struct server_stats {
+	uint64_t udp_queries, tcp_queries, dropped, truncated, refused;
+	uint64_t tcp_refused_conns;
+};
+
+struct server;
+
+/* Bind every socket (so a busy port fails here, before any thread).
+ * table: the first generation; the server takes a reference.  NULL with
+ * errbuf filled on failure. */
+struct server *server_new(const struct server_opts *o, struct table *table,
+    char *errbuf, size_t errlen);
+/* Start the worker threads.  0 or -errno. */
+int server_start(struct server *s);
+/* Hand t (a new reference each) to every worker. */
+void server_publish(struct server *s, struct table *t);
+/* Sum of the workers' counters. */
+void server_stats(struct server *s, struct server_stats *out);
+/* Stop the workers, close the sockets, drop the tables, free.  NULL ok. */
+void server_free(struct server *s);
+
+#endif

@@ -1,0 +1,176 @@
+/* source.c - files, host lookups, interface addresses (see source.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "err.h"
+#include "source.h"
+
+int
+source_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err = 0;
+	size_t n = 0, cap = 4096;
+	char *buf;
+
+	if (fd < 0)
+		return -errno;
+	buf = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap >= max) {
+				err = -E_LIMIT;
+				break;
+			}
+			cap = cap * 2 > max ? max : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (err != 0) {
+		free(buf);
+		return err;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+struct cluster *
+source_load_state(const char *path, char *errbuf, size_t errlen)
+{
+	struct state_parser *p;
+	struct cluster *c = NULL;
+	char buf[65536], why[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	p = state_parser_new();
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(errbuf, errlen, "%s: %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		if (state_parser_feed(p, buf, (size_t)r, why,
+		    sizeof(why)) != 0) {
+			snprintf(errbuf, errlen, "%s: %s", path, why);
+			goto out;
+		}
+	}
+	c = state_parser_finish(p, why, sizeof(why));
+	if (c == NULL)
+		snprintf(errbuf, errlen, "%s: %s", path, why);
+out:
+	close(fd);
+	state_parser_free(p);
+	return c;
+}
+
+int
+source_resolve(void *arg, const char *host, struct ipaddr *out, int max)
+{
+	struct addrinfo hints, *res = NULL;
+	bool have4 = false, have6 = false;
+	int n = 0;
+
+	(void)arg;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return 0;
+	for (struct addrinfo *a = res; a != NULL && n < max; a = a->ai_next) {
+		if (a->ai_family == AF_INET && !have4) {
+			const struct sockaddr_in *s = (const void *)a->ai_addr;
+
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].family = 4;
+			memcpy(out[n].addr, &s->sin_addr, 4);
+			have4 = true;
+			n++;
+		} else if (a->ai_family == AF_INET6 && !have6) {
+			const struct sockaddr_in6 *s = (const void *)a->ai_addr;
+
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].family = 6;
+			memcpy(out[n].addr, &s->sin6_addr, 16);
+			have6 = true;
+			n++;
+		}
+	}
+	freeaddrinfo(res);
+	return n;
+}
+
+size_t
+source_local_ips(struct ipaddr **out)
+{
+	struct ifaddrs *ifs = NULL;
+	struct ipaddr *v = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (getifaddrs(&ifs) != 0)
+		return 0;
+	for (struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
+		struct ipaddr ip;
+
+		if (i->ifa_addr == NULL)
+			continue;
+		memset(&ip, 0, sizeof(ip));
+		if (i->ifa_addr->sa_family == AF_INET) {
+			const struct sockaddr_in *s = (const void *)i->ifa_addr;
+
+			ip.family = 4;
+			memcpy(ip.addr, &s->sin_addr, 4);
+			if (ip.addr[0] == 127)
+				continue;
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			const struct sockaddr_in6 *s =
+			    (const void *)i->ifa_addr;
+
+			if (IN6_IS_ADDR_LOOPBACK(&s->sin6_addr))
+				continue;
+			ip.family = 6;
+			memcpy(ip.addr, &s->sin6_addr, 16);
+		} else
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n++] = ip;
+	}
+	freeifaddrs(ifs);
+	*out = v;
+	return n;
+}

@@ -1,0 +1,29 @@
+/* source.h - I/O around the core: reading the config and state files,
+ * resolving host names and listing interface addresses for the generator.
+ * (The master poller of a later issue joins these state sources.)
+ */
+#ifndef TASKDNS_SOURCE_H
+#define TASKDNS_SOURCE_H
+
+#include <stddef.h>
+
+#include "generate.h"
+#include "state.h"
+
+/* Read a whole small file (at most max bytes) into a NUL-terminated
+ * buffer the caller frees.  0 or -errno / -E_LIMIT. */
+int source_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Stream a state file through the parser.  NULL with the reason (naming
+ * the file) in errbuf on failure. */
+struct cluster *source_load_state(const char *path, char *errbuf,
+    size_t errlen);
+
+/* gen_resolve_fn over getaddrinfo: one IPv4 and one IPv6 at most. */
+int source_resolve(void *arg, const char *host, struct ipaddr *out, int max);
+
+/* Every non-loopback interface address, for a 0.0.0.0 listener.  Caller
+ * frees *out. */
+size_t source_local_ips(struct ipaddr **out);
+
+#endif

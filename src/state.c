@@ -1,0 +1,720 @@
+/* state.c - streaming parser of /master/state (see state.h).
+ *
+ * yajl delivers events; a stack of frames says where in the document each
+ * event falls.  A frame's kind comes from its parent's kind and the key
+ * that opened it, so anything the naming convention does not use becomes a
+ * F_SKIP frame and costs nothing but the walk over its bytes.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yajl/yajl_parse.h>
+
+#include "arena.h"
+#include "err.h"
+#include "state.h"
+
+enum frame {
+	F_TOP, F_SLAVES, F_SLAVE, F_FWS, F_FW, F_TASKS, F_TASK, F_RES,
+	F_STATUSES, F_STATUS, F_SLABELS, F_SLABEL, F_CSTATUS, F_NETINFOS,
+	F_NETINFO, F_IPADDRS, F_IPADDR, F_DISC, F_DPORTSOBJ, F_DPORTS, F_DPORT,
+	F_SKIP,
+};
+
+/* A growable vector of IPs, reused across statuses. */
+struct ipvec {
+	struct ipaddr *v;
+	uint32_t n, cap;
+};
+
+enum label_kind { LBL_OTHER, LBL_DOCKER, LBL_MESOS };
+
+struct state_parser {
+	yajl_handle h;
+	struct cluster *c;
+	enum frame frames[STATE_MAX_DEPTH];
+	int depth;
+	char key[64];
+	bool key_ok;		/* key fits in key[] */
+	bool seen;		/* a top-level Mesos field was seen */
+	bool failed;
+	char err[256];
+
+	struct framework *fw, *fw_tail;
+	struct agent *agent, *agent_tail;
+	struct task *task, *task_tail;
+	struct arena_mark task_mark;
+	bool task_running;
+	double best_ts;
+
+	bool st_running;
+	double st_ts;
+	struct ipvec st_ips[IPSRC_N];
+
+	enum label_kind lbl_kind;
+	struct ipaddr lbl_ip;
+	bool lbl_ip_ok;
+
+	uint32_t ni_count;
+	struct ipvec ni_ips;
+	struct ipaddr ni_single;
+	bool ni_single_ok;
+
+	struct disc_port dport;
+	struct disc_port *dports;
+	uint32_t n_dports, cap_dports;
+};
+
+bool
+ipaddr_parse(const char *s, size_t n, struct ipaddr *out)
+{
+	char buf[64];
+	struct in6_addr a6;
+
+	if (n == 0 || n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, buf, out->addr) == 1) {
+		out->family = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, buf, &a6) != 1)
+		return false;
+	if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+		out->family = 4;
+		memcpy(out->addr, a6.s6_addr + 12, 4);
+	} else {
+		out->family = 6;
+		memcpy(out->addr, a6.s6_addr, 16);
+	}
+	return true;
+}
+
+static void
+ipvec_push(struct ipvec *v, const struct ipaddr *ip)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 8;
+		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
+	}
+	v->v[v->n++] = *ip;
+}
+
+static void
+fail(struct state_parser *p, const char *msg)
+{
+	if (!p->failed) {
+		p->failed = true;
+		snprintf(p->err, sizeof(p->err), "%s", msg);
+	}
+}
+
+static enum frame
+top(const struct state_parser *p)
+{
+	return p->frames[p->depth - 1];
+}
+
+static bool
+key_is(const struct state_parser *p, const char *k)
+{
+	return p->key_ok && strcmp(p->key, k) == 0;
+}
+
+/* A kept string, or NULL when it is over the size cap. */
+static const char *
+keep(struct state_parser *p, const unsigned char *s, size_t n)
+{
+	if (n > STATE_MAX_STRING) {
+		p->c->ignored++;
+		return NULL;
+	}
+	return arena_strndup(p->c->arena, (const char *)s, n);
+}
+
+static enum frame
+child(const struct state_parser *p, bool is_map)
+{
+	enum frame parent = top(p);
+
+	switch (parent) {
+	case F_TOP:
+		if (!is_map && key_is(p, "slaves"))
+			return F_SLAVES;
+		if (!is_map && key_is(p, "frameworks"))
+			return F_FWS;
+		break;
+	case F_SLAVES:
+		return is_map ? F_SLAVE : F_SKIP;
+	case F_FWS:
+		return is_map ? F_FW : F_SKIP;
+	case F_FW:
+		if (!is_map && key_is(p, "tasks"))
+			return F_TASKS;
+		break;
+	case F_TASKS:
+		return is_map ? F_TASK : F_SKIP;
+	case F_TASK:
+		if (is_map && key_is(p, "resources"))
+			return F_RES;
+		if (!is_map && key_is(p, "statuses"))
+			return F_STATUSES;
+		if (is_map && key_is(p, "discovery"))
+			return F_DISC;
+		break;
+	case F_STATUSES:
+		return is_map ? F_STATUS : F_SKIP;
+	case F_STATUS:
+		if (!is_map && key_is(p, "labels"))
+			return F_SLABELS;
+		if (is_map && key_is(p, "container_status"))
+			return F_CSTATUS;
+		break;
+	case F_SLABELS:
+		return is_map ? F_SLABEL : F_SKIP;
+	case F_CSTATUS:
+		if (!is_map && key_is(p, "network_infos"))
+			return F_NETINFOS;
+		break;
+	case F_NETINFOS:
+		return is_map ? F_NETINFO : F_SKIP;
+	case F_NETINFO:
+		if (!is_map && key_is(p, "ip_addresses"))
+			return F_IPADDRS;
+		break;
+	case F_IPADDRS:
+		return is_map ? F_IPADDR : F_SKIP;
+	case F_DISC:
+		if (is_map && key_is(p, "ports"))
+			return F_DPORTSOBJ;
+		break;
+	case F_DPORTSOBJ:
+		if (!is_map && key_is(p, "ports"))
+			return F_DPORTS;
+		break;
+	case F_DPORTS:
+		return is_map ? F_DPORT : F_SKIP;
+	default:
+		break;
+	}
+	return F_SKIP;
+}
+
+static void
+enter(struct state_parser *p, enum frame f)
+{
+	struct arena *a = p->c->arena;
+
+	switch (f) {
+	case F_SLAVE:
+		p->agent = arena_calloc(a, sizeof(*p->agent));
+		break;
+	case F_FW:
+		p->fw = arena_calloc(a, sizeof(*p->fw));
+		p->task_tail = NULL;
+		break;
+	case F_TASK:
+		p->task_mark = arena_mark(a);
+		p->task = arena_calloc(a, sizeof(*p->task));
+		p->task_running = false;
+		p->best_ts = -1.0;
+		p->n_dports = 0;
+		break;
+	case F_STATUS:
+		p->st_running = false;
+		p->st_ts = 0;
+		for (int i = 0; i < IPSRC_N; i++)
+			p->st_ips[i].n = 0;
+		break;
+	case F_SLABEL:
+		p->lbl_kind = LBL_OTHER;
+		p->lbl_ip_ok = false;
+		break;
+	case F_NETINFO:
+		p->ni_count = 0;
+		p->ni_ips.n = 0;
+		p->ni_single_ok = false;
+		break;
+	case F_IPADDR:
+		p->ni_count++;
+		break;
+	case F_DPORTS:
+		p->n_dports = 0;
+		break;
+	case F_DPORT:
+		p->dport.number = 0;
+		p->dport.name = NULL;
+		p->dport.protocol = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+leave_task(struct state_parser *p)
+{
+	struct task *t = p->task;
+
+	if (!p->task_running || t->id == NULL || t->slave_id == NULL ||
+	    p->fw == NULL) {
+		/* Not kept: give its memory back. */
+		arena_reset(p->c->arena, p->task_mark);
+		p->task = NULL;
+		return;
+	}
+	if (p->n_dports > 0) {
+		t->dports = arena_memdup(p->c->arena, p->dports,
+		    p->n_dports * sizeof(*p->dports));
+		t->n_dports = p->n_dports;
+	}
+	if (p->task_tail == NULL)
+		p->fw->tasks = t;
+	else
+		p->task_tail->next = t;
+	p->task_tail = t;
+	p->fw->n_tasks++;
+	p->c->n_tasks++;
+	p->task = NULL;
+}
+
+static void
+leave(struct state_parser *p, enum frame f)
+{
+	struct cluster *c = p->c;
+
+	switch (f) {
+	case F_SLAVE:
+		if (p->agent_tail == NULL)
+			c->agents = p->agent;
+		else
+			p->agent_tail->next = p->agent;
+		p->agent_tail = p->agent;
+		c->n_agents++;
+		p->agent = NULL;
+		break;
+	case F_FW:
+		if (p->fw_tail == NULL)
+			c->frameworks = p->fw;
+		else
+			p->fw_tail->next = p->fw;
+		p->fw_tail = p->fw;
+		c->n_frameworks++;
+		p->fw = NULL;
+		break;
+	case F_TASK:
+		leave_task(p);
+		break;
+	case F_STATUS:
+		/* The latest TASK_RUNNING status wins, the first on a tie. */
+		if (p->task != NULL && p->st_running && p->st_ts > p->best_ts) {
+			p->best_ts = p->st_ts;
+			for (int i = 0; i < IPSRC_N; i++) {
+				struct iplist *l = &p->task->ips[i];
+
+				l->n = p->st_ips[i].n;
+				l->v = l->n == 0 ? NULL : arena_memdup(c->arena,
+				    p->st_ips[i].v, l->n * sizeof(*l->v));
+			}
+		}
+		break;
+	case F_SLABEL:
+		if (p->lbl_ip_ok && p->lbl_kind == LBL_DOCKER)
+			ipvec_push(&p->st_ips[IPSRC_DOCKER], &p->lbl_ip);
+		else if (p->lbl_ip_ok && p->lbl_kind == LBL_MESOS)
+			ipvec_push(&p->st_ips[IPSRC_MESOS], &p->lbl_ip);
+		break;
+	case F_NETINFO:
+		/* Mesos 0.26+ lists ip_addresses; 0.25 had one ip_address. */
+		if (p->ni_count > 0) {
+			for (uint32_t i = 0; i < p->ni_ips.n; i++)
+				ipvec_push(&p->st_ips[IPSRC_NETINFO],
+				    &p->ni_ips.v[i]);
+		} else if (p->ni_single_ok)
+			ipvec_push(&p->st_ips[IPSRC_NETINFO], &p->ni_single);
+		break;
+	case F_DPORT:
+		if (p->dport.number < 0)
+			break;
+		if (p->n_dports == p->cap_dports) {
+			p->cap_dports = p->cap_dports ? p->cap_dports * 2 : 8;
+			p->dports = xrealloc(p->dports,
+			    p->cap_dports * sizeof(*p->dports));
+		}
+		p->dports[p->n_dports++] = p->dport;
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+push(struct state_parser *p, bool is_map)
+{
+	enum frame f;
+
+	if (p->depth == 0) {
+		if (!is_map) {
+			fail(p, "not a Mesos state: the document is not a JSON "
+			    "object");
+			return 0;
+		}
+		f = F_TOP;
+	} else
+		f = top(p) == F_SKIP ? F_SKIP : child(p, is_map);
+	if (p->depth >= STATE_MAX_DEPTH) {
+		fail(p, "not a Mesos state: nesting deeper than 128 levels");
+		return 0;
+	}
+	if (p->depth == 1 && (key_is(p, "frameworks") || key_is(p, "slaves")))
+		p->seen = true;
+	p->frames[p->depth++] = f;
+	p->key_ok = false;
+	enter(p, f);
+	return 1;
+}
+
+static int
+pop(void *ctx)
+{
+	struct state_parser *p = ctx;
+
+	if (p->depth == 0)
+		return 0;
+	leave(p, p->frames[--p->depth]);
+	p->key_ok = false;
+	return 1;
+}
+
+static int
+on_start_map(void *ctx)
+{
+	return push(ctx, true);
+}
+
+static int
+on_start_array(void *ctx)
+{
+	return push(ctx, false);
+}
+
+static int
+on_key(void *ctx, const unsigned char *k, size_t n)
+{
+	struct state_parser *p = ctx;
+
+	p->key_ok = n < sizeof(p->key);
+	if (p->key_ok) {
+		memcpy(p->key, k, n);
+		p->key[n] = '\0';
+	}
+	return 1;
+}
+
+static int
+scalar_at_root(struct state_parser *p)
+{
+	if (p->depth == 0) {
+		fail(p, "not a Mesos state: the document is not a JSON object");
+		return 1;
+	}
+	return 0;
+}
+
+static int
+on_string(void *ctx, const unsigned char *s, size_t n)
+{
+	struct state_parser *p = ctx;
+	const char *cs = (const char *)s;
+
+	if (scalar_at_root(p))
+		return 0;
+	switch (top(p)) {
+	case F_TOP:
+		if (key_is(p, "leader")) {
+			p->c->leader = keep(p, s, n);
+			p->seen = true;
+		} else if (key_is(p, "pid"))
+			p->c->pid = keep(p, s, n);
+		else if (key_is(p, "hostname"))
+			p->c->hostname = keep(p, s, n);
+		else if (key_is(p, "version"))
+			p->c->version = keep(p, s, n);
+		break;
+	case F_SLAVE:
+		if (key_is(p, "id"))
+			p->agent->id = keep(p, s, n);
+		else if (key_is(p, "pid"))
+			p->agent->pid = keep(p, s, n);
+		else if (key_is(p, "hostname"))
+			p->agent->hostname = keep(p, s, n);
+		break;
+	case F_FW:
+		if (key_is(p, "id"))
+			p->fw->id = keep(p, s, n);
+		else if (key_is(p, "name"))
+			p->fw->name = keep(p, s, n);
+		else if (key_is(p, "pid"))
+			p->fw->pid = keep(p, s, n);
+		else if (key_is(p, "hostname"))
+			p->fw->hostname = keep(p, s, n);
+		break;
+	case F_TASK:
+		if (key_is(p, "id"))
+			p->task->id = keep(p, s, n);
+		else if (key_is(p, "name"))
+			p->task->name = keep(p, s, n);
+		else if (key_is(p, "slave_id"))
+			p->task->slave_id = keep(p, s, n);
+		else if (key_is(p, "state"))
+			p->task_running = n == 12 &&
+			    memcmp(s, "TASK_RUNNING", 12) == 0;
+		break;
+	case F_RES:
+		if (key_is(p, "ports"))
+			p->task->ports = keep(p, s, n);
+		break;
+	case F_STATUS:
+		if (key_is(p, "state"))
+			p->st_running = n == 12 &&
+			    memcmp(s, "TASK_RUNNING", 12) == 0;
+		break;
+	case F_SLABEL:
+		if (key_is(p, "key")) {
+			if (n == 32 && memcmp(s,
+			    "Docker.NetworkSettings.IPAddress", 32) == 0)
+				p->lbl_kind = LBL_DOCKER;
+			else if (n == 44 && memcmp(s,
+			    "MesosContainerizer.NetworkSettings.IPAddress",
+			    44) == 0)
+				p->lbl_kind = LBL_MESOS;
+			else
+				p->lbl_kind = LBL_OTHER;
+		} else if (key_is(p, "value"))
+			p->lbl_ip_ok = ipaddr_parse(cs, n, &p->lbl_ip);
+		break;
+	case F_NETINFO:
+		if (key_is(p, "ip_address"))
+			p->ni_single_ok = ipaddr_parse(cs, n, &p->ni_single);
+		break;
+	case F_IPADDR:
+		if (key_is(p, "ip_address")) {
+			struct ipaddr ip;
+
+			if (ipaddr_parse(cs, n, &ip))
+				ipvec_push(&p->ni_ips, &ip);
+		}
+		break;
+	case F_DISC:
+		if (key_is(p, "name"))
+			p->task->disc_name = keep(p, s, n);
+		break;
+	case F_DPORT:
+		if (key_is(p, "name"))
+			p->dport.name = keep(p, s, n);
+		else if (key_is(p, "protocol"))
+			p->dport.protocol = keep(p, s, n);
+		break;
+	default:
+		break;
+	}
+	p->key_ok = false;
+	return 1;
+}
+
+static int
+on_number(void *ctx, const char *s, size_t n)
+{
+	struct state_parser *p = ctx;
+	char buf[64];
+	char *end;
+
+	if (scalar_at_root(p))
+		return 0;
+	if (n >= sizeof(buf)) {
+		p->key_ok = false;
+		return 1;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (top(p) == F_STATUS && key_is(p, "timestamp")) {
+		p->st_ts = strtod(buf, &end);
+	} else if (top(p) == F_DPORT && key_is(p, "number")) {
+		long v = strtol(buf, &end, 10);
+
+		p->dport.number = (*end == '\0' && v >= 0 && v <= 65535) ?
+		    (int)v : -1;
+	}
+	p->key_ok = false;
+	return 1;
+}
+
+static int
+on_other(struct state_parser *p)
+{
+	if (scalar_at_root(p))
+		return 0;
+	p->key_ok = false;
+	return 1;
+}
+
+static int
+on_null(void *ctx)
+{
+	return on_other(ctx);
+}
+
+static int
+on_bool(void *ctx, int b)
+{
+	(void)b;
+	return on_other(ctx);
+}
+
+static const yajl_callbacks callbacks = {
+	.yajl_null = on_null,
+	.yajl_boolean = on_bool,
+	.yajl_number = on_number,
+	.yajl_string = on_string,
+	.yajl_start_map = on_start_map,
+	.yajl_map_key = on_key,
+	.yajl_end_map = pop,
+	.yajl_start_array = on_start_array,
+	.yajl_end_array = pop,
+};
+
+struct state_parser *
+state_parser_new(void)
+{
+	struct state_parser *p = xcalloc(1, sizeof(*p));
+
+	p->c = xcalloc(1, sizeof(*p->c));
+	p->c->arena = arena_new(1u << 16);
+	p->h = yajl_alloc(&callbacks, NULL, p);
+	if (p->h == NULL) {
+		fprintf(stderr, "taskdns: out of memory (yajl)\n");
+		abort();
+	}
+	return p;
+}
+
+void
+state_parser_free(struct state_parser *p)
+{
+	if (p == NULL)
+		return;
+	if (p->h != NULL)
+		yajl_free(p->h);
+	cluster_free(p->c);
+	for (int i = 0; i < IPSRC_N; i++)
+		free(p->st_ips[i].v);
+	free(p->ni_ips.v);
+	free(p->dports);
+	free(p);
+}
+
+static void
+yajl_reason(struct state_parser *p, const void *buf, size_t len,
+    char *errbuf, size_t errlen)
+{
+	unsigned char *msg;
+
+	if (p->failed) {
+		snprintf(errbuf, errlen, "%s", p->err);
+		return;
+	}
+	msg = yajl_get_error(p->h, 0, buf, len);
+	snprintf(errbuf, errlen, "not valid JSON: %s",
+	    msg != NULL ? (const char *)msg : "parse error");
+	if (msg != NULL) {
+		/* yajl ends its message with a newline. */
+		size_t n = strlen(errbuf);
+
+		while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
+			errbuf[--n] = '\0';
+		yajl_free_error(p->h, msg);
+	}
+	p->failed = true;
+}
+
+int
+state_parser_feed(struct state_parser *p, const void *buf, size_t len,
+    char *errbuf, size_t errlen)
+{
+	if (p->failed) {
+		snprintf(errbuf, errlen, "%s", p->err);
+		return -E_FORMAT;
+	}
+	if (yajl_parse(p->h, buf, len) != yajl_status_ok) {
+		yajl_reason(p, buf, len, errbuf, errlen);
+		snprintf(p->err, sizeof(p->err), "%s", errbuf);
+		return -E_FORMAT;
+	}
+	return 0;
+}
+
+struct cluster *
+state_parser_finish(struct state_parser *p, char *errbuf, size_t errlen)
+{
+	struct cluster *c;
+
+	if (p->failed) {
+		snprintf(errbuf, errlen, "%s", p->err);
+		return NULL;
+	}
+	if (yajl_complete_parse(p->h) != yajl_status_ok) {
+		yajl_reason(p, NULL, 0, errbuf, errlen);
+		return NULL;
+	}
+	if (!p->seen) {
+		snprintf(errbuf, errlen, "not a Mesos state: none of leader, "
+		    "frameworks, slaves is present");
+		p->failed = true;
+		return NULL;
+	}
+	c = p->c;
+	p->c = NULL;
+	return c;
+}
+
+struct cluster *
+state_parse(const void *buf, size_t len, char *errbuf, size_t errlen)
+{
+	struct state_parser *p = state_parser_new();
+	struct cluster *c = NULL;
+
+	if (state_parser_feed(p, buf, len, errbuf, errlen) == 0)
+		c = state_parser_finish(p, errbuf, errlen);
+	state_parser_free(p);
+	return c;
+}
+
+int
+state_check_leader(const struct cluster *c, char *errbuf, size_t errlen)
+{
+	if (c->leader == NULL || c->leader[0] == '\0') {
+		snprintf(errbuf, errlen, "the state names no leader");
+		return -E_FORMAT;
+	}
+	if (c->pid != NULL && c->pid[0] != '\0' &&
+	    strcmp(c->pid, c->leader) != 0) {
+		snprintf(errbuf, errlen, "the state comes from %s, which is not "
+		    "the leader (%s)", c->pid, c->leader);
+		return -E_FORMAT;
+	}
+	return 0;
+}
+
+void
+cluster_free(struct cluster *c)
+{
+	if (c == NULL)
+		return;
+	arena_free(c->arena);
+	free(c);
+}

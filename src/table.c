@@ -1,0 +1,394 @@
+/* table.c - record generations (see table.h). */
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "err.h"
+#include "table.h"
+
+/* Hard ceiling on one generation, whatever the state says. */
+#define TABLE_MAX_RECORDS (64u * 1024 * 1024)
+
+struct brec {
+	uint32_t node;
+	uint16_t type;
+	uint16_t rdlen;
+	const uint8_t *rdata;
+	uint32_t seq;
+	uint32_t hash;
+};
+
+struct table_builder {
+	struct arena *arena;
+	struct dname apex;
+	uint32_t ttl;
+	struct table_soa soa;
+	struct table_node *nodes;
+	uint32_t n_nodes, cap_nodes;
+	uint32_t *nindex;	/* node index + 1 */
+	uint32_t nmask;
+	struct brec *recs;
+	uint32_t n_recs, cap_recs;
+	uint32_t *rindex;	/* record index + 1 */
+	uint32_t rmask;
+	uint32_t n_tasks;
+};
+
+static uint32_t
+mix(uint32_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+struct table_builder *
+table_builder_new(const struct dname *apex, uint32_t ttl,
+    const struct table_soa *soa)
+{
+	struct table_builder *b = xcalloc(1, sizeof(*b));
+
+	b->arena = arena_new(1u << 16);
+	b->apex = *apex;
+	dname_lower(&b->apex);
+	b->ttl = ttl;
+	b->soa = *soa;
+	b->nmask = 1023;
+	b->nindex = xcalloc(b->nmask + 1, sizeof(uint32_t));
+	b->rmask = 1023;
+	b->rindex = xcalloc(b->rmask + 1, sizeof(uint32_t));
+	return b;
+}
+
+void
+table_builder_free(struct table_builder *b)
+{
+	if (b == NULL)
+		return;
+	arena_free(b->arena);
+	free(b->nodes);
+	free(b->nindex);
+	free(b->recs);
+	free(b->rindex);
+	free(b);
+}
+
+uint32_t
+table_builder_count(const struct table_builder *b)
+{
+	return b->n_recs;
+}
+
+void
+table_builder_set_tasks(struct table_builder *b, uint32_t n)
+{
+	b->n_tasks = n;
+}
+
+static void
+rehash_nodes(struct table_builder *b)
+{
+	uint32_t mask = b->nmask * 2 + 1;
+	uint32_t *idx = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < b->n_nodes; i++) {
+		uint32_t s = b->nodes[i].hash & mask;
+
+		while (idx[s] != 0)
+			s = (s + 1) & mask;
+		idx[s] = i + 1;
+	}
+	free(b->nindex);
+	b->nindex = idx;
+	b->nmask = mask;
+}
+
+/* Index of the node for a lower-case name, created when missing. */
+static uint32_t
+node_get(struct table_builder *b, const uint8_t *name, uint8_t len)
+{
+	uint32_t h = dname_hash(name, len), s = h & b->nmask;
+	struct table_node *n;
+
+	while (b->nindex[s] != 0) {
+		n = &b->nodes[b->nindex[s] - 1];
+		if (n->hash == h && n->name_len == len &&
+		    memcmp(n->name, name, len) == 0)
+			return b->nindex[s] - 1;
+		s = (s + 1) & b->nmask;
+	}
+	if (b->n_nodes == b->cap_nodes) {
+		b->cap_nodes = b->cap_nodes ? b->cap_nodes * 2 : 1024;
+		b->nodes = xrealloc(b->nodes,
+		    (size_t)b->cap_nodes * sizeof(*b->nodes));
+	}
+	n = &b->nodes[b->n_nodes];
+	memset(n, 0, sizeof(*n));
+	n->name = arena_memdup(b->arena, name, len);
+	n->name_len = len;
+	n->hash = h;
+	b->nindex[s] = ++b->n_nodes;
+	/* Keep the load under one half. */
+	if (b->n_nodes * 2 > b->nmask)
+		rehash_nodes(b);
+	return b->n_nodes - 1;
+}
+
+/* The owner's node, and every ancestor's down to the apex (empty
+ * non-terminals, RFC 8020). */
+static uint32_t
+node_with_ancestors(struct table_builder *b, const struct dname *owner)
+{
+	uint32_t id = node_get(b, owner->data, owner->len);
+
+	if (dname_is_subdomain(owner, &b->apex)) {
+		unsigned extra = dname_labels(owner) - dname_labels(&b->apex);
+
+		for (unsigned i = 1; i <= extra; i++) {
+			size_t off = dname_suffix_off(owner, i);
+
+			node_get(b, owner->data + off,
+			    (uint8_t)(owner->len - off));
+		}
+	}
+	return id;
+}
+
+static void
+rehash_recs(struct table_builder *b)
+{
+	uint32_t mask = b->rmask * 2 + 1;
+	uint32_t *idx = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < b->n_recs; i++) {
+		uint32_t s = b->recs[i].hash & mask;
+
+		while (idx[s] != 0)
+			s = (s + 1) & mask;
+		idx[s] = i + 1;
+	}
+	free(b->rindex);
+	b->rindex = idx;
+	b->rmask = mask;
+}
+
+int
+table_builder_add(struct table_builder *b, const struct dname *owner,
+    uint16_t type, const void *rdata, uint16_t rdlen)
+{
+	struct dname low = *owner;
+	uint32_t node, h, s;
+	struct brec *r;
+
+	if (b->n_recs >= TABLE_MAX_RECORDS)
+		return -E_LIMIT;
+	dname_lower(&low);
+	node = node_with_ancestors(b, &low);
+	h = mix(b->nodes[node].hash ^ type, rdata, rdlen);
+	s = h & b->rmask;
+	while (b->rindex[s] != 0) {
+		r = &b->recs[b->rindex[s] - 1];
+		if (r->hash == h && r->node == node && r->type == type &&
+		    r->rdlen == rdlen && memcmp(r->rdata, rdata, rdlen) == 0)
+			return 0;
+		s = (s + 1) & b->rmask;
+	}
+	if (b->n_recs == b->cap_recs) {
+		b->cap_recs = b->cap_recs ? b->cap_recs * 2 : 1024;
+		b->recs = xrealloc(b->recs,
+		    (size_t)b->cap_recs * sizeof(*b->recs));
+	}
+	r = &b->recs[b->n_recs];
+	r->node = node;
+	r->type = type;
+	r->rdlen = rdlen;
+	r->rdata = arena_memdup(b->arena, rdata, rdlen);
+	r->seq = b->n_recs;
+	r->hash = h;
+	b->rindex[s] = ++b->n_recs;
+	if (b->n_recs * 2 > b->rmask)
+		rehash_recs(b);
+	return 1;
+}
+
+static int
+brec_cmp(const void *pa, const void *pb)
+{
+	const struct brec *a = pa, *b = pb;
+
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	if (a->type != b->type)
+		return a->type < b->type ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+struct table *
+table_builder_finish(struct table_builder *b, const struct table *prev,
+    uint32_t now)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+	uint64_t content = 0;
+
+	/* The apex always exists: SOA and NS live there. */
+	node_get(b, b->apex.data, b->apex.len);
+	qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
+	t->recs = arena_alloc(b->arena,
+	    (size_t)(b->n_recs ? b->n_recs : 1) * sizeof(*t->recs));
+	for (uint32_t i = 0; i < b->n_recs; i++) {
+		const struct brec *r = &b->recs[i];
+		struct table_node *n = &b->nodes[r->node];
+		uint64_t h;
+
+		if (n->count == 0)
+			n->first = i;
+		n->count++;
+		t->recs[i].node = r->node;
+		t->recs[i].type = r->type;
+		t->recs[i].rdlen = r->rdlen;
+		t->recs[i].rdata = r->rdata;
+		/* The node hash does not depend on insertion order, so the
+		 * sum identifies the set whatever order built it. */
+		h = mix(mix(n->hash, n->name, n->name_len) ^ r->type,
+		    r->rdata, r->rdlen);
+		content += mix64((uint64_t)h << 32 | r->rdlen) ^ h;
+	}
+	t->n_recs = b->n_recs;
+	t->nodes = arena_memdup(b->arena, b->nodes,
+	    (size_t)b->n_nodes * sizeof(*b->nodes));
+	t->n_nodes = b->n_nodes;
+	t->index = arena_memdup(b->arena, b->nindex,
+	    ((size_t)b->nmask + 1) * sizeof(uint32_t));
+	t->index_mask = b->nmask;
+	t->content = content ^ mix64(b->n_recs);
+	t->apex = b->apex;
+	t->ttl = b->ttl;
+	t->soa = b->soa;
+	t->n_tasks = b->n_tasks;
+	if (prev != NULL && prev->content == t->content &&
+	    prev->n_recs == t->n_recs)
+		t->serial = prev->serial;
+	else if (prev != NULL && prev->serial + 1 > now)
+		t->serial = prev->serial + 1;
+	else
+		t->serial = now;
+	atomic_init(&t->refs, 1);
+	t->arena = b->arena;
+	b->arena = NULL;
+	table_builder_free(b);
+	return t;
+}
+
+struct table *
+table_ref(struct table *t)
+{
+	if (t != NULL)
+		atomic_fetch_add_explicit(&t->refs, 1, memory_order_relaxed);
+	return t;
+}
+
+void
+table_unref(struct table *t)
+{
+	if (t == NULL)
+		return;
+	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	arena_free(t->arena);
+	free(t);
+}
+
+const struct table_node *
+table_lookup(const struct table *t, const struct dname *name)
+{
+	uint32_t h = dname_hash(name->data, name->len), s = h & t->index_mask;
+
+	while (t->index[s] != 0) {
+		const struct table_node *n = &t->nodes[t->index[s] - 1];
+
+		if (n->hash == h && n->name_len == name->len &&
+		    memcmp(n->name, name->data, name->len) == 0)
+			return n;
+		s = (s + 1) & t->index_mask;
+	}
+	return NULL;
+}
+
+const struct table_rec *
+table_rrset(const struct table *t, const struct table_node *node,
+    uint16_t type, uint32_t *n)
+{
+	uint32_t i = node->first, end = node->first + node->count;
+
+	*n = 0;
+	if (node->count == 0)
+		return NULL;
+	while (i < end && t->recs[i].type != type)
+		i++;
+	if (i == end)
+		return NULL;
+	while (i + *n < end && t->recs[i + *n].type == type)
+		(*n)++;
+	return &t->recs[i];
+}
+
+int
+table_record_text(const struct table *t, uint32_t i, char *buf, size_t len)
+{
+	const struct table_rec *r = &t->recs[i];
+	const struct table_node *n = &t->nodes[r->node];
+	char owner[DNAME_TEXT_MAX], data[DNAME_TEXT_MAX + 32];
+	struct dname name;
+	int w;
+
+	name.len = n->name_len;
+	memcpy(name.data, n->name, n->name_len);
+	if (dname_to_text(&name, owner, sizeof(owner)) < 0)
+		return -E_SPACE;
+	switch (r->type) {
+	case RR_A:
+		inet_ntop(AF_INET, r->rdata, data, sizeof(data));
+		w = snprintf(buf, len, "A %s %s", owner, data);
+		break;
+	case RR_AAAA:
+		inet_ntop(AF_INET6, r->rdata, data, sizeof(data));
+		w = snprintf(buf, len, "AAAA %s %s", owner, data);
+		break;
+	case RR_SRV: {
+		struct dname target;
+		char tt[DNAME_TEXT_MAX];
+
+		target.len = (uint8_t)(r->rdlen - 6);
+		memcpy(target.data, r->rdata + 6, target.len);
+		if (dname_to_text(&target, tt, sizeof(tt)) < 0)
+			return -E_SPACE;
+		w = snprintf(buf, len, "SRV %s %u %u %u %s", owner,
+		    (unsigned)r->rdata[0] << 8 | r->rdata[1],
+		    (unsigned)r->rdata[2] << 8 | r->rdata[3],
+		    (unsigned)r->rdata[4] << 8 | r->rdata[5], tt);
+		break;
+	}
+	default:
+		w = snprintf(buf, len, "TYPE%u %s", r->type, owner);
+		break;
+	}
+	return (w < 0 || (size_t)w >= len) ? -E_SPACE : w;
+}

@@ -1,0 +1,110 @@
+/* table.h - one immutable generation of records.
+ *
+ * A builder collects (owner, type, rdata) triples, storing each distinct
+ * triple once, and creates the empty non-terminals between every owner and
+ * the zone apex so that a lookup tells "no such name" from "name without
+ * that type".  table_builder_finish() freezes it into a struct table: nodes
+ * in a hash index, records grouped by (node, type), all memory in one arena.
+ * A table never changes after that; readers hold references (table_ref /
+ * table_unref, atomic counts) and the last unref frees it in one call.
+ */
+#ifndef TASKDNS_TABLE_H
+#define TASKDNS_TABLE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dname.h"
+
+enum {
+	RR_A = 1,
+	RR_NS = 2,
+	RR_SOA = 6,
+	RR_MX = 15,
+	RR_TXT = 16,
+	RR_AAAA = 28,
+	RR_SRV = 33,
+	RR_OPT = 41,
+	RR_ANY = 255,
+};
+
+struct table_soa {
+	struct dname mname, rname;
+	uint32_t refresh, retry, expire, minimum, ttl;
+};
+
+struct table_rec {
+	uint32_t node;
+	uint16_t type;
+	uint16_t rdlen;
+	const uint8_t *rdata;
+};
+
+struct table_node {
+	const uint8_t *name;	/* lower-case wire form */
+	uint8_t name_len;
+	uint32_t hash;
+	uint32_t first;		/* index of its first record */
+	uint32_t count;		/* records at this node, all types */
+};
+
+struct table {
+	atomic_uint refs;
+	uint32_t serial;
+	uint32_t ttl;
+	struct dname apex;
+	struct table_soa soa;
+	struct table_node *nodes;
+	uint32_t n_nodes;
+	struct table_rec *recs;
+	uint32_t n_recs;
+	uint32_t *index;	/* open addressing, node index + 1, 0 = free */
+	uint32_t index_mask;
+	uint64_t content;	/* order-independent hash of the record set */
+	uint32_t n_tasks;	/* informational, set by the generator */
+	struct arena *arena;
+};
+
+struct table_builder;
+
+/* New builder for the zone at apex (lower-cased).  Records get ttl. */
+struct table_builder *table_builder_new(const struct dname *apex,
+    uint32_t ttl, const struct table_soa *soa);
+/* Discard a builder that was not finished.  NULL is a no-op. */
+void table_builder_free(struct table_builder *b);
+/* Add one record; owner is copied and lower-cased.  Returns 1 when added,
+ * 0 when the same triple was already there, -E_LIMIT past the builder's
+ * record cap. */
+int table_builder_add(struct table_builder *b, const struct dname *owner,
+    uint16_t type, const void *rdata, uint16_t rdlen);
+uint32_t table_builder_count(const struct table_builder *b);
+void table_builder_set_tasks(struct table_builder *b, uint32_t n);
+
+/* Freeze into a table holding one reference, and free the builder.  The
+ * serial is prev's when the record set is the same as prev's, otherwise
+ * max(prev serial + 1, now) (now: seconds since the epoch, from the
+ * caller: the core reads no clock).  prev may be NULL. */
+struct table *table_builder_finish(struct table_builder *b,
+    const struct table *prev, uint32_t now);
+
+/* Take and drop references; the last unref frees.  NULL is a no-op. */
+struct table *table_ref(struct table *t);
+void table_unref(struct table *t);
+
+/* Node of a lower-cased name, or NULL.  Borrowed for the table's life. */
+const struct table_node *table_lookup(const struct table *t,
+    const struct dname *name_lower);
+/* First record of the given type at node and how many there are (they are
+ * consecutive); *n = 0 when none. */
+const struct table_rec *table_rrset(const struct table *t,
+    const struct table_node *node, uint16_t type, uint32_t *n);
+
+/* Text of record i: "A owner ip", "AAAA owner ip" or "SRV owner priority
+ * weight port target", owner in presentation form.  Returns the length,
+ * or -E_SPACE. */
+int table_record_text(const struct table *t, uint32_t i, char *buf,
+    size_t len);
+
+#endif
