@@ -68,6 +68,9 @@ static const struct key keys[] = {
 	K("IAMConfigFile", T_STR, iam_config_file, 0, 0, false),
 	K("stateFile", T_STR, state_file, 0, 0, true),
 	K("hostLookup", T_BOOL, host_lookup, 0, 0, true),
+	K("workers", T_INT, workers, 0, 256, true),
+	K("tcpIdleSeconds", T_INT, tcp_idle_seconds, 1, 3600, true),
+	K("tcpMaxConnections", T_INT, tcp_max_connections, 1, 65535, true),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -202,6 +205,8 @@ config_default(void)
 	c->iam_config_file = xstrdup("");
 	c->state_file = xstrdup("");
 	c->host_lookup = true;
+	c->tcp_idle_seconds = 10;
+	c->tcp_max_connections = 512;
 	c->warnings = xstrdup("");
 	return c;
 }

@@ -105,6 +105,17 @@ load_config(const struct opts *o)
 		    err);
 		return NULL;
 	}
+	/* A relative stateFile in the config names a file beside it. */
+	if (o->state_file == NULL && c->state_file[0] != '\0' &&
+	    c->state_file[0] != '/' && strrchr(o->config, '/') != NULL) {
+		size_t dl = (size_t)(strrchr(o->config, '/') - o->config);
+		size_t n = dl + 1 + strlen(c->state_file) + 1;
+		char *p = xmalloc(n);
+
+		snprintf(p, n, "%.*s/%s", (int)dl, o->config, c->state_file);
+		free(c->state_file);
+		c->state_file = p;
+	}
 	for (char *l = c->warnings, *nl; *l; l = nl + 1) {
 		nl = strchr(l, '\n');
 		if (nl == NULL)
@@ -219,12 +230,13 @@ serve(struct app *a)
 	signal(SIGPIPE, SIG_IGN);
 	so.addr = a->cfg->listener;
 	so.port = a->cfg->port;
-	so.workers = ncpu > 0 ? (int)ncpu : 1;
+	so.workers = a->cfg->workers > 0 ? a->cfg->workers :
+	    ncpu > 0 ? (int)ncpu : 1;
 	so.answer.recurse_on = a->cfg->recurse_on;
 	so.answer.set_truncate_bit = a->cfg->set_truncate_bit;
 	so.answer.edns_size = 1232;
-	so.tcp_max_conns = 512;
-	so.tcp_idle_ms = 10000;
+	so.tcp_max_conns = (unsigned)a->cfg->tcp_max_connections;
+	so.tcp_idle_ms = (unsigned)a->cfg->tcp_idle_seconds * 1000u;
 	a->base = event_base_new();
 	a->srv = server_new(&so, a->table, err, sizeof(err));
 	if (a->base == NULL || a->srv == NULL) {

@@ -247,7 +247,8 @@ enter(struct state_parser *p, enum frame f)
 		p->n_dports = 0;
 		break;
 	case F_DPORT:
-		p->dport.number = 0;
+		/* A port without a usable number makes no SRV record. */
+		p->dport.number = -1;
 		p->dport.name = NULL;
 		p->dport.protocol = NULL;
 		break;

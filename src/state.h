@@ -33,7 +33,7 @@ struct iplist {
 enum ipsrc { IPSRC_NETINFO, IPSRC_MESOS, IPSRC_DOCKER, IPSRC_N };
 
 struct disc_port {
-	int number;		/* -1 when absent or invalid */
+	int number;		/* -1 when absent or invalid: dropped */
 	const char *name;	/* NULL when absent */
 	const char *protocol;	/* NULL when absent */
 };

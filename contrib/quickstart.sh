@@ -1,0 +1,76 @@
+#!/bin/sh
+# quickstart.sh run|test - build taskdns on Debian 12 and either serve the
+# demo cluster on 127.0.0.1:8053 (run) or run the whole test suite (test).
+# Installs the build dependencies with apt-get when they are missing (as
+# root).  Extra ./configure flags: CONFIGURE_FLAGS="--enable-werror ...".
+set -eu
+cd "$(dirname "$0")/.."
+TOP=$(pwd)
+
+DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
+libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
+bind9-dnsutils python3 iproute2 util-linux"
+
+install_deps() {
+	missing=
+	for p in $DEPS; do
+		dpkg -s "$p" > /dev/null 2>&1 || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "quickstart: installing$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart: run as root, or install:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q $missing
+}
+
+build() {
+	[ -x configure ] || autoreconf -fi
+	if [ ! -f Makefile ] || [ -n "${CONFIGURE_FLAGS:-}" ]; then
+		# shellcheck disable=SC2086
+		./configure ${CONFIGURE_FLAGS:-}
+	fi
+	make -j"$(nproc)"
+}
+
+case "${1:-}" in
+run)
+	install_deps
+	build
+	cat <<MSG
+
+taskdns is serving the demo cluster (conf/demo-state.json) on 127.0.0.1:8053.
+In another terminal:
+
+  dig -p 8053 @127.0.0.1 web.marathon.mesos A
+  dig -p 8053 @127.0.0.1 _web._tcp.marathon.mesos SRV
+  dig -p 8053 @127.0.0.1 ipv6-app.marathon.mesos AAAA
+
+Ctrl-C stops it.
+MSG
+	exec "$TOP/src/taskdns" -config "$TOP/conf/demo.json"
+	;;
+test)
+	install_deps
+	build
+	if [ -z "${TASKDNS_SHARED:-}" ] && [ -d "$TOP/../shared/fixtures" ]; then
+		TASKDNS_SHARED=$(cd "$TOP/../shared" && pwd)
+		export TASKDNS_SHARED
+	fi
+	make -j"$(nproc)" check || {
+		for f in t/*.log t/unit/*.log; do
+			grep -q '^not ok\|^ERROR\|^FAIL' "$f" 2>/dev/null && {
+				echo "==== $f"; cat "$f"; }
+		done
+		exit 1
+	}
+	;;
+*)
+	echo "usage: contrib/quickstart.sh run|test" >&2
+	exit 2
+	;;
+esac

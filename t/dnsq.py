@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""dnsq.py - a small DNS client for the integration tests: queries dig
+cannot make (malformed, raw bytes, several on one TCP connection) and a
+bounded query load.  Prints results as 'key=value' lines.
+
+  dnsq.py PORT query NAME TYPE [--edns N] [--do] [--tcp] [--id N] [--class N]
+  dnsq.py PORT raw HEX             (send bytes, print the reply or 'none')
+  dnsq.py PORT tcpmulti NAME TYPE COUNT
+  dnsq.py PORT load NAME TYPE SECONDS   (queries until SECONDS pass)
+  dnsq.py PORT garbage COUNT SEED
+"""
+import random, socket, struct, sys, time
+
+TYPES = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28,
+         "SRV": 33, "ANY": 255}
+
+def qname(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode()
+    return out + b"\0"
+
+def build(name, qtype, qid=0x1234, edns=None, do=False, qclass=1, flags=0x0100):
+    q = struct.pack(">HHHHHH", qid, flags, 1, 0, 0, 1 if edns else 0)
+    q += qname(name) + struct.pack(">HH", qtype, qclass)
+    if edns:
+        q += b"\0" + struct.pack(">HHIH", 41, edns, 0x8000 if do else 0, 0)
+    return q
+
+def parse(r):
+    qid, flags, qd, an, ns, ar = struct.unpack(">HHHHHH", r[:12])
+    return {"id": qid, "rcode": flags & 0xf, "tc": (flags >> 9) & 1,
+            "aa": (flags >> 10) & 1, "qr": flags >> 15, "an": an, "ns": ns,
+            "ar": ar, "len": len(r)}
+
+def udp(port, data, timeout=2.0):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(timeout)
+    s.sendto(data, ("127.0.0.1", port))
+    try:
+        return s.recv(65535)
+    except socket.timeout:
+        return None
+    finally:
+        s.close()
+
+def recv_exact(s, n):
+    buf = b""
+    while len(buf) < n:
+        c = s.recv(n - len(buf))
+        if not c:
+            return None
+        buf += c
+    return buf
+
+def tcp(port, datas, timeout=3.0):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    out = []
+    try:
+        s.sendall(b"".join(struct.pack(">H", len(d)) + d for d in datas))
+        for _ in datas:
+            h = recv_exact(s, 2)
+            if h is None:
+                break
+            out.append(recv_exact(s, struct.unpack(">H", h)[0]))
+    finally:
+        s.close()
+    return out
+
+def show(r):
+    if r is None:
+        print("reply=none")
+        return
+    for k, v in parse(r).items():
+        print("%s=%s" % (k, v))
+
+def main():
+    port, cmd, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+    if cmd == "query":
+        name, qtype = args[0], TYPES.get(args[1], 0) or int(args[1])
+        edns = int(args[args.index("--edns") + 1]) if "--edns" in args else None
+        qid = int(args[args.index("--id") + 1]) if "--id" in args else 0x1234
+        qc = int(args[args.index("--class") + 1]) if "--class" in args else 1
+        q = build(name, qtype, qid, edns, "--do" in args, qc)
+        r = tcp(port, [q])[0] if "--tcp" in args else udp(port, q)
+        show(r)
+    elif cmd == "raw":
+        show(udp(port, bytes.fromhex(args[0]), timeout=1.0))
+    elif cmd == "tcpmulti":
+        qtype, n = TYPES[args[1]], int(args[2])
+        rs = tcp(port, [build(args[0], qtype, i) for i in range(n)])
+        print("answers=%d" % len(rs))
+        print("ids=%s" % ",".join(str(parse(r)["id"]) for r in rs if r))
+    elif cmd == "load":
+        # Sequential queries for SECONDS; report sent, answered, rcodes.
+        name, qtype, secs = args[0], TYPES[args[1]], float(args[2])
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(1.0)
+        end, sent, got, bad, i = time.time() + secs, 0, 0, 0, 0
+        while time.time() < end:
+            i = (i + 1) & 0xffff
+            s.sendto(build(name, qtype, i), ("127.0.0.1", port))
+            sent += 1
+            try:
+                r = s.recv(65535)
+                p = parse(r)
+                got += 1
+                if p["rcode"] != 0 or p["an"] == 0 or p["id"] != i:
+                    bad += 1
+            except socket.timeout:
+                pass
+        print("sent=%d\nanswered=%d\nbad=%d" % (sent, got, bad))
+    elif cmd == "garbage":
+        rnd = random.Random(int(args[1]))
+        for _ in range(int(args[0])):
+            n = rnd.randint(0, 600)
+            data = bytes(rnd.getrandbits(8) for _ in range(n))
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.sendto(data, ("127.0.0.1", port))
+            s.close()
+        print("sent=%s" % args[0])
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+# lib.sh - TAP helpers for the integration tests: a plan, assertions, and
+# starting and stopping the real daemon on 127.0.0.1 on a free port.
+# POSIX sh.  Every test sources this and calls plan first.
+
+set -u
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
+TASKDNS=$TOP_BUILDDIR/src/taskdns
+DNSQ="python3 $TOP_SRCDIR/t/dnsq.py"
+SHARED=${TASKDNS_SHARED:-$TOP_SRCDIR/../shared}
+T=$(mktemp -d "${TMPDIR:-/tmp}/taskdns-test.XXXXXX")
+_n=0
+_failed=0
+PID=
+PORT=
+
+cleanup() {
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+plan() { echo "1..$1"; }
+
+# A whole-test watchdog: past $1 seconds the test is killed (and fails).
+watchdog() {
+	( sleep "$1"; echo "# watchdog: test took over $1 s"; kill -TERM $$ ) \
+	    2>/dev/null &
+	WATCHDOG=$!
+	trap 'kill $WATCHDOG 2>/dev/null; cleanup' EXIT
+}
+
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"; else
+		ok 1 "$3"
+		echo "#   got:  '$1'"
+		echo "#   want: '$2'"
+	fi
+}
+
+# like GOT PATTERN DESCRIPTION (grep -E)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"; else
+		ok 1 "$3"
+		echo "#   got: '$(printf '%s' "$1" | head -c 600)'"
+		echo "#   not matching: '$2'"
+	fi
+}
+
+unlike() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 1 "$3"
+		echo "#   got: '$(printf '%s' "$1" | head -c 600)'"
+	else ok 0 "$3"; fi
+}
+
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n # SKIP $1"
+}
+
+done_testing() {
+	[ "$_failed" -eq 0 ]
+	exit $?
+}
+
+# start_taskdns CONFIG_JSON_BODY [extra args...]
+# CONFIG_JSON_BODY is the inside of the config object without listener and
+# port; they are added.  Retries on a busy port.  Sets PID, PORT, LOG.
+start_taskdns() {
+	_body=$1
+	shift
+	LOG=$T/taskdns.log
+	for _try in 1 2 3 4 5 6 7 8; do
+		PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+		printf '{"listener": "127.0.0.1", "port": %s, %s}\n' \
+		    "$PORT" "$_body" > "$T/config.json"
+		"$TASKDNS" -config "$T/config.json" "$@" > "$T/stdout" 2> "$LOG" &
+		PID=$!
+		if wait_log 'ready:|cannot bind|invalid config|error' 10; then
+			if grep -q 'ready:' "$LOG"; then
+				return 0
+			fi
+		fi
+		kill "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+		PID=
+		grep -q 'cannot bind' "$LOG" || break
+	done
+	echo "# taskdns did not start:"
+	sed 's/^/#   /' "$LOG"
+	return 1
+}
+
+# wait_log PATTERN SECONDS: until the log matches (polling, bounded).
+wait_log() {
+	_i=0
+	while [ "$_i" -lt $(($2 * 20)) ]; do
+		if grep -Eq -- "$1" "$LOG" 2>/dev/null; then
+			return 0
+		fi
+		if [ -n "$PID" ] && ! kill -0 "$PID" 2>/dev/null; then
+			grep -Eq -- "$1" "$LOG" 2>/dev/null
+			return $?
+		fi
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# stop_taskdns: SIGTERM and wait; sets STOP_STATUS.
+stop_taskdns() {
+	kill -TERM "$PID"
+	wait "$PID"
+	STOP_STATUS=$?
+	PID=
+}
+
+# q NAME TYPE [dig options...]: dig against the daemon.
+q() {
+	_name=$1
+	_type=$2
+	shift 2
+	dig +time=2 +tries=1 -p "$PORT" @127.0.0.1 "$_name" "$_type" "$@" 2>&1
+}
+
+# Short answer, sorted, one per line.
+qs() {
+	q "$@" +short | sort
+}
+
+# wait_answer NAME TYPE WANT SECONDS: poll until the short answer is WANT
+# (bounded); prints the last answer.
+wait_answer() {
+	_i=0
+	while [ "$_i" -lt $(($4 * 10)) ]; do
+		_a=$(qs "$1" "$2" | tr '\n' ' ' | sed 's/ $//')
+		[ "$_a" = "$3" ] && break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	printf '%s\n' "$_a"
+}

@@ -1,0 +1,323 @@
+/* test_answer.c - responses built from a table, checked on the wire. */
+#include "helpers.h"
+#include "answer.h"
+#include "message.h"
+#include "table.h"
+
+static struct table *tab;
+static const struct answer_cfg cfg = { true, true, 1232 };
+
+struct resp {
+	uint16_t id, flags, qd, an, ns, ar;
+	uint8_t rcode;
+	size_t len;
+	enum answer_kind kind;
+	uint8_t buf[65536];
+};
+
+static void
+add(struct table_builder *b, const char *owner, uint16_t type,
+    const void *rd, uint16_t len)
+{
+	struct dname n;
+
+	assert_int_equal(dname_from_text(owner, strlen(owner), &n), 0);
+	assert_true(table_builder_add(b, &n, type, rd, len) >= 0);
+}
+
+static int
+setup(void **state)
+{
+	struct dname apex;
+	struct table_soa soa = { 0 };
+	struct table_builder *b;
+	uint8_t srv[64] = { 0, 0, 0, 1, 0x7a, 0x69 };
+	struct dname target;
+
+	(void)state;
+	dname_from_text("mesos", 5, &apex);
+	dname_from_text("ns1.mesos", 9, &soa.mname);
+	dname_from_text("root.ns1.mesos", 14, &soa.rname);
+	soa.refresh = 60;
+	soa.retry = 600;
+	soa.expire = 86400;
+	soa.minimum = soa.ttl = 60;
+	b = table_builder_new(&apex, 60, &soa);
+	add(b, "web.marathon.mesos", RR_A, "\x0a\x00\x00\x01", 4);
+	add(b, "web.marathon.mesos", RR_A, "\x0a\x00\x00\x02", 4);
+	add(b, "web.marathon.mesos", RR_A, "\x0a\x00\x00\x03", 4);
+	add(b, "web.marathon.mesos", RR_AAAA,
+	    "\xfd\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+	add(b, "ns1.mesos", RR_A, "\x7f\x00\x00\x01", 4);
+	dname_from_text("web-x-s0.marathon.slave.mesos", 29, &target);
+	memcpy(srv + 6, target.data, target.len);
+	add(b, "_web._tcp.marathon.mesos", RR_SRV, srv,
+	    (uint16_t)(6 + target.len));
+	add(b, "web-x-s0.marathon.slave.mesos", RR_A, "\x0a\x01\x01\x01", 4);
+	for (int i = 0; i < 100; i++) {
+		uint8_t ip[4] = { 10, 9, 0, (uint8_t)i };
+
+		add(b, "big.marathon.mesos", RR_A, ip, 4);
+	}
+	tab = table_builder_finish(b, NULL, 12345);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	table_unref(tab);
+	return 0;
+}
+
+static void
+ask_raw(const uint8_t *q, size_t qlen, bool tcp, uint32_t rnd,
+    const struct answer_cfg *c, struct resp *r)
+{
+	struct answer_info info;
+
+	memset(r, 0, sizeof(*r));
+	r->kind = answer_query(tab, c, q, qlen, r->buf, sizeof(r->buf), tcp,
+	    rnd, &r->len, &info);
+	if (r->kind == ANSWER_DROP)
+		return;
+	r->id = (uint16_t)(r->buf[0] << 8 | r->buf[1]);
+	r->flags = (uint16_t)(r->buf[2] << 8 | r->buf[3]);
+	r->rcode = r->buf[3] & 0xf;
+	r->qd = (uint16_t)(r->buf[4] << 8 | r->buf[5]);
+	r->an = (uint16_t)(r->buf[6] << 8 | r->buf[7]);
+	r->ns = (uint16_t)(r->buf[8] << 8 | r->buf[9]);
+	r->ar = (uint16_t)(r->buf[10] << 8 | r->buf[11]);
+	assert_int_equal(info.rcode & 0xf, r->rcode);
+}
+
+static void
+ask(const char *name, uint16_t type, uint16_t edns, bool tcp,
+    struct resp *r)
+{
+	uint8_t q[512];
+	size_t n = make_query(q, sizeof(q), 0xbeef, name, type, edns, 0);
+
+	ask_raw(q, n, tcp, 0, &cfg, r);
+}
+
+#define AA 0x0400
+#define TC 0x0200
+
+static void
+a_records_authoritatively(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("web.marathon.mesos", RR_A, 0, false, &r);
+	assert_int_equal(r.kind, ANSWER_SEND);
+	assert_int_equal(r.id, 0xbeef);
+	assert_int_equal(r.rcode, RCODE_NOERROR);
+	assert_true(r.flags & AA);
+	assert_true(r.flags & 0x8000);	/* QR */
+	assert_true(r.flags & 0x0080);	/* RA from recurseOn */
+	assert_int_equal(r.an, 3);
+	assert_int_equal(r.ns, 0);
+	ask("web.marathon.mesos", RR_AAAA, 0, false, &r);
+	assert_int_equal(r.an, 1);
+}
+
+static void
+question_case_is_kept(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("WEB.Marathon.MESOS", RR_A, 0, false, &r);
+	assert_int_equal(r.an, 3);
+	assert_memory_equal(r.buf + 12, "\3WEB\10Marathon\5MESOS", 20);
+}
+
+static void
+nxdomain_and_nodata_carry_the_soa(void **state)
+{
+	struct resp r;
+	uint16_t types[] = { RR_A, RR_AAAA, RR_SRV, RR_TXT };
+
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		ask("nope.marathon.mesos", types[i], 0, false, &r);
+		assert_int_equal(r.rcode, RCODE_NXDOMAIN);
+		assert_true(r.flags & AA);
+		assert_int_equal(r.an, 0);
+		assert_int_equal(r.ns, 1);
+	}
+	ask("web.marathon.mesos", RR_MX, 0, false, &r);
+	assert_int_equal(r.rcode, RCODE_NOERROR);
+	assert_int_equal(r.an, 0);
+	assert_int_equal(r.ns, 1);
+	/* An empty non-terminal exists: NODATA, not NXDOMAIN. */
+	ask("_tcp.marathon.mesos", RR_A, 0, false, &r);
+	assert_int_equal(r.rcode, RCODE_NOERROR);
+	assert_int_equal(r.ns, 1);
+	ask("marathon.mesos", RR_SRV, 0, false, &r);
+	assert_int_equal(r.rcode, RCODE_NOERROR);
+}
+
+static void
+apex_soa_and_ns(void **state)
+{
+	struct resp r;
+	size_t o;
+
+	(void)state;
+	ask("mesos", RR_SOA, 0, false, &r);
+	assert_int_equal(r.an, 1);
+	assert_int_equal(r.ns, 0);
+	/* Serial is the table's: the last 20 bytes are serial and timers. */
+	o = r.len - 20;
+	assert_int_equal((uint32_t)r.buf[o] << 24 | (uint32_t)r.buf[o + 1] << 16
+	    | (uint32_t)r.buf[o + 2] << 8 | r.buf[o + 3], 12345);
+	ask("Mesos", RR_NS, 0, false, &r);
+	assert_int_equal(r.an, 1);
+	assert_true(r.flags & AA);
+	ask("mesos", RR_ANY, 0, false, &r);
+	assert_int_equal(r.an, 2);
+}
+
+static void
+srv_with_target_addresses(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("_web._tcp.marathon.mesos", RR_SRV, 0, false, &r);
+	assert_int_equal(r.an, 1);
+	assert_int_equal(r.ar, 1);
+	ask("_web._tcp.marathon.mesos", RR_SRV, 1232, false, &r);
+	assert_int_equal(r.ar, 2);	/* the glue and OPT */
+}
+
+static void
+udp_truncation_keeps_whole_records(void **state)
+{
+	struct resp r;
+	struct answer_cfg notc = cfg;
+
+	(void)state;
+	ask("big.marathon.mesos", RR_A, 0, false, &r);
+	assert_true(r.flags & TC);
+	/* 12 + question 24, then 16 per record within 512. */
+	assert_int_equal(r.an, (512 - 36) / 16);
+	assert_true(r.len <= 512);
+	/* 36 + 100 * 16 + OPT 11 = 1647: fits 4096, not 1232. */
+	ask("big.marathon.mesos", RR_A, 1232, false, &r);
+	assert_true(r.flags & TC);
+	assert_int_equal(r.an, (1232 - 11 - 36) / 16);
+	ask("big.marathon.mesos", RR_A, 4096, false, &r);
+	assert_false(r.flags & TC);
+	assert_int_equal(r.an, 100);
+	assert_int_equal(r.ar, 1);	/* OPT echoed */
+	ask("big.marathon.mesos", RR_A, 600, false, &r);
+	assert_true(r.flags & TC);
+	assert_true(r.len <= 600);
+	assert_int_equal(r.ar, 1);
+	ask("big.marathon.mesos", RR_A, 0, true, &r);
+	assert_false(r.flags & TC);
+	assert_int_equal(r.an, 100);
+	/* setTruncateBit false: cut, but no TC. */
+	{
+		uint8_t q[512];
+		size_t n = make_query(q, sizeof(q), 1, "big.marathon.mesos",
+		    RR_A, 0, 0);
+
+		notc.set_truncate_bit = false;
+		ask_raw(q, n, false, 0, &notc, &r);
+		assert_false(r.flags & TC);
+		assert_true(r.len <= 512);
+	}
+}
+
+static void
+answers_are_rotated(void **state)
+{
+	uint8_t q[512];
+	size_t n = make_query(q, sizeof(q), 1, "web.marathon.mesos", RR_A, 0,
+	    0);
+	struct resp r;
+	int firsts[3] = { 0 };
+
+	(void)state;
+	for (uint32_t rnd = 0; rnd < 3; rnd++) {
+		ask_raw(q, n, false, rnd, &cfg, &r);
+		/* Header 12 + question 24 + owner 2, type, class, ttl,
+		 * rdlen: the first address ends at byte 52. */
+		firsts[r.buf[51] - 1]++;
+	}
+	assert_int_equal(firsts[0], 1);
+	assert_int_equal(firsts[1], 1);
+	assert_int_equal(firsts[2], 1);
+}
+
+static void
+outside_the_zone_is_refused(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("example.com", RR_A, 0, false, &r);
+	assert_int_equal(r.kind, ANSWER_NOT_OURS);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+	assert_false(r.flags & AA);
+	ask("notmesos", RR_A, 0, false, &r);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+}
+
+static void
+bad_queries(void **state)
+{
+	uint8_t q[512];
+	size_t n = make_query(q, sizeof(q), 77, "web.marathon.mesos", RR_A, 0,
+	    0);
+	struct resp r;
+
+	(void)state;
+	q[2] |= 0x80;	/* a response: never answered */
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.kind, ANSWER_DROP);
+	q[2] = 0x01 | (4 << 3);	/* NOTIFY */
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_NOTIMP);
+	assert_int_equal(r.id, 77);
+	q[2] = 0x01;
+	ask_raw(q, n - 3, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_FORMERR);
+	ask_raw(q, 5, false, 0, &cfg, &r);
+	assert_int_equal(r.kind, ANSWER_DROP);
+	/* Class CH is not ours. */
+	q[n - 1] = 3;
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+	/* EDNS version 1: BADVERS (16) with OPT. */
+	n = make_query(q, sizeof(q), 1, "web.marathon.mesos", RR_A, 1232, 0);
+	q[n - 5] = 1;
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, 0);
+	assert_int_equal(r.ar, 1);
+	assert_int_equal(r.buf[r.len - 6], 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_records_authoritatively),
+		cmocka_unit_test(question_case_is_kept),
+		cmocka_unit_test(nxdomain_and_nodata_carry_the_soa),
+		cmocka_unit_test(apex_soa_and_ns),
+		cmocka_unit_test(srv_with_target_addresses),
+		cmocka_unit_test(udp_truncation_keeps_whole_records),
+		cmocka_unit_test(answers_are_rotated),
+		cmocka_unit_test(outside_the_zone_is_refused),
+		cmocka_unit_test(bad_queries),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

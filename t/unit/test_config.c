@@ -1,0 +1,195 @@
+/* test_config.c - mesos-dns config.json, keys and validation. */
+#include "helpers.h"
+#include "config.h"
+
+static struct config *
+parse(const char *json, char *err, size_t errlen)
+{
+	return config_parse(json, strlen(json), "c.json", NULL, err, errlen);
+}
+
+static void
+defaults_are_mesos_dns_defaults(void **state)
+{
+	char err[2048];
+	struct config *c = parse("{\"masters\":[\"10.0.0.1:5050\"]}", err,
+	    sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c->domain, "mesos");
+	assert_int_equal(c->port, 53);
+	assert_int_equal(c->ttl, 60);
+	assert_int_equal(c->refresh_seconds, 60);
+	assert_int_equal(c->state_timeout_seconds, 300);
+	assert_int_equal(c->http_port, 8123);
+	assert_string_equal(c->listener, "0.0.0.0");
+	assert_string_equal(c->soa_mname, "ns1.mesos");
+	assert_string_equal(c->soa_rname, "root.ns1.mesos");
+	assert_int_equal(c->soa_expire, 86400);
+	assert_int_equal(c->srv_weight, 1);
+	assert_int_equal(c->ip_sources.n, 3);
+	assert_string_equal(c->ip_sources.v[0], "netinfo");
+	assert_string_equal(c->resolvers.v[0], "8.8.8.8");
+	assert_true(c->dns_on && c->http_on && c->external_on);
+	assert_true(c->set_truncate_bit && c->enumeration_on);
+	assert_false(c->enforce_rfc952);
+	assert_string_equal(c->warnings, "");
+	config_free(c);
+}
+
+static void
+keys_match_without_case(void **state)
+{
+	char err[2048];
+	struct config *c = parse("{\"MASTERS\":[\"10.0.0.1:5050\"],"
+	    "\"httpport\":9000,\"Domain\":\"Cluster.Local.\",\"soarname\":"
+	    "\"admin@example.com\",\"ipsources\":[\"host\"]}", err,
+	    sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->http_port, 9000);
+	assert_string_equal(c->domain, "cluster.local");
+	assert_string_equal(c->soa_rname, "admin.example.com");
+	assert_int_equal(c->ip_sources.n, 1);
+	/* httpPort is read but not acted on yet: said so. */
+	assert_non_null(strstr(c->warnings, "httpPort"));
+	config_free(c);
+}
+
+static void
+unknown_keys_warn_by_name(void **state)
+{
+	char err[2048];
+	struct config *c = parse("{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"email\":\"x\",\"frobnicate\":1}", err, sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_non_null(strstr(c->warnings, "\"email\""));
+	assert_non_null(strstr(c->warnings, "\"frobnicate\""));
+	config_free(c);
+}
+
+static void
+every_error_is_reported_with_key_and_value(void **state)
+{
+	char err[4096];
+	struct config *c = parse("{\"masters\":[\"10.0.0.1:5050\","
+	    "\"10.0.0.1:5050\", \"nohost\"],\"port\":\"53\",\"ttl\":-1,"
+	    "\"IPSources\":[\"magic\"],\"domain\":\"bad_domain\","
+	    "\"listener\":\"localhost\",\"dnsOn\":\"yes\","
+	    "\"resolvers\":[\"8.8.8.8:99999\"],"
+	    "\"mesosAuthentication\":\"kerberos\"}", err, sizeof(err));
+
+	(void)state;
+	assert_null(c);
+	assert_non_null(strstr(err, "masters: \"10.0.0.1:5050\" is listed twice"));
+	assert_non_null(strstr(err, "masters: \"nohost\""));
+	assert_non_null(strstr(err, "port: expected an integer, got a string "
+	    "(\"53\")"));
+	assert_non_null(strstr(err, "ttl: -1 is out of range"));
+	assert_non_null(strstr(err, "IPSources: \"magic\""));
+	assert_non_null(strstr(err, "domain: \"bad_domain\""));
+	assert_non_null(strstr(err, "listener: \"localhost\""));
+	assert_non_null(strstr(err, "dnsOn: expected true or false"));
+	assert_non_null(strstr(err, "resolvers: \"8.8.8.8:99999\""));
+	assert_non_null(strstr(err, "mesosAuthentication: \"kerberos\""));
+}
+
+static void
+zone_resolvers_must_not_nest_with_the_domain(void **state)
+{
+	char err[2048];
+	struct config *c;
+
+	(void)state;
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"zoneResolvers\":"
+	    "{\"sub.mesos\":[\"10.0.0.2\"],\"ok.example\":[\"bad\"]}}", err,
+	    sizeof(err)));
+	assert_non_null(strstr(err, "zone \"sub.mesos\" equals or nests"));
+	assert_non_null(strstr(err, "\"bad\" for zone \"ok.example\""));
+	c = parse("{\"masters\":[\"1.2.3.4:5050\"],\"zoneResolvers\":"
+	    "{\"Consul.\":[\"10.0.0.2:8600\", \"[::1]:53\"]}}", err,
+	    sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->n_zone_resolvers, 1);
+	assert_string_equal(c->zone_resolvers[0].zone, "consul");
+	config_free(c);
+}
+
+static void
+structural_errors(void **state)
+{
+	char err[2048];
+
+	(void)state;
+	assert_null(parse("[1]", err, sizeof(err)));
+	assert_non_null(strstr(err, "JSON object"));
+	assert_null(parse("{\"masters\": [", err, sizeof(err)));
+	assert_non_null(strstr(err, "line 1"));
+	assert_null(parse("{}", err, sizeof(err)));
+	assert_non_null(strstr(err, "one of them is required"));
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"dnsOn\":false,"
+	    "\"httpOn\":false}", err, sizeof(err)));
+	assert_non_null(strstr(err, "at least one"));
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"mesosCredentials\":"
+	    "{\"principal\":\"p\",\"secret\":42}}", err, sizeof(err)));
+	assert_null(strstr(err, "42"));	/* a secret is never echoed */
+}
+
+static void
+a_state_file_is_a_source(void **state)
+{
+	char err[2048];
+	struct config *c = config_parse("{}", 2, "c.json", "/tmp/state.json",
+	    err, sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c->state_file, "/tmp/state.json");
+	config_free(c);
+	c = parse("{\"stateFile\":\"s.json\",\"timeout\":0}", err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->timeout, 5);	/* 0 -> 5, as mesos-dns */
+	config_free(c);
+}
+
+static void
+shipped_samples_are_accepted(void **state)
+{
+	static const char *files[] = { "conf/taskdns.json",
+		"conf/mesos-dns-config.json", "conf/demo.json" };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		char err[4096];
+		size_t len;
+		char *text = read_all(src_path(files[i]), &len);
+		struct config *c = config_parse(text, len, files[i], NULL, err,
+		    sizeof(err));
+
+		if (c == NULL)
+			fail_msg("%s: %s", files[i], err);
+		config_free(c);
+		free(text);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_are_mesos_dns_defaults),
+		cmocka_unit_test(keys_match_without_case),
+		cmocka_unit_test(unknown_keys_warn_by_name),
+		cmocka_unit_test(every_error_is_reported_with_key_and_value),
+		cmocka_unit_test(zone_resolvers_must_not_nest_with_the_domain),
+		cmocka_unit_test(structural_errors),
+		cmocka_unit_test(a_state_file_is_a_source),
+		cmocka_unit_test(shipped_samples_are_accepted),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

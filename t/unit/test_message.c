@@ -1,0 +1,132 @@
+/* test_message.c - query parsing and response building. */
+#include "helpers.h"
+#include "err.h"
+#include "message.h"
+
+static void
+parses_a_query_with_edns(void **state)
+{
+	uint8_t pkt[512];
+	size_t n = make_query(pkt, sizeof(pkt), 0x4242, "Web.Mesos", 33, 4096, 1);
+	struct query q;
+	char text[64];
+
+	(void)state;
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	assert_int_equal(q.id, 0x4242);
+	assert_int_equal(q.qtype, 33);
+	assert_int_equal(q.qclass, 1);
+	assert_true(q.edns);
+	assert_int_equal(q.edns_size, 4096);
+	assert_true(q.edns_do);
+	dname_to_text(&q.qname, text, sizeof(text));
+	assert_string_equal(text, "Web.Mesos.");	/* case kept */
+}
+
+static void
+verdicts_for_bad_packets(void **state)
+{
+	uint8_t pkt[512];
+	size_t n;
+	struct query q;
+
+	(void)state;
+	n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 0, 0);
+	assert_int_equal(message_parse_query(pkt, 11, &q), MSG_DROP);
+	pkt[2] |= 0x80;		/* QR: a response */
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_DROP);
+	pkt[2] = 0x10;		/* opcode 2 (STATUS) */
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_NOTIMP);
+	assert_true(q.has_question);
+	pkt[2] = 0x01;
+	pkt[5] = 2;		/* QDCOUNT 2 */
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_FORMERR);
+	pkt[5] = 1;
+	assert_int_equal(message_parse_query(pkt, n - 1, &q), MSG_FORMERR);
+	/* EDNS version 1 -> BADVERS. */
+	n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 1232, 0);
+	pkt[n - 5] = 1;
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_BADVERS);
+}
+
+static void
+two_opt_records_are_formerr(void **state)
+{
+	uint8_t pkt[512];
+	size_t n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 1232, 0);
+	struct query q;
+
+	(void)state;
+	memcpy(pkt + n, pkt + n - 11, 11);
+	n += 11;
+	pkt[11] = 2;
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_FORMERR);
+}
+
+static void
+builds_compressed_records_and_undoes_what_does_not_fit(void **state)
+{
+	uint8_t pkt[512], out[100];
+	size_t n = make_query(pkt, sizeof(pkt), 7, "x.example", 1, 0, 0);
+	struct msg_builder b;
+	struct query q;
+	struct dname owner;
+	const uint8_t ip[4] = { 10, 0, 0, 1 };
+	size_t len, before;
+	int added = 0;
+
+	(void)state;
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	message_begin(&b, &q, out, sizeof(out), sizeof(out), 0, true, false);
+	dname_from_text("x.example", 9, &owner);
+	while (message_put_rr(&b, SEC_ANSWER, &owner, 1, 60, ip, 4) == 0)
+		added++;
+	/* Header 12 + question 15; each compressed A record is 16. */
+	assert_int_equal(added, (100 - 27) / 16);
+	before = b.w.pos;
+	assert_int_equal(before, 27u + 16u * (unsigned)added);
+	len = message_finish(&b, 1232);
+	assert_int_equal(len, before);
+	assert_int_equal(out[7], added);	/* ANCOUNT */
+	assert_int_equal(out[2] & 0x04, 0x04);	/* AA */
+	assert_int_equal(out[27], 0xC0);	/* owner points at the question */
+	assert_int_equal(out[28], 12);
+}
+
+static void
+opt_is_echoed_with_do_and_extended_rcode(void **state)
+{
+	uint8_t pkt[512], out[512];
+	size_t n = make_query(pkt, sizeof(pkt), 9, "a.mesos", 1, 1400, 1);
+	struct msg_builder b;
+	struct query q;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	message_begin(&b, &q, out, sizeof(out), 512, 0, false, true);
+	message_set_rcode(&b, RCODE_BADVERS);
+	len = message_finish(&b, 1232);
+	assert_int_equal(out[11], 1);			/* ARCOUNT */
+	assert_int_equal(out[3] & 0xf, 0);		/* 16 & 0xf */
+	assert_int_equal(out[len - 11], 0);		/* root owner */
+	assert_int_equal(out[len - 9], 41);		/* OPT */
+	assert_int_equal(out[len - 8] << 8 | out[len - 7], 1232);
+	assert_int_equal(out[len - 6], 1);		/* 16 >> 4 */
+	assert_int_equal(out[len - 4], 0x80);		/* DO echoed */
+	assert_int_equal(out[3] & 0x80, 0x80);		/* RA */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_a_query_with_edns),
+		cmocka_unit_test(verdicts_for_bad_packets),
+		cmocka_unit_test(two_opt_records_are_formerr),
+		cmocka_unit_test(builds_compressed_records_and_undoes_what_does_not_fit),
+		cmocka_unit_test(opt_is_echoed_with_do_and_extended_rcode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,172 @@
+/* test_table.c - generations: dedupe, empty non-terminals, serials. */
+#include "helpers.h"
+#include "err.h"
+#include "table.h"
+
+static struct table_builder *
+builder(void)
+{
+	struct dname apex;
+	struct table_soa soa = { 0 };
+
+	dname_from_text("Mesos", 5, &apex);
+	return table_builder_new(&apex, 60, &soa);
+}
+
+static void
+add_a(struct table_builder *b, const char *owner, uint8_t last, int want)
+{
+	struct dname n;
+	uint8_t ip[4] = { 10, 0, 0, last };
+
+	assert_int_equal(dname_from_text(owner, strlen(owner), &n), 0);
+	assert_int_equal(table_builder_add(b, &n, RR_A, ip, 4), want);
+}
+
+static const struct table_node *
+look(const struct table *t, const char *name)
+{
+	struct dname n;
+
+	dname_from_text(name, strlen(name), &n);
+	dname_lower(&n);
+	return table_lookup(t, &n);
+}
+
+static void
+stores_each_triple_once_and_groups_by_type(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t;
+	const struct table_node *n;
+	uint32_t cnt;
+	struct dname o;
+	uint8_t ip6[16] = { 0xfd };
+
+	(void)state;
+	add_a(b, "web.marathon.mesos", 1, 1);
+	add_a(b, "WEB.marathon.mesos", 1, 0);	/* same, other case */
+	add_a(b, "web.marathon.mesos", 2, 1);
+	dname_from_text("web.marathon.mesos", 18, &o);
+	assert_int_equal(table_builder_add(b, &o, RR_AAAA, ip6, 16), 1);
+	add_a(b, "web.marathon.mesos", 3, 1);
+	t = table_builder_finish(b, NULL, 1000);
+	assert_int_equal(t->n_recs, 4);
+	n = look(t, "Web.Marathon.Mesos");
+	assert_non_null(n);
+	assert_non_null(table_rrset(t, n, RR_A, &cnt));
+	assert_int_equal(cnt, 3);
+	table_rrset(t, n, RR_AAAA, &cnt);
+	assert_int_equal(cnt, 1);
+	assert_null(table_rrset(t, n, RR_SRV, &cnt));
+	assert_int_equal(cnt, 0);
+	table_unref(t);
+}
+
+static void
+empty_non_terminals_exist_without_records(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t;
+	const struct table_node *n;
+
+	(void)state;
+	add_a(b, "_http._web._tcp.marathon.mesos", 1, 1);
+	add_a(b, "elsewhere.example", 1, 1);
+	t = table_builder_finish(b, NULL, 1);
+	n = look(t, "_tcp.marathon.mesos");
+	assert_non_null(n);
+	assert_int_equal(n->count, 0);
+	assert_non_null(look(t, "marathon.mesos"));
+	assert_non_null(look(t, "mesos"));		/* the apex */
+	assert_null(look(t, "tcp.marathon.mesos"));
+	/* Names outside the zone get no ancestors. */
+	assert_non_null(look(t, "elsewhere.example"));
+	assert_null(look(t, "example"));
+	table_unref(t);
+}
+
+static void
+serial_changes_only_with_the_record_set(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t1, *t2, *t3, *t4;
+
+	(void)state;
+	add_a(b, "a.mesos", 1, 1);
+	add_a(b, "b.mesos", 2, 1);
+	t1 = table_builder_finish(b, NULL, 5000);
+	assert_int_equal(t1->serial, 5000);
+	/* Same set, built in another order, later. */
+	b = builder();
+	add_a(b, "b.mesos", 2, 1);
+	add_a(b, "a.mesos", 1, 1);
+	t2 = table_builder_finish(b, t1, 9000);
+	assert_int_equal(t2->serial, 5000);
+	/* A change: max(prev + 1, now). */
+	b = builder();
+	add_a(b, "a.mesos", 1, 1);
+	t3 = table_builder_finish(b, t2, 9000);
+	assert_int_equal(t3->serial, 9000);
+	b = builder();
+	add_a(b, "c.mesos", 1, 1);
+	t4 = table_builder_finish(b, t3, 10);	/* clock went back */
+	assert_int_equal(t4->serial, 9001);
+	table_unref(t1);
+	table_unref(t2);
+	table_unref(t3);
+	table_unref(t4);
+}
+
+static void
+references_keep_a_generation_alive(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t;
+
+	(void)state;
+	add_a(b, "a.mesos", 1, 1);
+	t = table_builder_finish(b, NULL, 1);
+	assert_ptr_equal(table_ref(t), t);
+	assert_int_equal(atomic_load(&t->refs), 2);
+	table_unref(t);
+	assert_non_null(look(t, "a.mesos"));	/* still alive */
+	table_unref(t);				/* freed (ASan checks) */
+	table_unref(NULL);
+}
+
+static void
+record_text_is_presentation_form(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t;
+	struct dname o;
+	char buf[512];
+	uint8_t srv[64] = { 0, 0, 0, 1, 0x7a, 0x69 };
+	struct dname target;
+
+	(void)state;
+	dname_from_text("Big Dog.marathon.mesos", 22, &o);
+	dname_from_text("big.mesos", 9, &target);
+	memcpy(srv + 6, target.data, target.len);
+	table_builder_add(b, &o, RR_SRV, srv, (uint16_t)(6 + target.len));
+	t = table_builder_finish(b, NULL, 1);
+	assert_true(table_record_text(t, 0, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "SRV big\\032dog.marathon.mesos. 0 1 31337 "
+	    "big.mesos.");
+	table_unref(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stores_each_triple_once_and_groups_by_type),
+		cmocka_unit_test(empty_non_terminals_exist_without_records),
+		cmocka_unit_test(serial_changes_only_with_the_record_set),
+		cmocka_unit_test(references_keep_a_generation_alive),
+		cmocka_unit_test(record_text_is_presentation_form),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
