@@ -152,7 +152,8 @@ arena_memdup(struct arena *a, const void *s, size_t n)
 {
 	void *p = arena_alloc(a, n);
 
-	memcpy(p, s, n);
+	if (n > 0)
+		memcpy(p, s, n);
 	return p;
 }
 

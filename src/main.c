@@ -177,11 +177,11 @@ print_records(const struct table *t)
 		if (table_record_text(t, i, buf, sizeof(buf)) > 0)
 			lines[n++] = xstrdup(buf);
 	qsort(lines, n, sizeof(char *), cmp_str);
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			puts(lines[i]);
+	for (uint32_t i = 0; i < n; i++)
 		free(lines[i]);
-	}
 	free(lines);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

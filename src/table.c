@@ -250,7 +250,8 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 
 	/* The apex always exists: SOA and NS live there. */
 	node_get(b, b->apex.data, b->apex.len);
-	qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
+	if (b->n_recs > 0)
+		qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
 	t->recs = arena_alloc(b->arena,
 	    (size_t)(b->n_recs ? b->n_recs : 1) * sizeof(*t->recs));
 	for (uint32_t i = 0; i < b->n_recs; i++) {

@@ -3,7 +3,7 @@
 # additional addresses, NXDOMAIN and NODATA with the SOA, SOA and NS at the
 # apex, case, EDNS, REFUSED outside the zone, shuffling.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 31
+plan 33
 watchdog 60
 start_taskdns "\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\", \"externalOn\": false" || exit 1
 
@@ -61,4 +61,5 @@ like "$(q example.com A)" 'status: REFUSED' "outside the zone: REFUSED"
 # Shuffled: the first A record varies across queries.
 firsts=$(for i in 1 2 3 4 5 6 7 8 9 10 11 12; do q web.marathon.mesos A +short | head -n 1; done | sort -u | wc -l)
 ok $([ "$firsts" -ge 2 ] && echo 0 || echo 1) "answers are shuffled ($firsts different first records)"
+finish_daemon
 done_testing

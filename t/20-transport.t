@@ -3,7 +3,7 @@
 # connection, the idle timeout and the connection cap, malformed and random
 # packets, and a generation swap under query load.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 25
+plan 26
 watchdog 120
 
 # A state of our own with one app of 80 tasks: its A rrset is 80 records.
@@ -112,6 +112,5 @@ cp "$T/state-b.json" "$T/state.json"
 kill -HUP "$PID"
 is "$(wait_answer newapp.marathon.mesos A 172.17.0.10 3)" "172.17.0.10" \
     "after the last swap the new task answers"
-stop_taskdns
-is "$STOP_STATUS" "0" "SIGTERM: clean exit"
+finish_daemon
 done_testing

@@ -12,7 +12,7 @@ if [ ! -d "$FX/golden" ]; then
 	exit 0
 fi
 n=$(ls "$FX"/golden/*.records | wc -l)
-plan $((n * 2 + 6))
+plan $((n * 2 + 7))
 for g in "$FX"/golden/*.records; do
 	name=$(basename "$g" .records)
 	st=$FX/state/$name.json
@@ -35,6 +35,5 @@ is "$(qs _https._liquor-store._tcp.marathon.mesos SRV | awk '{print $3}' | sort 
 is "$(qs leader.mesos A)" "1.2.3.4" "fake state: leader"
 r=$(q _FRAMEWORK._tcp.ChronosWithASpaceAndMixedCase-2.0.1.mesos SRV)
 like "$r" 'ANSWER: 1,' "fake state: mixed-case lookup of a framework SRV"
-stop_taskdns
-is "$STOP_STATUS" "0" "clean exit"
+finish_daemon
 done_testing

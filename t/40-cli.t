@@ -3,7 +3,7 @@
 # --print-records, config errors, states that are refused, and a bad state
 # on reload leaving the served table alone.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 22
+plan 24
 watchdog 60
 
 like "$("$TASKDNS" -version)" '^taskdns [0-9]+\.[0-9]+\.[0-9]+$' "-version"
@@ -55,4 +55,5 @@ kill -HUP "$PID"
 wait_log 'state refused' 5
 like "$(cat "$LOG")" 'state refused, nothing changes: .*state.json: not valid JSON' "a truncated state is refused with the reason"
 is "$(qs web.marathon.mesos A | wc -l | tr -d ' ')" "6" "the previous table keeps answering"
+finish_daemon
 done_testing

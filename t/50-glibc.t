@@ -5,7 +5,7 @@
 # AI_ADDRCONFIG, which finds no non-loopback address in the namespace and
 # so never asks; ahosts and hosts do ask.)
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 6
+plan 7
 watchdog 60
 printf '{"listener":"127.0.0.1","port":53,"stateFile":"%s","externalOn":false}\n' \
     "$TOP_SRCDIR/conf/demo-state.json" > "$T/c.json"
@@ -36,4 +36,5 @@ like "$out" 'v6=fd00:c0de::10$' "getent hosts: the IPv6 container address"
 like "$out" 'canonical=172\.17\.0\.1[0-5]' "getent ahosts resolves an SRV target"
 like "$out" 'missing=2' "a missing task: getent says not found (NXDOMAIN)"
 like "$out" 'exit=0' "taskdns on port 53 stops cleanly"
+unlike "$(cat "$T/log")" 'Sanitizer|runtime error' "no sanitizer report in the daemon's log"
 done_testing

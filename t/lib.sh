@@ -132,6 +132,15 @@ stop_taskdns() {
 	PID=
 }
 
+# finish_daemon: stop it with SIGTERM and assert (2 results) that it exited
+# 0 and that its log holds no sanitizer report (ASan, UBSan, LSan).
+finish_daemon() {
+	stop_taskdns
+	is "$STOP_STATUS" "0" "SIGTERM: clean exit"
+	unlike "$(cat "$LOG")" 'Sanitizer|runtime error' \
+	    "no sanitizer report in the daemon's log"
+}
+
 # q NAME TYPE [dig options...]: dig against the daemon.
 q() {
 	_name=$1
