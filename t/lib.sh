@@ -27,11 +27,19 @@ trap 'exit 1' INT TERM
 plan() { echo "1..$1"; }
 
 # A whole-test watchdog: past $1 seconds the test is killed (and fails).
+# It must not hold the test's stdout open, or the TAP driver would wait for
+# it to end.
 watchdog() {
-	( sleep "$1"; echo "# watchdog: test took over $1 s"; kill -TERM $$ ) \
-	    2>/dev/null &
+	( sleep "$1" & echo $! > "$T/watchdog.sleep"; wait $!
+	  kill -TERM $$ ) < /dev/null > /dev/null 2>&1 &
 	WATCHDOG=$!
-	trap 'kill $WATCHDOG 2>/dev/null; cleanup' EXIT
+	trap 'stop_watchdog; cleanup' EXIT
+	trap "echo '# stopped by a signal (watchdog: $1 s)'; exit 1" INT TERM
+}
+
+stop_watchdog() {
+	[ -f "$T/watchdog.sleep" ] && kill "$(cat "$T/watchdog.sleep")" 2>/dev/null
+	kill "$WATCHDOG" 2>/dev/null
 }
 
 ok() {
