@@ -484,19 +484,33 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 	}
 }
 
+static int
+agent_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct agent_ips *)a)->id;
+	const char *y = ((const struct agent_ips *)b)->id;
+
+	/* Agents without an id sort first and are never found. */
+	if (x == NULL || y == NULL)
+		return (x != NULL) - (y != NULL);
+	return strcmp(x, y);
+}
+
+/* ai is sorted by id (task_records sorts it once). */
 static const struct agent_ips *
 find_agent(const struct agent_ips *ai, uint32_t n, const char *id)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (ai[i].id != NULL && strcmp(ai[i].id, id) == 0)
-			return &ai[i];
-	return NULL;
+	struct agent_ips key = { .id = id };
+
+	return bsearch(&key, ai, n, sizeof(*ai), agent_cmp);
 }
 
 static void
-task_records(struct gen *g, const struct cluster *cl,
-    const struct agent_ips *ai, uint16_t *ports)
+task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
+    uint16_t *ports)
 {
+	if (cl->n_agents > 0)
+		qsort(ai, cl->n_agents, sizeof(*ai), agent_cmp);
 	for (const struct framework *f = cl->frameworks; f; f = f->next) {
 		char fname[TEXT_MAX];
 

@@ -11,13 +11,10 @@
 
 #include "arena.h"
 #include "config.h"
-#include "err.h"
 #include "generate.h"
 #include "log.h"
 #include "server.h"
 #include "source.h"
-
-#define CONFIG_MAX (1u << 20)
 
 struct opts {
 	const char *config, *state_file;
@@ -87,41 +84,16 @@ parse_args(int argc, char **argv, struct opts *o)
 static struct config *
 load_config(const struct opts *o)
 {
-	char *text, err[8192];
-	size_t len;
-	struct config *c;
-	int r = source_read_file(o->config, CONFIG_MAX, &text, &len);
-
-	if (r != 0) {
-		fprintf(stderr, "taskdns: cannot read config %s: %s\n",
-		    o->config, err_str(r));
-		return NULL;
-	}
-	c = config_parse(text, len, o->config, o->state_file, err,
+	char err[8192];
+	struct config *c = source_load_config(o->config, o->state_file, err,
 	    sizeof(err));
-	free(text);
+
 	if (c == NULL) {
-		fprintf(stderr, "taskdns: invalid config %s:\n%s\n", o->config,
-		    err);
+		fprintf(stderr, "taskdns: %s\n", err);
 		return NULL;
 	}
-	/* A relative stateFile in the config names a file beside it. */
-	if (o->state_file == NULL && c->state_file[0] != '\0' &&
-	    c->state_file[0] != '/' && strrchr(o->config, '/') != NULL) {
-		size_t dl = (size_t)(strrchr(o->config, '/') - o->config);
-		size_t n = dl + 1 + strlen(c->state_file) + 1;
-		char *p = xmalloc(n);
-
-		snprintf(p, n, "%.*s/%s", (int)dl, o->config, c->state_file);
-		free(c->state_file);
-		c->state_file = p;
-	}
-	for (char *l = c->warnings, *nl; *l; l = nl + 1) {
-		nl = strchr(l, '\n');
-		if (nl == NULL)
-			break;
+	for (char *l = c->warnings, *nl; (nl = strchr(l, '\n')); l = nl + 1)
 		log_warn("%s: %.*s", o->config, (int)(nl - l), l);
-	}
 	return c;
 }
 

@@ -58,6 +58,42 @@ source_read_file(const char *path, size_t max, char **out, size_t *len)
 	return 0;
 }
 
+#define CONFIG_MAX (1u << 20)
+
+struct config *
+source_load_config(const char *path, const char *state_file, char *errbuf,
+    size_t errlen)
+{
+	char *text, why[8000];
+	const char *slash = strrchr(path, '/');
+	struct config *c;
+	size_t len;
+	int r = source_read_file(path, CONFIG_MAX, &text, &len);
+
+	if (r != 0) {
+		snprintf(errbuf, errlen, "cannot read config %s: %s", path,
+		    err_str(r));
+		return NULL;
+	}
+	c = config_parse(text, len, path, state_file, why, sizeof(why));
+	free(text);
+	if (c == NULL) {
+		snprintf(errbuf, errlen, "invalid config %s:\n%s", path, why);
+		return NULL;
+	}
+	if (state_file == NULL && c->state_file[0] != '\0' &&
+	    c->state_file[0] != '/' && slash != NULL) {
+		size_t n = (size_t)(slash - path) + 1 + strlen(c->state_file) + 1;
+		char *p = xmalloc(n);
+
+		snprintf(p, n, "%.*s/%s", (int)(slash - path), path,
+		    c->state_file);
+		free(c->state_file);
+		c->state_file = p;
+	}
+	return c;
+}
+
 struct cluster *
 source_load_state(const char *path, char *errbuf, size_t errlen)
 {

@@ -7,12 +7,19 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "generate.h"
 #include "state.h"
 
 /* Read a whole small file (at most max bytes) into a NUL-terminated
  * buffer the caller frees.  0 or -errno / -E_LIMIT. */
 int source_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Read and check the config file at path (config_parse); state_file, if
+ * not NULL, overrides stateFile.  A relative stateFile from the file names
+ * a file beside the config.  NULL with every error in errbuf. */
+struct config *source_load_config(const char *path, const char *state_file,
+    char *errbuf, size_t errlen);
 
 /* Stream a state file through the parser.  NULL with the reason (naming
  * the file) in errbuf on failure. */

@@ -1,6 +1,7 @@
 /* table.c - record generations (see table.h). */
 
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,22 +104,28 @@ table_builder_set_tasks(struct table_builder *b, uint32_t n)
 	b->n_tasks = n;
 }
 
+/* A new open-addressing index of twice the size over n items whose 32-bit
+ * hashes sit hash_off bytes into each stride-byte item; slots hold item
+ * index + 1.  Replaces *idx and *mask. */
 static void
-rehash_nodes(struct table_builder *b)
+reindex(uint32_t **idx, uint32_t *mask, const void *items, uint32_t n,
+    size_t stride, size_t hash_off)
 {
-	uint32_t mask = b->nmask * 2 + 1;
-	uint32_t *idx = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+	uint32_t m = *mask * 2 + 1;
+	uint32_t *v = xcalloc((size_t)m + 1, sizeof(uint32_t));
+	const unsigned char *base = items;
 
-	for (uint32_t i = 0; i < b->n_nodes; i++) {
-		uint32_t s = b->nodes[i].hash & mask;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t h, s;
 
-		while (idx[s] != 0)
-			s = (s + 1) & mask;
-		idx[s] = i + 1;
+		memcpy(&h, base + (size_t)i * stride + hash_off, sizeof(h));
+		for (s = h & m; v[s] != 0; s = (s + 1) & m)
+			;
+		v[s] = i + 1;
 	}
-	free(b->nindex);
-	b->nindex = idx;
-	b->nmask = mask;
+	free(*idx);
+	*idx = v;
+	*mask = m;
 }
 
 /* Index of the node for a lower-case name, created when missing. */
@@ -148,7 +155,8 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len)
 	b->nindex[s] = ++b->n_nodes;
 	/* Keep the load under one half. */
 	if (b->n_nodes * 2 > b->nmask)
-		rehash_nodes(b);
+		reindex(&b->nindex, &b->nmask, b->nodes, b->n_nodes,
+		    sizeof(*b->nodes), offsetof(struct table_node, hash));
 	return b->n_nodes - 1;
 }
 
@@ -170,24 +178,6 @@ node_with_ancestors(struct table_builder *b, const struct dname *owner)
 		}
 	}
 	return id;
-}
-
-static void
-rehash_recs(struct table_builder *b)
-{
-	uint32_t mask = b->rmask * 2 + 1;
-	uint32_t *idx = xcalloc((size_t)mask + 1, sizeof(uint32_t));
-
-	for (uint32_t i = 0; i < b->n_recs; i++) {
-		uint32_t s = b->recs[i].hash & mask;
-
-		while (idx[s] != 0)
-			s = (s + 1) & mask;
-		idx[s] = i + 1;
-	}
-	free(b->rindex);
-	b->rindex = idx;
-	b->rmask = mask;
 }
 
 int
@@ -225,7 +215,8 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 	r->hash = h;
 	b->rindex[s] = ++b->n_recs;
 	if (b->n_recs * 2 > b->rmask)
-		rehash_recs(b);
+		reindex(&b->rindex, &b->rmask, b->recs, b->n_recs,
+		    sizeof(*b->recs), offsetof(struct brec, hash));
 	return 1;
 }
 
