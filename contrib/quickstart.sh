@@ -9,7 +9,7 @@ TOP=$(pwd)
 
 DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
-bind9-dnsutils python3 iproute2 util-linux"
+bind9-dnsutils python3 iproute2 util-linux curl"
 
 install_deps() {
 	missing=

@@ -246,6 +246,12 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 			kind = ANSWER_NOT_OURS;
 			break;
 		}
+		if (!t->ready) {
+			/* No state yet: let the resolver try elsewhere. */
+			message_begin(&c.b, &q, out, cap, lim, RCODE_SERVFAIL,
+			    false, cfg->recurse_on);
+			break;
+		}
 		message_begin(&c.b, &q, out, cap, lim, RCODE_NOERROR, true,
 		    cfg->recurse_on);
 		if (wire_err(&c.b.w) != 0)

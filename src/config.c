@@ -33,8 +33,8 @@ static const struct key keys[] = {
 	K("zk", T_STR, zk, 0, 0, false),
 	K("masters", T_STRLIST, masters, 0, 0, true),
 	K("zkDetectionTimeout", T_INT, zk_detection_timeout, 0, INTMAX_CFG, false),
-	K("refreshSeconds", T_INT, refresh_seconds, 1, INTMAX_CFG, false),
-	K("stateTimeoutSeconds", T_INT, state_timeout_seconds, 1, INTMAX_CFG, false),
+	K("refreshSeconds", T_INT, refresh_seconds, 1, INTMAX_CFG, true),
+	K("stateTimeoutSeconds", T_INT, state_timeout_seconds, 1, INTMAX_CFG, true),
 	K("ttl", T_INT, ttl, 0, INTMAX_CFG, true),
 	K("domain", T_STR, domain, 0, 0, true),
 	K("port", T_INT, port, 1, 65535, true),
@@ -59,18 +59,19 @@ static const struct key keys[] = {
 	K("EnforceRFC952", T_BOOL, enforce_rfc952, 0, 0, true),
 	K("setTruncateBit", T_BOOL, set_truncate_bit, 0, 0, true),
 	K("enumerationOn", T_BOOL, enumeration_on, 0, 0, false),
-	K("mesosHTTPSOn", T_BOOL, mesos_https_on, 0, 0, false),
-	K("CACertFile", T_STR, ca_cert_file, 0, 0, false),
-	K("certFile", T_STR, cert_file, 0, 0, false),
-	K("keyFile", T_STR, key_file, 0, 0, false),
-	K("mesosAuthentication", T_STR, mesos_authentication, 0, 0, false),
-	K("mesosCredentials", T_CREDS, mesos_principal, 0, 0, false),
+	K("mesosHTTPSOn", T_BOOL, mesos_https_on, 0, 0, true),
+	K("CACertFile", T_STR, ca_cert_file, 0, 0, true),
+	K("certFile", T_STR, cert_file, 0, 0, true),
+	K("keyFile", T_STR, key_file, 0, 0, true),
+	K("mesosAuthentication", T_STR, mesos_authentication, 0, 0, true),
+	K("mesosCredentials", T_CREDS, mesos_principal, 0, 0, true),
 	K("IAMConfigFile", T_STR, iam_config_file, 0, 0, false),
 	K("stateFile", T_STR, state_file, 0, 0, true),
 	K("hostLookup", T_BOOL, host_lookup, 0, 0, true),
 	K("workers", T_INT, workers, 0, 256, true),
 	K("tcpIdleSeconds", T_INT, tcp_idle_seconds, 1, 3600, true),
 	K("tcpMaxConnections", T_INT, tcp_max_connections, 1, 65535, true),
+	K("stateMaxBytes", T_INT, state_max_bytes, 1024, INTMAX_CFG, true),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -207,6 +208,7 @@ config_default(void)
 	c->host_lookup = true;
 	c->tcp_idle_seconds = 10;
 	c->tcp_max_connections = 512;
+	c->state_max_bytes = 512 << 20;
 	c->warnings = xstrdup("");
 	return c;
 }

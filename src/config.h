@@ -3,7 +3,7 @@
  * Keys are matched case-insensitively, as Go's decoder did for mesos-dns;
  * when a file names one key twice in different cases, the last one wins.
  * Every key of mesos-dns is known, with its default; taskdns adds a few
- * (stateFile, hostLookup, workers, tcpIdleSeconds, tcpMaxConnections).  config_parse() reports every error it finds,
+ * (stateFile, hostLookup, workers, tcpIdleSeconds, tcpMaxConnections, stateMaxBytes).  config_parse() reports every error it finds,
  * one per line, naming the key and the value.
  */
 #ifndef TASKDNS_CONFIG_H
@@ -59,6 +59,7 @@ struct config {
 	int workers;			/* 0: one per core */
 	int tcp_idle_seconds;
 	int tcp_max_connections;	/* per worker */
+	int state_max_bytes;		/* cap on one /master/state body */
 
 	/* Warnings found while loading (unknown keys, keys not acted on yet),
 	 * one per line; empty when none.  Owned by the config. */

@@ -282,6 +282,7 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 		t->serial = prev->serial + 1;
 	else
 		t->serial = now;
+	t->ready = true;
 	atomic_init(&t->refs, 1);
 	t->arena = b->arena;
 	b->arena = NULL;

@@ -64,6 +64,9 @@ struct table {
 	uint32_t index_mask;
 	uint64_t content;	/* order-independent hash of the record set */
 	uint32_t n_tasks;	/* informational, set by the generator */
+	/* False for the placeholder served before any state has loaded:
+	 * names in the zone then get SERVFAIL, not a cacheable NXDOMAIN. */
+	bool ready;
 	struct arena *arena;
 };
 

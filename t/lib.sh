@@ -14,7 +14,10 @@ _failed=0
 PID=
 PORT=
 
+FM_PIDS=
+
 cleanup() {
+	for _p in $FM_PIDS; do kill "$_p" 2>/dev/null; done
 	if [ -n "$PID" ]; then
 		kill -TERM "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
@@ -173,4 +176,34 @@ wait_answer() {
 		_i=$((_i + 1))
 	done
 	printf '%s\n' "$_a"
+}
+
+# start_fm STATEFILE: a fake master on a free loopback port; prints its
+# port.  Killed at exit.
+start_fm() {
+	_pf=$T/fm.$$.$(date +%N).port
+	"$TOP_BUILDDIR/t/fake_master" "$_pf" "$1" > /dev/null 2>> "$T/fm.log" &
+	FM_PIDS="$FM_PIDS $!"
+	_i=0
+	while [ ! -s "$_pf" ] && [ "$_i" -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	cat "$_pf"
+}
+
+# fm PORT QUERY: tell a fake master what to do (mode=..&state=..&leader=..).
+fm() {
+	curl -sf "http://127.0.0.1:$1/control?$2" > /dev/null
+}
+
+# wait_count PATTERN N SECONDS: until the log has N lines matching.
+wait_count() {
+	_i=0
+	while [ "$_i" -lt $(($3 * 20)) ]; do
+		[ "$(grep -Ec -- "$1" "$LOG")" -ge "$2" ] && return 0
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	return 1
 }

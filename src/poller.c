@@ -1,0 +1,535 @@
+/* poller.c - /master/state over libcurl multi (see poller.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "arena.h"
+#include "log.h"
+#include "poller.h"
+
+#define MAX_HOPS 4		/* redirects and leader hand-offs per master */
+
+struct poller {
+	struct event_base *base;
+	const struct config *cfg;
+	struct poller_cbs cbs;
+	void *arg;
+	CURLM *multi;
+	struct event *curl_timer, *next_ev;
+	char *leader;			/* from ZooKeeper, or NULL */
+
+	/* The cycle under way. */
+	bool busy;
+	char **cand;
+	size_t n_cand, idx;
+	int hops;
+	bool tried_json;		/* /master/state.json after a 404 */
+	CURL *easy;
+	struct state_parser *sp;
+	size_t body;
+	long status;
+	char url[1024];
+	char abort_kind[32], abort_why[512];
+	char last_kind[32], last_why[512];
+
+	/* Between cycles. */
+	unsigned failures;
+	char logged_kind[32];
+	uint32_t rng;
+};
+
+struct sock {
+	struct poller *p;
+	struct event *ev;
+};
+
+static void start_master(struct poller *p);
+static void start_request(struct poller *p, const char *url);
+
+static void
+schedule(struct poller *p, double seconds)
+{
+	struct timeval tv;
+
+	tv.tv_sec = (time_t)seconds;
+	tv.tv_usec = (suseconds_t)((seconds - (double)tv.tv_sec) * 1e6);
+	evtimer_add(p->next_ev, &tv);
+}
+
+static double
+backoff(struct poller *p)
+{
+	double cap = p->cfg->refresh_seconds, d = 0.5;
+
+	for (unsigned i = 1; i < p->failures && d < cap; i++)
+		d *= 2;
+	if (d > cap)
+		d = cap;
+	/* Jitter: between half and all of it, so copies beside each master
+	 * do not ask in step. */
+	p->rng = p->rng * 1103515245u + 12345u;
+	return d * (0.5 + (double)(p->rng >> 16 & 0x7fff) / 65534.0);
+}
+
+static void
+end_request(struct poller *p)
+{
+	if (p->easy != NULL) {
+		curl_multi_remove_handle(p->multi, p->easy);
+		curl_easy_cleanup(p->easy);
+		p->easy = NULL;
+	}
+	state_parser_free(p->sp);
+	p->sp = NULL;
+}
+
+static void
+free_cands(struct poller *p)
+{
+	for (size_t i = 0; i < p->n_cand; i++)
+		free(p->cand[i]);
+	free(p->cand);
+	p->cand = NULL;
+	p->n_cand = 0;
+}
+
+static void
+cycle_done(struct poller *p, bool ok)
+{
+	free_cands(p);
+	p->busy = false;
+	if (ok) {
+		if (p->failures > 0)
+			log_info("state fetch recovered after %u failed "
+			    "cycle%s (last: %s)", p->failures,
+			    p->failures == 1 ? "" : "s", p->last_why);
+		p->failures = 0;
+		p->logged_kind[0] = '\0';
+		schedule(p, p->cfg->refresh_seconds);
+		return;
+	}
+	p->failures++;
+	/* Once per kind of failure, not once per attempt. */
+	if (strcmp(p->logged_kind, p->last_kind) != 0) {
+		log_warn("state fetch failed (%s): %s; the last good records "
+		    "keep serving", p->last_kind, p->last_why);
+		snprintf(p->logged_kind, sizeof(p->logged_kind), "%s",
+		    p->last_kind);
+	} else
+		log_debug("state fetch failed again (%s): %s", p->last_kind,
+		    p->last_why);
+	if (p->cbs.failed != NULL)
+		p->cbs.failed(p->arg, p->last_kind, p->last_why);
+	schedule(p, backoff(p));
+}
+
+/* This master failed: remember why, try the next. */
+static void
+master_failed(struct poller *p, const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+master_failed(struct poller *p, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	end_request(p);
+	snprintf(p->last_kind, sizeof(p->last_kind), "%s", kind);
+	n = snprintf(p->last_why, sizeof(p->last_why), "%s: ",
+	    p->cand[p->idx]);
+	va_start(ap, fmt);
+	vsnprintf(p->last_why + n, sizeof(p->last_why) - (size_t)n, fmt, ap);
+	va_end(ap);
+	p->idx++;
+	start_master(p);
+}
+
+static size_t
+write_cb(char *data, size_t size, size_t n, void *arg)
+{
+	struct poller *p = arg;
+	size_t len = size * n;
+	char why[256];
+
+	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &p->status);
+	if (p->status != 200)
+		return len;	/* an error page: not parsed */
+	p->body += len;
+	if (p->body > (size_t)p->cfg->state_max_bytes) {
+		snprintf(p->abort_kind, sizeof(p->abort_kind), "too large");
+		snprintf(p->abort_why, sizeof(p->abort_why), "the state is "
+		    "over stateMaxBytes (%d bytes)", p->cfg->state_max_bytes);
+		return 0;
+	}
+	if (state_parser_feed(p->sp, data, len, why, sizeof(why)) != 0) {
+		snprintf(p->abort_kind, sizeof(p->abort_kind), "bad state");
+		snprintf(p->abort_why, sizeof(p->abort_why), "%s", why);
+		return 0;
+	}
+	return len;
+}
+
+static const char *
+curl_kind(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return "unreachable";
+	case CURLE_PARTIAL_FILE:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_SEND_ERROR:
+		return "connection broken";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "tls";
+	default:
+		return "http error";
+	}
+}
+
+/* "master@ip:port" -> "ip:port" when the state names another leader. */
+static bool
+other_leader(const struct cluster *c, char *out, size_t len)
+{
+	const char *at;
+
+	if (c->leader == NULL || c->pid == NULL || c->pid[0] == '\0' ||
+	    strcmp(c->leader, c->pid) == 0)
+		return false;
+	at = strchr(c->leader, '@');
+	if (at == NULL || at[1] == '\0')
+		return false;
+	snprintf(out, len, "%s", at + 1);
+	return true;
+}
+
+static void
+got_body(struct poller *p)
+{
+	char why[512], leader[300], url[400];
+	struct cluster *c = state_parser_finish(p->sp, why, sizeof(why));
+
+	if (c == NULL) {
+		master_failed(p, "bad state", "%s", why);
+		return;
+	}
+	if (other_leader(c, leader, sizeof(leader)) && p->hops < MAX_HOPS) {
+		/* A pre-1.0 master answers for itself and names the leader. */
+		cluster_free(c);
+		end_request(p);
+		p->hops++;
+		snprintf(url, sizeof(url), "%s://%s/master/state",
+		    p->cfg->mesos_https_on ? "https" : "http", leader);
+		start_request(p, url);
+		return;
+	}
+	if (state_check_leader(c, why, sizeof(why)) != 0) {
+		cluster_free(c);
+		master_failed(p, "no leader", "%s", why);
+		return;
+	}
+	end_request(p);
+	p->cbs.state(p->arg, c, p->url);
+	cycle_done(p, true);
+}
+
+static void
+request_done(struct poller *p, CURLcode rc)
+{
+	char *redirect = NULL, url[sizeof(p->url) + 8];
+
+	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &p->status);
+	if (p->abort_kind[0] != '\0') {
+		master_failed(p, p->abort_kind, "%s", p->abort_why);
+		return;
+	}
+	if (rc != CURLE_OK) {
+		master_failed(p, curl_kind(rc), "%s", curl_easy_strerror(rc));
+		return;
+	}
+	if (p->status >= 300 && p->status < 400 &&
+	    curl_easy_getinfo(p->easy, CURLINFO_REDIRECT_URL, &redirect) ==
+	    CURLE_OK && redirect != NULL && p->hops < MAX_HOPS) {
+		/* 307 to the leader: Location is protocol-relative, which
+		 * curl resolves against the request. */
+		snprintf(url, sizeof(url), "%s", redirect);
+		end_request(p);
+		p->hops++;
+		start_request(p, url);
+		return;
+	}
+	if (p->status == 404 && !p->tried_json) {
+		p->tried_json = true;
+		snprintf(url, sizeof(url), "%s.json", p->url);
+		end_request(p);
+		start_request(p, url);
+		return;
+	}
+	if (p->status == 503) {
+		master_failed(p, "no leader", "HTTP 503: the master knows no "
+		    "leader");
+		return;
+	}
+	if (p->status != 200) {
+		master_failed(p, "http status", "HTTP %ld", p->status);
+		return;
+	}
+	got_body(p);
+}
+
+static void
+check_done(struct poller *p)
+{
+	CURLMsg *m;
+	int left;
+
+	while ((m = curl_multi_info_read(p->multi, &left)) != NULL) {
+		if (m->msg == CURLMSG_DONE && m->easy_handle == p->easy) {
+			request_done(p, m->data.result);
+			return;	/* the handle list changed under us */
+		}
+	}
+}
+
+static void
+sock_ev_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct poller *p = arg;
+	int running, flags = 0;
+
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(p->multi, fd, flags, &running);
+	check_done(p);
+}
+
+static int
+sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct poller *p = userp;
+	struct sock *sk = socketp;
+	short ev = EV_PERSIST;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (sk != NULL) {
+			event_free(sk->ev);
+			free(sk);
+		}
+		curl_multi_assign(p->multi, s, NULL);
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		ev |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		ev |= EV_WRITE;
+	if (sk == NULL) {
+		sk = xcalloc(1, sizeof(*sk));
+		sk->p = p;
+		curl_multi_assign(p->multi, s, sk);
+	} else
+		event_free(sk->ev);
+	sk->ev = event_new(p->base, s, ev, sock_ev_cb, p);
+	event_add(sk->ev, NULL);
+	return 0;
+}
+
+static void
+curl_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct poller *p = arg;
+	int running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(p);
+}
+
+static int
+timer_cb(CURLM *m, long ms, void *userp)
+{
+	struct poller *p = userp;
+	struct timeval tv;
+
+	(void)m;
+	if (ms < 0) {
+		evtimer_del(p->curl_timer);
+		return 0;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	evtimer_add(p->curl_timer, &tv);
+	return 0;
+}
+
+static void
+start_request(struct poller *p, const char *url)
+{
+	const struct config *c = p->cfg;
+	CURL *e = curl_easy_init();
+
+	snprintf(p->url, sizeof(p->url), "%s", url);
+	p->sp = state_parser_new();
+	p->body = 0;
+	p->status = 0;
+	p->abort_kind[0] = '\0';
+	if (e == NULL) {
+		master_failed(p, "http error", "cannot create a request");
+		return;
+	}
+	p->easy = e;
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "taskdns/" PACKAGE_VERSION);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->state_timeout_seconds);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+	    (long)(c->state_timeout_seconds < 10 ? c->state_timeout_seconds :
+	    10));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (c->mesos_https_on) {
+		/* As mesos-dns: no CA file, no verification. */
+		bool verify = c->ca_cert_file[0] != '\0';
+
+		if (verify)
+			curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_cert_file);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+		if (c->cert_file[0] != '\0') {
+			curl_easy_setopt(e, CURLOPT_SSLCERT, c->cert_file);
+			curl_easy_setopt(e, CURLOPT_SSLKEY, c->key_file);
+		}
+	}
+	if (strcmp(c->mesos_authentication, "basic") == 0) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, c->mesos_principal);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, c->mesos_secret);
+	}
+	log_debug("fetching %s", url);
+	curl_multi_add_handle(p->multi, e);
+}
+
+static void
+start_master(struct poller *p)
+{
+	char url[1024];
+
+	if (p->idx >= p->n_cand) {
+		cycle_done(p, false);
+		return;
+	}
+	p->hops = 0;
+	p->tried_json = false;
+	snprintf(url, sizeof(url), "%s://%s/master/state",
+	    p->cfg->mesos_https_on ? "https" : "http", p->cand[p->idx]);
+	start_request(p, url);
+}
+
+static void
+add_cand(struct poller *p, const char *hostport)
+{
+	for (size_t i = 0; i < p->n_cand; i++)
+		if (strcmp(p->cand[i], hostport) == 0)
+			return;
+	p->cand = xrealloc(p->cand, (p->n_cand + 1) * sizeof(char *));
+	p->cand[p->n_cand++] = xstrdup(hostport);
+}
+
+static void
+start_cycle(struct poller *p)
+{
+	if (p->busy)
+		return;
+	p->busy = true;
+	evtimer_del(p->next_ev);
+	if (p->leader != NULL)
+		add_cand(p, p->leader);
+	for (size_t i = 0; i < p->cfg->masters.n; i++)
+		add_cand(p, p->cfg->masters.v[i]);
+	p->idx = 0;
+	snprintf(p->last_kind, sizeof(p->last_kind), "no master");
+	snprintf(p->last_why, sizeof(p->last_why), "no master is known yet");
+	start_master(p);
+}
+
+static void
+next_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	start_cycle(arg);
+}
+
+struct poller *
+poller_new(struct event_base *base, const struct config *cfg,
+    const struct poller_cbs *cbs, void *arg)
+{
+	struct poller *p;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->base = base;
+	p->cfg = cfg;
+	p->cbs = *cbs;
+	p->arg = arg;
+	p->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)p;
+	p->multi = curl_multi_init();
+	p->curl_timer = evtimer_new(base, curl_timer_cb, p);
+	p->next_ev = evtimer_new(base, next_cb, p);
+	curl_multi_setopt(p->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
+	curl_multi_setopt(p->multi, CURLMOPT_SOCKETDATA, p);
+	curl_multi_setopt(p->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(p->multi, CURLMOPT_TIMERDATA, p);
+	schedule(p, 0);
+	return p;
+}
+
+void
+poller_set_leader(struct poller *p, const char *hostport)
+{
+	if ((p->leader == NULL && hostport == NULL) || (p->leader != NULL &&
+	    hostport != NULL && strcmp(p->leader, hostport) == 0))
+		return;
+	free(p->leader);
+	p->leader = hostport != NULL ? xstrdup(hostport) : NULL;
+	if (hostport != NULL)
+		poller_refresh_now(p);
+}
+
+void
+poller_refresh_now(struct poller *p)
+{
+	if (!p->busy)
+		schedule(p, 0);
+}
+
+void
+poller_free(struct poller *p)
+{
+	if (p == NULL)
+		return;
+	end_request(p);
+	free_cands(p);
+	curl_multi_cleanup(p->multi);
+	event_free(p->curl_timer);
+	event_free(p->next_ev);
+	free(p->leader);
+	free(p);
+	curl_global_cleanup();
+}

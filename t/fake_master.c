@@ -1,0 +1,338 @@
+/* fake_master.c - a stand-in Mesos master for the tests (libevent evhttp).
+ *
+ *   fake_master PORTFILE STATEFILE
+ *
+ * Listens on 127.0.0.1 on a free port, writes the port to PORTFILE, and
+ * serves STATEFILE at /master/state with leader, pid and leader_info
+ * rewritten to its own address, so nothing a fixture names is contacted.
+ * GET /control?mode=M[&state=FILE][&leader=HOST:PORT] changes what it does:
+ *   leader         serve the state (the default)
+ *   old            404 on /master/state, the state on /master/state.json
+ *   nonleader-old  a pre-1.0 non-leader: 200, pid = self, leader = LEADER
+ *   redirect       307, Location: //LEADER/master/state (Mesos 1.x)
+ *   500, 503       that status
+ *   hang           never answer
+ *   truncate       half the body, then the connection drops
+ *   notjson        200 with an HTML page
+ *   reset          the connection is reset (RST) at once
+ *   trickle        200, then one byte every 100 ms
+ *   huge           200 with a 4 MB valid JSON state
+ * GET /control/hits answers how many state requests came.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <netinet/in.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+struct fm {
+	struct event_base *base;
+	struct evhttp *http;
+	int port;
+	char mode[32];
+	char state_file[1024];
+	char leader[128];
+	char *body;		/* the rewritten state */
+	size_t body_len;
+	unsigned hits;
+};
+
+struct drop {
+	struct evhttp_connection *con;
+	struct event *ev;
+	int alive;
+	int rst;
+};
+
+struct trickle {
+	struct evhttp_request *req;
+	struct event *ev;
+	size_t sent;
+};
+
+static int
+load_state(struct fm *f)
+{
+	json_error_t err;
+	json_t *root = json_load_file(f->state_file, 0, &err), *li, *addr;
+	char self[64];
+
+	if (root == NULL || !json_is_object(root)) {
+		fprintf(stderr, "fake_master: %s: %s\n", f->state_file, err.text);
+		json_decref(root);
+		return -1;
+	}
+	snprintf(self, sizeof(self), "master@127.0.0.1:%d", f->port);
+	json_object_set_new(root, "pid", json_string(self));
+	json_object_set_new(root, "leader", json_string(self));
+	li = json_object();
+	addr = json_object();
+	json_object_set_new(addr, "ip", json_string("127.0.0.1"));
+	json_object_set_new(addr, "port", json_integer(f->port));
+	json_object_set_new(li, "address", addr);
+	json_object_set_new(li, "hostname", json_string("localhost"));
+	json_object_set_new(root, "leader_info", li);
+	free(f->body);
+	f->body = json_dumps(root, JSON_COMPACT);
+	f->body_len = strlen(f->body);
+	json_decref(root);
+	return 0;
+}
+
+static void
+drop_close_cb(struct evhttp_connection *con, void *arg)
+{
+	struct drop *d = arg;
+
+	(void)con;
+	d->alive = 0;
+}
+
+static void
+drop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct drop *d = arg;
+
+	(void)fd;
+	(void)what;
+	if (d->alive) {
+		struct bufferevent *bev = evhttp_connection_get_bufferevent(d->con);
+		int s = bufferevent_getfd(bev);
+
+		if (d->rst && s >= 0) {
+			struct linger l = { 1, 0 };
+
+			setsockopt(s, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		}
+		evhttp_connection_set_closecb(d->con, NULL, NULL);
+		evhttp_connection_free(d->con);
+	}
+	event_free(d->ev);
+	free(d);
+}
+
+/* Drop the request's connection after ms (RST when rst). */
+static void
+drop_later(struct fm *f, struct evhttp_request *req, int ms, int rst)
+{
+	struct drop *d = calloc(1, sizeof(*d));
+	struct timeval tv = { 0, ms * 1000 };
+
+	d->con = evhttp_request_get_connection(req);
+	d->alive = 1;
+	d->rst = rst;
+	d->ev = evtimer_new(f->base, drop_cb, d);
+	evhttp_connection_set_closecb(d->con, drop_close_cb, d);
+	evtimer_add(d->ev, &tv);
+}
+
+static void
+trickle_close_cb(struct evhttp_connection *con, void *arg)
+{
+	struct trickle *t = arg;
+
+	(void)con;
+	event_free(t->ev);
+	free(t);
+}
+
+static void
+trickle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct trickle *t = arg;
+	struct evbuffer *b = evbuffer_new();
+
+	(void)fd;
+	(void)what;
+	evbuffer_add(b, " ", 1);
+	evhttp_send_reply_chunk(t->req, b);
+	evbuffer_free(b);
+	t->sent++;
+}
+
+static void
+reply(struct evhttp_request *req, int code, const char *why,
+    const char *type, const char *body, size_t len)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	if (type != NULL)
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Content-Type", type);
+	evbuffer_add(b, body, len);
+	evhttp_send_reply(req, code, why, b);
+	evbuffer_free(b);
+}
+
+static void
+serve_huge(struct evhttp_request *req, const struct fm *f)
+{
+	struct evbuffer *b = evbuffer_new();
+	char head[200];
+
+	snprintf(head, sizeof(head), "{\"leader\":\"master@127.0.0.1:%d\","
+	    "\"pid\":\"master@127.0.0.1:%d\",\"frameworks\":[],\"pad\":[",
+	    f->port, f->port);
+	evbuffer_add(b, head, strlen(head));
+	for (int i = 0; i < 2 * 1024 * 1024 - 1; i++)
+		evbuffer_add(b, "0,", 2);
+	evbuffer_add(b, "0]}", 3);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
+static void
+state_cb(struct evhttp_request *req, struct fm *f, int is_json)
+{
+	const char *m = f->mode;
+	char buf[512];
+
+	f->hits++;
+	if (strcmp(m, "leader") == 0 || (strcmp(m, "old") == 0 && is_json))
+		reply(req, 200, "OK", "application/json", f->body, f->body_len);
+	else if (strcmp(m, "old") == 0)
+		reply(req, 404, "Not Found", "text/plain", "no", 2);
+	else if (strcmp(m, "nonleader-old") == 0) {
+		int n = snprintf(buf, sizeof(buf), "{\"version\":\"0.19.1\","
+		    "\"pid\":\"master@127.0.0.1:%d\",\"leader\":\"master@%s\","
+		    "\"frameworks\":[],\"slaves\":[]}", f->port, f->leader);
+
+		reply(req, 200, "OK", "application/json", buf, (size_t)n);
+	} else if (strcmp(m, "redirect") == 0) {
+		snprintf(buf, sizeof(buf), "//%s/master/state", f->leader);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Location", buf);
+		reply(req, 307, "Temporary Redirect", NULL, "", 0);
+	} else if (strcmp(m, "500") == 0)
+		reply(req, 500, "Internal Server Error", "text/plain", "x", 1);
+	else if (strcmp(m, "503") == 0)
+		reply(req, 503, "Service Unavailable", "text/plain", "x", 1);
+	else if (strcmp(m, "hang") == 0)
+		;	/* never answered */
+	else if (strcmp(m, "notjson") == 0)
+		reply(req, 200, "OK", "text/html", "<html>maintenance</html>",
+		    24);
+	else if (strcmp(m, "truncate") == 0) {
+		struct evbuffer *b = evbuffer_new();
+
+		evhttp_send_reply_start(req, 200, "OK");
+		evbuffer_add(b, f->body, f->body_len / 2);
+		evhttp_send_reply_chunk(req, b);
+		evbuffer_free(b);
+		drop_later(f, req, 100, 0);
+	} else if (strcmp(m, "reset") == 0)
+		drop_later(f, req, 0, 1);
+	else if (strcmp(m, "trickle") == 0) {
+		struct trickle *t = calloc(1, sizeof(*t));
+		struct timeval tv = { 0, 100000 };
+
+		t->req = req;
+		t->ev = event_new(f->base, -1, EV_PERSIST, trickle_cb, t);
+		evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+		    trickle_close_cb, t);
+		evhttp_send_reply_start(req, 200, "OK");
+		evtimer_add(t->ev, &tv);
+	} else if (strcmp(m, "huge") == 0)
+		serve_huge(req, f);
+	else
+		reply(req, 500, "Bad Mode", "text/plain", "mode?", 5);
+}
+
+static void
+control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
+{
+	struct evkeyvalq q;
+	const char *v, *qs = strchr(uri, '?');
+	char buf[64];
+
+	if (strncmp(uri, "/control/hits", 13) == 0) {
+		int n = snprintf(buf, sizeof(buf), "%u\n", f->hits);
+
+		reply(req, 200, "OK", "text/plain", buf, (size_t)n);
+		return;
+	}
+	/* evhttp_parse_query_str initialises q, even for "". */
+	if (evhttp_parse_query_str(qs != NULL ? qs + 1 : "", &q) != 0) {
+		reply(req, 400, "Bad Request", "text/plain", "query", 5);
+		return;
+	}
+	if ((v = evhttp_find_header(&q, "mode")) != NULL)
+		snprintf(f->mode, sizeof(f->mode), "%s", v);
+	if ((v = evhttp_find_header(&q, "leader")) != NULL)
+		snprintf(f->leader, sizeof(f->leader), "%s", v);
+	if ((v = evhttp_find_header(&q, "state")) != NULL) {
+		snprintf(f->state_file, sizeof(f->state_file), "%s", v);
+		if (load_state(f) != 0) {
+			evhttp_clear_headers(&q);
+			reply(req, 500, "Bad State", "text/plain", "state", 5);
+			return;
+		}
+	}
+	evhttp_clear_headers(&q);
+	reply(req, 200, "OK", "text/plain", "ok\n", 3);
+}
+
+static void
+request_cb(struct evhttp_request *req, void *arg)
+{
+	struct fm *f = arg;
+	const char *uri = evhttp_request_get_uri(req);
+
+	if (strncmp(uri, "/control", 8) == 0)
+		control_cb(req, f, uri);
+	else if (strcmp(uri, "/master/state") == 0)
+		state_cb(req, f, 0);
+	else if (strcmp(uri, "/master/state.json") == 0)
+		state_cb(req, f, 1);
+	else
+		reply(req, 404, "Not Found", "text/plain", "?", 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fm f;
+	struct evhttp_bound_socket *s;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	FILE *pf;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: fake_master PORTFILE STATEFILE\n");
+		return 2;
+	}
+	memset(&f, 0, sizeof(f));
+	snprintf(f.mode, sizeof(f.mode), "leader");
+	snprintf(f.state_file, sizeof(f.state_file), "%s", argv[2]);
+	f.base = event_base_new();
+	f.http = evhttp_new(f.base);
+	s = evhttp_bind_socket_with_handle(f.http, "127.0.0.1", 0);
+	if (s == NULL) {
+		fprintf(stderr, "fake_master: cannot bind: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	getsockname(evhttp_bound_socket_get_fd(s), (struct sockaddr *)&ss,
+	    &len);
+	f.port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (load_state(&f) != 0)
+		return 1;
+	evhttp_set_gencb(f.http, request_cb, &f);
+	evhttp_set_allowed_methods(f.http, EVHTTP_REQ_GET);
+	pf = fopen(argv[1], "w");
+	if (pf == NULL)
+		return 1;
+	fprintf(pf, "%d\n", f.port);
+	fclose(pf);
+	event_base_dispatch(f.base);
+	return 0;
+}
