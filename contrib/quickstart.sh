@@ -9,11 +9,14 @@ TOP=$(pwd)
 
 DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
-bind9-dnsutils python3 iproute2 util-linux curl"
+libzookeeper-mt-dev bind9-dnsutils python3 curl"
+# What only the tests use: a ZooKeeper server, network namespaces.
+TEST_DEPS="zookeeper iproute2 util-linux"
 
+# install_deps [extra packages]
 install_deps() {
 	missing=
-	for p in $DEPS; do
+	for p in $DEPS "$@"; do
 		dpkg -s "$p" > /dev/null 2>&1 || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
@@ -55,7 +58,7 @@ MSG
 	exec "$TOP/src/taskdns" -config "$TOP/conf/demo.json"
 	;;
 test)
-	install_deps
+	install_deps $TEST_DEPS
 	build
 	if [ -z "${TASKDNS_SHARED:-}" ] && [ -d "$TOP/../shared/fixtures" ]; then
 		TASKDNS_SHARED=$(cd "$TOP/../shared" && pwd)

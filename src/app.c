@@ -18,6 +18,9 @@
 #include "poller.h"
 #include "server.h"
 #include "source.h"
+#ifdef HAVE_ZOOKEEPER
+#include "zk.h"
+#endif
 
 struct app {
 	struct config *cfg;
@@ -30,6 +33,13 @@ struct app {
 	struct event_base *base;
 	struct poller *poller;
 	struct event *sig[3], *watch;
+#ifdef HAVE_ZOOKEEPER
+	struct zk *zk;
+	struct event *zk_timer;		/* zkDetectionTimeout */
+	bool zk_lost;			/* the timeout fired */
+	char **zk_masters;		/* ZooKeeper's masters, for masterN */
+	size_t n_zk_masters;
+#endif
 	struct stat seen;		/* the state file as last read */
 };
 
@@ -196,8 +206,72 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 		poller_refresh_now(a->poller);
 }
 
+#ifdef HAVE_ZOOKEEPER
+static void
+zk_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct app *a = arg;
+
+	(void)fd;
+	(void)what;
+	a->zk_lost = true;
+	/* mesos-dns exits here; the last records are better than none. */
+	log_err("ZooKeeper has named no leading master for %d s: the last "
+	    "good records keep serving", a->cfg->zk_detection_timeout);
+}
+
+static void
+zk_detection_start(struct app *a)
+{
+	struct timeval tv = { a->cfg->zk_detection_timeout, 0 };
+
+	if (a->cfg->zk_detection_timeout > 0 &&
+	    !evtimer_pending(a->zk_timer, NULL))
+		evtimer_add(a->zk_timer, &tv);
+}
+
+static void
+zk_leader_cb(void *arg, const char *leader, char *const *masters, size_t n)
+{
+	struct app *a = arg;
+
+	for (size_t i = 0; i < a->n_zk_masters; i++)
+		free(a->zk_masters[i]);
+	free(a->zk_masters);
+	a->zk_masters = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		a->zk_masters[i] = xstrdup(masters[i]);
+	a->n_zk_masters = n;
+	a->env.masters = a->zk_masters;
+	a->env.n_masters = n;
+	if (leader != NULL) {
+		evtimer_del(a->zk_timer);
+		if (a->zk_lost)
+			log_info("ZooKeeper names a leading master again");
+		a->zk_lost = false;
+	} else
+		zk_detection_start(a);
+	poller_set_leader(a->poller, leader);
+}
+
+static int
+start_zk(struct app *a)
+{
+	char err[512];
+
+	a->zk_timer = evtimer_new(a->base, zk_timeout_cb, a);
+	zk_detection_start(a);
+	a->zk = zk_new(a->base, a->cfg->zk, zk_leader_cb, a, err, sizeof(err));
+	if (a->zk == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+#endif
+
 /* Where states come from: a file (watched every second), else the
- * masters. */
+ * masters, found through ZooKeeper and the masters list. */
 static int
 start_sources(struct app *a)
 {
@@ -213,16 +287,15 @@ start_sources(struct app *a)
 		}
 		return 0;
 	}
-	if (a->cfg->masters.n == 0) {
-		log_warn("no stateFile and no masters: ZooKeeper is not in "
-		    "this version yet; serving the zone without tasks");
-		return a->print ? -1 : 0;
-	}
 	a->poller = poller_new(a->base, a->cfg, &cbs, a);
 	if (a->poller == NULL) {
 		log_err("cannot start libcurl");
 		return -1;
 	}
+#ifdef HAVE_ZOOKEEPER
+	if (a->cfg->zk[0] != '\0')
+		return start_zk(a);
+#endif
 	return 0;
 }
 
@@ -261,6 +334,14 @@ start_server(struct app *a)
 static void
 app_free(struct app *a)
 {
+#ifdef HAVE_ZOOKEEPER
+	zk_free(a->zk);
+	if (a->zk_timer != NULL)
+		event_free(a->zk_timer);
+	for (size_t i = 0; i < a->n_zk_masters; i++)
+		free(a->zk_masters[i]);
+	free(a->zk_masters);
+#endif
 	poller_free(a->poller);
 	server_free(a->srv);
 	for (int i = 0; i < 3; i++)

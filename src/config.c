@@ -30,9 +30,9 @@ struct key {
 #define INTMAX_CFG 2147483647L
 
 static const struct key keys[] = {
-	K("zk", T_STR, zk, 0, 0, false),
+	K("zk", T_STR, zk, 0, 0, true),
 	K("masters", T_STRLIST, masters, 0, 0, true),
-	K("zkDetectionTimeout", T_INT, zk_detection_timeout, 0, INTMAX_CFG, false),
+	K("zkDetectionTimeout", T_INT, zk_detection_timeout, 0, INTMAX_CFG, true),
 	K("refreshSeconds", T_INT, refresh_seconds, 1, INTMAX_CFG, true),
 	K("stateTimeoutSeconds", T_INT, state_timeout_seconds, 1, INTMAX_CFG, true),
 	K("ttl", T_INT, ttl, 0, INTMAX_CFG, true),

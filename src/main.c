@@ -94,6 +94,14 @@ main(int argc, char **argv)
 	}
 	if ((cfg = load_config(&o)) == NULL)
 		return 1;
+#ifndef HAVE_ZOOKEEPER
+	if (cfg->zk[0] != '\0') {
+		fprintf(stderr, "taskdns: invalid config %s:\nzk: \"%s\": this "
+		    "taskdns was built --without-zookeeper\n", o.config, cfg->zk);
+		config_free(cfg);
+		return 1;
+	}
+#endif
 	if (o.check) {
 		printf("%s: config OK\n", o.config);
 		config_free(cfg);

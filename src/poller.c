@@ -461,6 +461,12 @@ start_cycle(struct poller *p)
 		add_cand(p, p->leader);
 	for (size_t i = 0; i < p->cfg->masters.n; i++)
 		add_cand(p, p->cfg->masters.v[i]);
+	if (p->n_cand == 0) {
+		/* ZooKeeper has not named a leader yet: poller_set_leader
+		 * starts the cycle when it does. */
+		p->busy = false;
+		return;
+	}
 	p->idx = 0;
 	snprintf(p->last_kind, sizeof(p->last_kind), "no master");
 	snprintf(p->last_why, sizeof(p->last_why), "no master is known yet");

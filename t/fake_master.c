@@ -1,8 +1,9 @@
 /* fake_master.c - a stand-in Mesos master for the tests (libevent evhttp).
  *
- *   fake_master PORTFILE STATEFILE
+ *   fake_master PORTFILE STATEFILE [ADDR]
  *
- * Listens on 127.0.0.1 on a free port, writes the port to PORTFILE, and
+ * Listens on ADDR (127.0.0.1 by default) on a free port, writes the port
+ * to PORTFILE, and
  * serves STATEFILE at /master/state with leader, pid and leader_info
  * rewritten to its own address, so nothing a fixture names is contacted.
  * GET /control?mode=M[&state=FILE][&leader=HOST:PORT] changes what it does:
@@ -38,6 +39,7 @@ struct fm {
 	struct event_base *base;
 	struct evhttp *http;
 	int port;
+	const char *addr;
 	char mode[32];
 	char state_file[1024];
 	char leader[128];
@@ -71,12 +73,12 @@ load_state(struct fm *f)
 		json_decref(root);
 		return -1;
 	}
-	snprintf(self, sizeof(self), "master@127.0.0.1:%d", f->port);
+	snprintf(self, sizeof(self), "master@%s:%d", f->addr, f->port);
 	json_object_set_new(root, "pid", json_string(self));
 	json_object_set_new(root, "leader", json_string(self));
 	li = json_object();
 	addr = json_object();
-	json_object_set_new(addr, "ip", json_string("127.0.0.1"));
+	json_object_set_new(addr, "ip", json_string(f->addr));
 	json_object_set_new(addr, "port", json_integer(f->port));
 	json_object_set_new(li, "address", addr);
 	json_object_set_new(li, "hostname", json_string("localhost"));
@@ -179,9 +181,9 @@ serve_huge(struct evhttp_request *req, const struct fm *f)
 	struct evbuffer *b = evbuffer_new();
 	char head[200];
 
-	snprintf(head, sizeof(head), "{\"leader\":\"master@127.0.0.1:%d\","
-	    "\"pid\":\"master@127.0.0.1:%d\",\"frameworks\":[],\"pad\":[",
-	    f->port, f->port);
+	snprintf(head, sizeof(head), "{\"leader\":\"master@%s:%d\","
+	    "\"pid\":\"master@%s:%d\",\"frameworks\":[],\"pad\":[",
+	    f->addr, f->port, f->addr, f->port);
 	evbuffer_add(b, head, strlen(head));
 	for (int i = 0; i < 2 * 1024 * 1024 - 1; i++)
 		evbuffer_add(b, "0,", 2);
@@ -203,8 +205,9 @@ state_cb(struct evhttp_request *req, struct fm *f, int is_json)
 		reply(req, 404, "Not Found", "text/plain", "no", 2);
 	else if (strcmp(m, "nonleader-old") == 0) {
 		int n = snprintf(buf, sizeof(buf), "{\"version\":\"0.19.1\","
-		    "\"pid\":\"master@127.0.0.1:%d\",\"leader\":\"master@%s\","
-		    "\"frameworks\":[],\"slaves\":[]}", f->port, f->leader);
+		    "\"pid\":\"master@%s:%d\",\"leader\":\"master@%s\","
+		    "\"frameworks\":[],\"slaves\":[]}", f->addr, f->port,
+		    f->leader);
 
 		reply(req, 200, "OK", "application/json", buf, (size_t)n);
 	} else if (strcmp(m, "redirect") == 0) {
@@ -306,16 +309,17 @@ main(int argc, char **argv)
 	socklen_t len = sizeof(ss);
 	FILE *pf;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: fake_master PORTFILE STATEFILE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: fake_master PORTFILE STATEFILE [ADDR]\n");
 		return 2;
 	}
 	memset(&f, 0, sizeof(f));
 	snprintf(f.mode, sizeof(f.mode), "leader");
 	snprintf(f.state_file, sizeof(f.state_file), "%s", argv[2]);
+	f.addr = argc == 4 ? argv[3] : "127.0.0.1";
 	f.base = event_base_new();
 	f.http = evhttp_new(f.base);
-	s = evhttp_bind_socket_with_handle(f.http, "127.0.0.1", 0);
+	s = evhttp_bind_socket_with_handle(f.http, f.addr, 0);
 	if (s == NULL) {
 		fprintf(stderr, "fake_master: cannot bind: %s\n",
 		    strerror(errno));

@@ -178,11 +178,11 @@ wait_answer() {
 	printf '%s\n' "$_a"
 }
 
-# start_fm STATEFILE: a fake master on a free loopback port; prints its
-# port.  Killed at exit.
+# start_fm STATEFILE [ADDR]: a fake master on a free loopback port (on
+# 127.0.0.1 or ADDR); prints its port.  Killed at exit.
 start_fm() {
 	_pf=$T/fm.$$.$(date +%N).port
-	"$TOP_BUILDDIR/t/fake_master" "$_pf" "$1" > /dev/null 2>> "$T/fm.log" &
+	"$TOP_BUILDDIR/t/fake_master" "$_pf" "$1" ${2:-} > /dev/null 2>> "$T/fm.log" &
 	FM_PIDS="$FM_PIDS $!"
 	_i=0
 	while [ ! -s "$_pf" ] && [ "$_i" -lt 100 ]; do
@@ -192,9 +192,10 @@ start_fm() {
 	cat "$_pf"
 }
 
-# fm PORT QUERY: tell a fake master what to do (mode=..&state=..&leader=..).
+# fm PORT QUERY [ADDR]: tell a fake master what to do
+# (mode=..&state=..&leader=..).
 fm() {
-	curl -sf "http://127.0.0.1:$1/control?$2" > /dev/null
+	curl -sf "http://${3:-127.0.0.1}:$1/control?$2" > /dev/null
 }
 
 # wait_count PATTERN N SECONDS: until the log has N lines matching.
