@@ -11,7 +11,7 @@ DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
 libzookeeper-mt-dev bind9-dnsutils python3 curl"
 # What only the tests use: a ZooKeeper server, network namespaces.
-TEST_DEPS="zookeeper iproute2 util-linux"
+TEST_DEPS="zookeeper iproute2 util-linux openssl"
 
 # install_deps [extra packages]
 install_deps() {

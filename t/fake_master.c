@@ -18,7 +18,10 @@
  *   reset          the connection is reset (RST) at once
  *   trickle        200, then one byte every 100 ms
  *   huge           200 with a 4 MB valid JSON state
- * GET /control/hits answers how many state requests came.
+ * GET /control?auth=BASE64 requires "Authorization: Basic BASE64" on state
+ * requests (401 otherwise); auth= turns that off.
+ * GET /control/hits answers how many state requests came; /control/ua the
+ * last User-Agent.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +49,8 @@ struct fm {
 	char *body;		/* the rewritten state */
 	size_t body_len;
 	unsigned hits;
+	char auth[256];		/* required Basic credentials, or "" */
+	char ua[256];		/* the last User-Agent */
 };
 
 struct drop {
@@ -199,6 +204,20 @@ state_cb(struct evhttp_request *req, struct fm *f, int is_json)
 	char buf[512];
 
 	f->hits++;
+	{
+		struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+		const char *ua = evhttp_find_header(h, "User-Agent");
+		const char *au = evhttp_find_header(h, "Authorization");
+
+		snprintf(f->ua, sizeof(f->ua), "%s", ua ? ua : "");
+		if (f->auth[0] != '\0' && (au == NULL ||
+		    strncmp(au, "Basic ", 6) != 0 || strcmp(au + 6, f->auth))) {
+			evhttp_add_header(evhttp_request_get_output_headers(req),
+			    "WWW-Authenticate", "Basic realm=\"mesos\"");
+			reply(req, 401, "Unauthorized", "text/plain", "no", 2);
+			return;
+		}
+	}
 	if (strcmp(m, "leader") == 0 || (strcmp(m, "old") == 0 && is_json))
 		reply(req, 200, "OK", "application/json", f->body, f->body_len);
 	else if (strcmp(m, "old") == 0)
@@ -257,6 +276,10 @@ control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
 	const char *v, *qs = strchr(uri, '?');
 	char buf[64];
 
+	if (strncmp(uri, "/control/ua", 11) == 0) {
+		reply(req, 200, "OK", "text/plain", f->ua, strlen(f->ua));
+		return;
+	}
 	if (strncmp(uri, "/control/hits", 13) == 0) {
 		int n = snprintf(buf, sizeof(buf), "%u\n", f->hits);
 
@@ -270,6 +293,8 @@ control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
 	}
 	if ((v = evhttp_find_header(&q, "mode")) != NULL)
 		snprintf(f->mode, sizeof(f->mode), "%s", v);
+	if ((v = evhttp_find_header(&q, "auth")) != NULL)
+		snprintf(f->auth, sizeof(f->auth), "%s", v);
 	if ((v = evhttp_find_header(&q, "leader")) != NULL)
 		snprintf(f->leader, sizeof(f->leader), "%s", v);
 	if ((v = evhttp_find_header(&q, "state")) != NULL) {
