@@ -3,7 +3,7 @@
 # --print-records, config errors, states that are refused, and a bad state
 # on reload leaving the served table alone.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 24
+plan 25
 watchdog 60
 
 like "$("$TASKDNS" -version)" '^taskdns [0-9]+\.[0-9]+\.[0-9]+$' "-version"
@@ -55,5 +55,8 @@ kill -HUP "$PID"
 wait_log 'state refused' 5
 like "$(cat "$LOG")" 'state refused, nothing changes: .*state.json: not valid JSON' "a truncated state is refused with the reason"
 is "$(qs web.marathon.mesos A | wc -l | tr -d ' ')" "6" "the previous table keeps answering"
+# No signal needed: a changed state file is read within a second or so.
+demo_plus "$T/state.json" web watched
+is "$(wait_answer watched.marathon.mesos A 172.17.0.10 3)" "172.17.0.10" "a rewritten state file is picked up without a signal"
 finish_daemon
 done_testing

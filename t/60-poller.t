@@ -7,17 +7,9 @@
 plan 41
 watchdog 150
 DEMO=$TOP_SRCDIR/conf/demo-state.json
-python3 - "$DEMO" "$T" <<'PY'
-import copy, json, sys
-d = json.load(open(sys.argv[1]))
-tpl = [t for t in d["frameworks"][0]["tasks"] if t["name"] == "api"][0]
 # newapp.json: demo + newapp; third.json: demo + newapp + third.
-for name in ("newapp", "third"):
-    t = copy.deepcopy(tpl)
-    t["id"], t["name"] = name + ".1", name
-    d["frameworks"][0]["tasks"].append(t)
-    json.dump(d, open("%s/%s.json" % (sys.argv[2], name), "w"))
-PY
+demo_plus "$T/newapp.json" api newapp
+demo_plus "$T/third.json" api newapp third
 
 # Before any state: SERVFAIL, never a cacheable NXDOMAIN.
 start_taskdns '"masters": ["127.0.0.1:9"], "refreshSeconds": 1' || exit 1

@@ -23,15 +23,7 @@ while [ "$(curl -s "http://127.0.0.1:$A/control/hits")" -lt $((h + 2)) ] && [ $i
 done
 sleep 0.2
 is "$(qs mesos SOA | awk '{print $3}')" "$s1" "two refreshes of the same state keep the SOA serial"
-python3 - "$DEMO" "$T/more.json" <<'PY'
-import copy, json, sys
-d = json.load(open(sys.argv[1]))
-t = copy.deepcopy(d["frameworks"][0]["tasks"][0])
-t["id"], t["name"] = "more.1", "more"
-t.pop("discovery", None)
-d["frameworks"][0]["tasks"].append(t)
-json.dump(d, open(sys.argv[2], "w"))
-PY
+demo_plus "$T/more.json" web more
 fm "$A" "state=$T/more.json"
 wait_answer more.marathon.mesos A 172.17.0.10 3 > /dev/null
 s2=$(qs mesos SOA | awk '{print $3}')

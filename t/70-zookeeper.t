@@ -47,14 +47,7 @@ is "$up" "up" "a ZooKeeper server runs on 127.0.0.1:$ZKPORT"
 ok $(python3 -c "import sys; sys.exit(0 if $t1 - $t0 < 5 else 1)"; echo $?) \
     "... started in under 5 s ($(python3 -c "print(round($t1 - $t0, 2))") s)"
 
-python3 - "$TOP_SRCDIR/conf/demo-state.json" "$T/third.json" <<'PY'
-import copy, json, sys
-d = json.load(open(sys.argv[1]))
-t = copy.deepcopy([t for t in d["frameworks"][0]["tasks"] if t["name"] == "api"][0])
-t["id"], t["name"] = "third.1", "third"
-d["frameworks"][0]["tasks"].append(t)
-json.dump(d, open(sys.argv[2], "w"))
-PY
+demo_plus "$T/third.json" api third
 A=$(start_fm "$TOP_SRCDIR/conf/demo-state.json" 127.0.0.1)
 B=$(start_fm "$T/third.json" 127.0.0.2)
 ZKT=$TOP_BUILDDIR/t/zk_tool

@@ -208,3 +208,21 @@ wait_count() {
 	done
 	return 1
 }
+
+# demo_plus OUT TEMPLATE NAME...: the demo state plus, for each NAME, a copy
+# of the first task named TEMPLATE renamed NAME (id NAME.1).
+demo_plus() {
+	python3 - "$TOP_SRCDIR/conf/demo-state.json" "$@" <<'PY'
+import copy, json, sys
+d = json.load(open(sys.argv[1]))
+tasks = d["frameworks"][0]["tasks"]
+tpl = [t for t in tasks if t["name"] == sys.argv[3]][0]
+for name in sys.argv[4:]:
+    t = copy.deepcopy(tpl)
+    t["id"], t["name"] = name + ".1", name
+    t.pop("discovery", None)
+    tasks.append(t)
+json.dump(d, open(sys.argv[2] + ".tmp", "w"))
+PY
+	mv "$1.tmp" "$1"
+}
