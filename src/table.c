@@ -128,9 +128,11 @@ reindex(uint32_t **idx, uint32_t *mask, const void *items, uint32_t n,
 	*mask = m;
 }
 
-/* Index of the node for a lower-case name, created when missing. */
+/* Index of the node for a lower-case name, created when missing (then
+ * *created is set, when created is not NULL). */
 static uint32_t
-node_get(struct table_builder *b, const uint8_t *name, uint8_t len)
+node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
+    bool *created)
 {
 	uint32_t h = dname_hash(name, len), s = h & b->nmask;
 	struct table_node *n;
@@ -147,6 +149,8 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len)
 		b->nodes = xrealloc(b->nodes,
 		    (size_t)b->cap_nodes * sizeof(*b->nodes));
 	}
+	if (created != NULL)
+		*created = true;
 	n = &b->nodes[b->n_nodes];
 	memset(n, 0, sizeof(*n));
 	n->name = arena_memdup(b->arena, name, len);
@@ -161,20 +165,23 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len)
 }
 
 /* The owner's node, and every ancestor's down to the apex (empty
- * non-terminals, RFC 8020). */
+ * non-terminals, RFC 8020).  A node that already existed has its
+ * ancestors already, so the walk stops at the first one found. */
 static uint32_t
 node_with_ancestors(struct table_builder *b, const struct dname *owner)
 {
-	uint32_t id = node_get(b, owner->data, owner->len);
+	bool created = false;
+	uint32_t id = node_get(b, owner->data, owner->len, &created);
 
-	if (dname_is_subdomain(owner, &b->apex)) {
+	if (created && dname_is_subdomain(owner, &b->apex)) {
 		unsigned extra = dname_labels(owner) - dname_labels(&b->apex);
 
-		for (unsigned i = 1; i <= extra; i++) {
+		for (unsigned i = 1; i <= extra && created; i++) {
 			size_t off = dname_suffix_off(owner, i);
 
+			created = false;
 			node_get(b, owner->data + off,
-			    (uint8_t)(owner->len - off));
+			    (uint8_t)(owner->len - off), &created);
 		}
 	}
 	return id;
@@ -240,7 +247,7 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	uint64_t content = 0;
 
 	/* The apex always exists: SOA and NS live there. */
-	node_get(b, b->apex.data, b->apex.len);
+	node_get(b, b->apex.data, b->apex.len, NULL);
 	if (b->n_recs > 0)
 		qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
 	t->recs = arena_alloc(b->arena,
