@@ -28,6 +28,7 @@ struct app {
 	int rc;
 	struct gen_env env;
 	struct ipaddr *local_ips;
+	struct source_resolver *resolver;
 	struct table *table;
 	struct server *srv;
 	struct event_base *base;
@@ -353,6 +354,7 @@ app_free(struct app *a)
 		event_base_free(a->base);
 	table_unref(a->table);
 	free(a->local_ips);
+	source_resolver_free(a->resolver);
 	config_free(a->cfg);
 	libevent_global_shutdown();
 }
@@ -366,6 +368,7 @@ app_run(struct config *cfg, bool print)
 	a.cfg = cfg;
 	a.print = print;
 	a.env.resolve = source_resolve;
+	a.env.resolve_arg = a.resolver = source_resolver_new();
 	if (strcmp(cfg->listener, "0.0.0.0") == 0)
 		a.env.n_local_ips = source_local_ips(&a.local_ips);
 	a.env.local_ips = a.local_ips;

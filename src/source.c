@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -134,14 +135,45 @@ out:
 	return c;
 }
 
-int
-source_resolve(void *arg, const char *host, struct ipaddr *out, int max)
+#define RESOLVE_TTL 300
+#define RESOLVE_NEG_TTL 60
+
+struct cached {
+	char *host;
+	struct ipaddr ips[2];
+	int n;
+	time_t until;
+};
+
+struct source_resolver {
+	struct cached *v;
+	size_t n;
+};
+
+struct source_resolver *
+source_resolver_new(void)
+{
+	return xcalloc(1, sizeof(struct source_resolver));
+}
+
+void
+source_resolver_free(struct source_resolver *r)
+{
+	if (r == NULL)
+		return;
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].host);
+	free(r->v);
+	free(r);
+}
+
+static int
+lookup(const char *host, struct ipaddr *out, int max)
 {
 	struct addrinfo hints, *res = NULL;
 	bool have4 = false, have6 = false;
 	int n = 0;
 
-	(void)arg;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -167,6 +199,32 @@ source_resolve(void *arg, const char *host, struct ipaddr *out, int max)
 		}
 	}
 	freeaddrinfo(res);
+	return n;
+}
+
+int
+source_resolve(void *arg, const char *host, struct ipaddr *out, int max)
+{
+	struct source_resolver *r = arg;
+	time_t now = time(NULL);
+	struct cached *c = NULL;
+	int n;
+
+	for (size_t i = 0; i < r->n && c == NULL; i++)
+		if (strcmp(r->v[i].host, host) == 0)
+			c = &r->v[i];
+	if (c == NULL) {
+		r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+		c = &r->v[r->n++];
+		memset(c, 0, sizeof(*c));
+		c->host = xstrdup(host);
+	}
+	if (c->until <= now) {
+		c->n = lookup(host, c->ips, 2);
+		c->until = now + (c->n > 0 ? RESOLVE_TTL : RESOLVE_NEG_TTL);
+	}
+	n = c->n < max ? c->n : max;
+	memcpy(out, c->ips, (size_t)n * sizeof(*out));
 	return n;
 }
 

@@ -26,7 +26,15 @@ struct config *source_load_config(const char *path, const char *state_file,
 struct cluster *source_load_state(const char *path, char *errbuf,
     size_t errlen);
 
-/* gen_resolve_fn over getaddrinfo: one IPv4 and one IPv6 at most. */
+/* Host lookups for the generator, cached across refreshes: getaddrinfo
+ * blocks the main loop, so each name is asked at most every 5 minutes
+ * (a failure is remembered for 1 minute). */
+struct source_resolver;
+struct source_resolver *source_resolver_new(void);
+void source_resolver_free(struct source_resolver *r);
+
+/* gen_resolve_fn over getaddrinfo (arg: a source_resolver): one IPv4 and
+ * one IPv6 at most. */
 int source_resolve(void *arg, const char *host, struct ipaddr *out, int max);
 
 /* Every non-loopback interface address, for a 0.0.0.0 listener.  Caller
