@@ -75,6 +75,9 @@ put_rrset(struct ctx *c, enum msg_section sec, const struct dname *owner,
 static void
 srv_glue(struct ctx *c, const struct table_rec *rs, uint32_t n)
 {
+	/* Targets already glued: the duplicate check costs at most 64
+	 * compares per record, whatever the rrset's size. */
+	const struct table_rec *seen[MAX_GLUE_TARGETS];
 	uint32_t done = 0;
 
 	for (uint32_t i = 0; i < n && done < MAX_GLUE_TARGETS; i++) {
@@ -83,17 +86,18 @@ srv_glue(struct ctx *c, const struct table_rec *rs, uint32_t n)
 		const struct table_node *tn;
 		bool dup = false;
 
+		for (uint32_t k = 0; k < done && !dup; k++)
+			dup = seen[k]->rdlen == rs[i].rdlen &&
+			    memcmp(seen[k]->rdata + 6, rs[i].rdata + 6,
+			    rs[i].rdlen - 6u) == 0;
+		if (dup)
+			continue;
 		wire_init_read(&rd, rs[i].rdata, rs[i].rdlen);
 		wire_skip(&rd, 6);
-		if (dname_parse(&rd, &target) != 0)
+		if (dname_parse(&rd, &target) != 0 ||
+		    (tn = table_lookup(c->t, &target)) == NULL)
 			continue;
-		for (uint32_t k = 0; k < i && !dup; k++)
-			dup = rs[k].rdlen == rs[i].rdlen &&
-			    memcmp(rs[k].rdata + 6, rs[i].rdata + 6,
-			    rs[i].rdlen - 6u) == 0;
-		if (dup || (tn = table_lookup(c->t, &target)) == NULL)
-			continue;
-		done++;
+		seen[done++] = &rs[i];
 		for (uint16_t type = RR_A; ; type = RR_AAAA) {
 			uint32_t m;
 			const struct table_rec *g = table_rrset(c->t, tn, type,
