@@ -82,6 +82,9 @@ struct msgs {
 	int count;
 };
 
+static void msg_add(struct msgs *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 msg_add(struct msgs *m, const char *fmt, ...)
 {

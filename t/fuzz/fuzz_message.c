@@ -1,0 +1,106 @@
+/* fuzz_message.c - parse a query, answer it from a fixed generation, and
+ * check our own answer: it must parse record by record to its last byte,
+ * keep the query's ID, and carry the query's question. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answer.h"
+#include "config.h"
+#include "fuzz.h"
+#include "generate.h"
+#include "message.h"
+#include "state.h"
+
+static const char state_json[] =
+    "{\"leader\":\"master@10.0.0.1:5050\",\"pid\":\"master@10.0.0.1:5050\","
+    "\"slaves\":[{\"id\":\"a-S0\",\"pid\":\"slave(1)@10.0.1.1:5051\"},"
+    "{\"id\":\"a-S1\",\"pid\":\"slave(1)@[fd00::1]:5051\"}],"
+    "\"frameworks\":[{\"name\":\"marathon\",\"pid\":\"s@10.0.0.2:1\","
+    "\"tasks\":[{\"id\":\"w.1\",\"name\":\"web\",\"slave_id\":\"a-S0\","
+    "\"state\":\"TASK_RUNNING\",\"resources\":{\"ports\":\"[31000-31040]\"},"
+    "\"discovery\":{\"name\":\"Web\",\"ports\":{\"ports\":[{\"number\":80,"
+    "\"name\":\"http\"}]}}},{\"id\":\"w.2\",\"name\":\"web\",\"slave_id\":"
+    "\"a-S1\",\"state\":\"TASK_RUNNING\",\"resources\":{\"ports\":"
+    "\"[32000-32001]\"}}]}]}";
+
+static struct table *
+fixed_table(void)
+{
+	static struct table *t;
+	struct config *cfg;
+	struct cluster *cl;
+	struct gen_env env = { 0 };
+	struct gen_stats st;
+	char err[512];
+
+	if (t != NULL)
+		return t;
+	cfg = config_parse("{}", 2, "fuzz", "x", err, sizeof(err));
+	cl = state_parse(state_json, sizeof(state_json) - 1, err, sizeof(err));
+	if (cfg == NULL || cl == NULL)
+		abort();
+	t = generate_table(cl, cfg, &env, NULL, 1, &st, err, sizeof(err));
+	if (t == NULL)
+		abort();
+	cluster_free(cl);
+	config_free(cfg);
+	return t;
+}
+
+static void
+check_answer(const uint8_t *out, size_t len, const struct query *q)
+{
+	struct wbuf w;
+	uint16_t counts[4];
+	struct dname n;
+
+	wire_init_read(&w, out, len);
+	if (wire_get_u16(&w) != q->id)
+		abort();
+	wire_skip(&w, 2);
+	for (int i = 0; i < 4; i++)
+		counts[i] = wire_get_u16(&w);
+	if (counts[0] > 1)
+		abort();
+	if (counts[0] == 1) {
+		if (dname_parse(&w, &n) != 0 || !q->has_question ||
+		    n.len != q->qname.len ||
+		    memcmp(n.data, q->qname.data, n.len) != 0 ||
+		    wire_get_u16(&w) != q->qtype || wire_get_u16(&w) != q->qclass)
+			abort();
+	}
+	for (unsigned i = 0; i < (unsigned)counts[1] + counts[2] + counts[3];
+	    i++) {
+		if (dname_parse(&w, &n) != 0)
+			abort();
+		wire_skip(&w, 8);
+		wire_skip(&w, wire_get_u16(&w));
+	}
+	if (wire_err(&w) != 0 || w.pos != len)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t out[65536];
+	static const struct answer_cfg cfg = { true, true, 1232 };
+	struct table *t = fixed_table();
+	struct answer_info info;
+	struct query q;
+	size_t len;
+
+	for (int tcp = 0; tcp < 2; tcp++) {
+		enum answer_kind k = answer_query(t, &cfg, data, size, out,
+		    sizeof(out), tcp, (uint32_t)size, &len, &info);
+
+		if (k == ANSWER_DROP)
+			continue;
+		message_parse_query(data, size, &q);
+		if (!tcp && len > 512 && !(q.edns && len <= q.edns_size))
+			abort();	/* over the client's UDP limit */
+		check_answer(out, len, &q);
+	}
+	return 0;
+}
