@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -52,6 +53,10 @@ struct server {
 struct conn {
 	struct worker *w;
 	struct bufferevent *bev;
+	/* When the message now being read began; a query must arrive whole
+	 * within the idle time of its first byte, so a client trickling
+	 * bytes cannot hold a connection forever.  0: between messages. */
+	struct timeval msg_start;
 	struct conn *prev, *next;	/* the worker's open connections */
 };
 
@@ -128,6 +133,19 @@ conn_free(struct conn *c)
 	free(c);
 }
 
+/* Has the message being read taken longer than the idle time? */
+static bool
+too_slow(struct conn *c)
+{
+	struct timeval now, d;
+	unsigned ms;
+
+	event_base_gettimeofday_cached(c->w->base, &now);
+	timersub(&now, &c->msg_start, &d);
+	ms = (unsigned)d.tv_sec * 1000u + (unsigned)(d.tv_usec / 1000);
+	return ms >= c->w->srv->o.tcp_idle_ms;
+}
+
 static void
 tcp_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -142,15 +160,26 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		struct answer_info info;
 		enum answer_kind k;
 
-		if (evbuffer_copyout(in, hdr, 2) < 2)
+		if (evbuffer_get_length(in) == 0) {
+			timerclear(&c->msg_start);
 			break;
+		}
+		if (!timerisset(&c->msg_start))
+			event_base_gettimeofday_cached(w->base, &c->msg_start);
+		if (evbuffer_copyout(in, hdr, 2) < 2 || evbuffer_get_length(in) <
+		    ((size_t)hdr[0] << 8 | hdr[1]) + 2u) {
+			if (too_slow(c)) {
+				conn_free(c);
+				return;
+			}
+			break;
+		}
+		timerclear(&c->msg_start);
 		len = (size_t)hdr[0] << 8 | hdr[1];
 		if (len == 0) {
 			conn_free(c);
 			return;
 		}
-		if (evbuffer_get_length(in) < len + 2)
-			break;
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->in, len);
 		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);

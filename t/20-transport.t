@@ -3,7 +3,7 @@
 # connection, the idle timeout and the connection cap, malformed and random
 # packets, and a generation swap under query load.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 26
+plan 27
 watchdog 120
 
 # A state of our own with one app of 80 tasks: its A rrset is 80 records.
@@ -54,6 +54,21 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 s.settimeout(5); t = time.time()
 print("closed" if s.recv(1) == b"" else "data", round(time.time() - t))' "$PORT")
 like "$r" '^closed [12]$' "an idle TCP client is dropped after 1 s"
+
+# A client that sends a length and then one byte at a time, never idle
+# long, is dropped once the query has taken the idle time to arrive.
+r=$(python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(0.3); t = time.time(); s.sendall(b"\x00\x40")
+while time.time() - t < 5:
+    try:
+        s.sendall(b"x")
+        if s.recv(1) == b"": break
+    except socket.timeout: continue
+    except OSError: break
+print("dropped after", round(time.time() - t))' "$PORT")
+like "$r" '^dropped after [12]$' "a trickling TCP client is dropped after the idle time"
 
 # Connection cap: with three held open, the fourth is closed at once,
 # and UDP keeps answering meanwhile.
