@@ -214,7 +214,7 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 	if (tcp)
 		lim = MSG_MAX;
 	else if (q.edns && q.edns_size > MSG_UDP_MIN)
-		lim = q.edns_size;
+		lim = q.edns_size < MSG_UDP_MAX ? q.edns_size : MSG_UDP_MAX;
 	else
 		lim = MSG_UDP_MIN;
 	if (lim > cap)

@@ -34,7 +34,8 @@ struct answer_info {
 };
 
 /* Answer the packet pkt (len bytes) from t into out (cap bytes).  tcp
- * lifts the size limit to 65535; otherwise 512 or the client's EDNS size.
+ * lifts the size limit to 65535; otherwise 512 or the client's EDNS size
+ * (at most 65507, the largest UDP payload).
  * rnd varies the order of records (rotation).  *out_len is the response
  * length when the result is not ANSWER_DROP. */
 enum answer_kind answer_query(const struct table *t,

@@ -356,10 +356,23 @@ apply(struct msgs *e, struct config *c, const struct key *k, const json_t *v)
 	case T_INT: {
 		json_int_t n;
 
-		if (json_is_real(v) && json_real_value(v) ==
-		    (double)(json_int_t)json_real_value(v))
-			n = (json_int_t)json_real_value(v);
-		else if (json_is_integer(v))
+		if (json_is_real(v)) {
+			/* Go decoded 60.0 as 60; check the range before the
+			 * cast, which is undefined for a double out of it. */
+			double d = json_real_value(v);
+
+			if (!(d >= (double)k->min && d <= (double)k->max)) {
+				value_text(v, t, sizeof(t));
+				msg_add(e, "%s: %s is out of range (%ld to %ld)",
+				    k->name, t, k->min, k->max);
+				break;
+			}
+			if (d != (double)(json_int_t)d) {
+				bad_type(e, k->name, v, "an integer");
+				break;
+			}
+			n = (json_int_t)d;
+		} else if (json_is_integer(v))
 			n = json_integer_value(v);
 		else {
 			bad_type(e, k->name, v, "an integer");

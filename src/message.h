@@ -19,6 +19,7 @@
 
 #define MSG_HDR_LEN 12
 #define MSG_UDP_MIN 512
+#define MSG_UDP_MAX 65507	/* the largest UDP payload over IPv4 */
 #define MSG_MAX 65535
 
 enum {

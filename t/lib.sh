@@ -33,16 +33,18 @@ plan() { echo "1..$1"; }
 # It must not hold the test's stdout open, or the TAP driver would wait for
 # it to end.
 watchdog() {
-	( sleep "$1" & echo $! > "$T/watchdog.sleep"; wait $!
-	  kill -TERM $$ ) < /dev/null > /dev/null 2>&1 &
+	# Only a sleep that ran its full time fires: stopping the watchdog
+	# kills the sleep, and a killed sleep makes wait return non-zero.
+	( sleep "$1" & echo $! > "$T/watchdog.sleep"
+	  wait $! && kill -TERM $$ ) < /dev/null > /dev/null 2>&1 &
 	WATCHDOG=$!
 	trap 'stop_watchdog; cleanup' EXIT
 	trap "echo '# stopped by a signal (watchdog: $1 s)'; exit 1" INT TERM
 }
 
 stop_watchdog() {
-	[ -f "$T/watchdog.sleep" ] && kill "$(cat "$T/watchdog.sleep")" 2>/dev/null
 	kill "$WATCHDOG" 2>/dev/null
+	[ -f "$T/watchdog.sleep" ] && kill "$(cat "$T/watchdog.sleep")" 2>/dev/null
 }
 
 ok() {

@@ -98,8 +98,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (k == ANSWER_DROP)
 			continue;
 		message_parse_query(data, size, &q);
-		if (!tcp && len > 512 && !(q.edns && len <= q.edns_size))
-			abort();	/* over the client's UDP limit */
+		if (!tcp && (len > MSG_UDP_MAX ||
+		    (len > 512 && !(q.edns && len <= q.edns_size))))
+			abort();	/* over the client's or UDP's limit */
 		check_answer(out, len, &q);
 	}
 	return 0;

@@ -139,6 +139,32 @@ structural_errors(void **state)
 	assert_null(strstr(err, "42"));	/* a secret is never echoed */
 }
 
+/* Found by fuzz_config: a real far outside an int was cast before its
+ * range was checked (undefined behaviour). */
+static void
+reals_are_range_checked_before_conversion(void **state)
+{
+	char err[2048];
+	struct config *c;
+
+	(void)state;
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"port\":"
+	    "2.6666666666666666e62}", err, sizeof(err)));
+	assert_non_null(strstr(err, "port: 2.666"));
+	assert_non_null(strstr(err, "e62 is out of range (1 to 65535)"));
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"ttl\":-1e300}",
+	    err, sizeof(err)));
+	assert_non_null(strstr(err, "ttl:"));
+	assert_null(parse("{\"masters\":[\"1.2.3.4:5050\"],\"port\":53.5}",
+	    err, sizeof(err)));
+	assert_non_null(strstr(err, "port: expected an integer"));
+	c = parse("{\"masters\":[\"1.2.3.4:5050\"],\"port\":8053.0}", err,
+	    sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->port, 8053);
+	config_free(c);
+}
+
 static void
 a_state_file_is_a_source(void **state)
 {
@@ -187,6 +213,7 @@ main(void)
 		cmocka_unit_test(every_error_is_reported_with_key_and_value),
 		cmocka_unit_test(zone_resolvers_must_not_nest_with_the_domain),
 		cmocka_unit_test(structural_errors),
+		cmocka_unit_test(reals_are_range_checked_before_conversion),
 		cmocka_unit_test(a_state_file_is_a_source),
 		cmocka_unit_test(shipped_samples_are_accepted),
 	};
