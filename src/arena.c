@@ -178,9 +178,3 @@ arena_reset(struct arena *a, struct arena_mark m)
 	if (a->cur != NULL)
 		a->cur->used = m.used;
 }
-
-size_t
-arena_size(const struct arena *a)
-{
-	return a->total;
-}

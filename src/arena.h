@@ -31,8 +31,6 @@ void *arena_memdup(struct arena *a, const void *s, size_t n);
 struct arena_mark arena_mark(const struct arena *a);
 /* Release everything allocated since the mark. */
 void arena_reset(struct arena *a, struct arena_mark m);
-/* Bytes obtained from malloc, for metrics and tests. */
-size_t arena_size(const struct arena *a);
 
 /* malloc family that aborts on failure. */
 void *xmalloc(size_t n);

@@ -225,20 +225,6 @@ dname_hash(const uint8_t *data, size_t len)
 	return h;
 }
 
-int
-dname_concat(struct dname *out, const struct dname *head,
-    const struct dname *tail)
-{
-	size_t hl = head->len > 0 ? head->len - 1u : 0;
-
-	if (hl + tail->len > DNAME_MAX)
-		return -E_TOOLONG;
-	memmove(out->data, head->data, hl);
-	memcpy(out->data + hl, tail->data, tail->len);
-	out->len = (uint8_t)(hl + tail->len);
-	return 0;
-}
-
 void
 dname_root(struct dname *n)
 {

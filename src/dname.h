@@ -52,10 +52,6 @@ unsigned dname_labels(const struct dname *n);
 size_t dname_suffix_off(const struct dname *n, unsigned strip);
 /* Case-insensitive hash of the whole name. */
 uint32_t dname_hash(const uint8_t *data, size_t len);
-/* Append the labels of tail after the labels of head (root of head
- * dropped).  -E_TOOLONG past 255. */
-int dname_concat(struct dname *out, const struct dname *head,
-    const struct dname *tail);
 /* The root name. */
 void dname_root(struct dname *n);
 
