@@ -10,8 +10,9 @@ TOP=$(pwd)
 DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
 libzookeeper-mt-dev bind9-dnsutils python3 curl"
-# What only the tests use: a ZooKeeper server, network namespaces.
-TEST_DEPS="zookeeper iproute2 util-linux openssl"
+# What only the tests use: a ZooKeeper server, network namespaces, NSD as
+# an upstream for forwarding, valgrind.
+TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind"
 
 # install_deps [extra packages]
 install_deps() {

@@ -243,11 +243,17 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 	default:
 		lower = q.qname;
 		dname_lower(&lower);
-		if ((q.qclass != CLASS_IN && q.qclass != CLASS_ANY) ||
-		    t == NULL || !dname_is_subdomain(&lower, &t->apex)) {
+		if (t == NULL || !dname_is_subdomain(&lower, &t->apex)) {
+			/* The caller may forward it instead. */
 			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
 			    false, cfg->recurse_on);
 			kind = ANSWER_NOT_OURS;
+			break;
+		}
+		if (q.qclass != CLASS_IN && q.qclass != CLASS_ANY) {
+			/* Our names exist in class IN only. */
+			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
+			    false, cfg->recurse_on);
 			break;
 		}
 		if (!t->ready) {

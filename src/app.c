@@ -1,5 +1,6 @@
 /* app.c - sources, generations, signals (see app.h). */
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +12,10 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "acl.h"
 #include "app.h"
 #include "arena.h"
+#include "forward.h"
 #include "generate.h"
 #include "log.h"
 #include "poller.h"
@@ -42,6 +45,12 @@ struct app {
 	size_t n_zk_masters;
 #endif
 	struct stat seen;		/* the state file as last read */
+	/* Forwarding: what the server's options point into. */
+	struct fwd_group_cfg *groups;
+	size_t n_groups;
+	char **sys_resolvers;		/* resolvers [] : resolv.conf's */
+	size_t n_sys_resolvers;
+	struct acl recurse_from;
 };
 
 static int
@@ -300,6 +309,107 @@ start_sources(struct app *a)
 	return 0;
 }
 
+/* Is the "ip:port" text one of this host's own addresses? */
+static bool
+is_local(const char *text, const struct ipaddr *ips, size_t n)
+{
+	uint8_t addr[16];
+	uint16_t port;
+	int fam;
+
+	if (fwd_parse_server(text, &fam, addr, &port) != 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((ips[i].family == 4) == (fam == AF_INET) &&
+		    memcmp(ips[i].addr, addr, fam == AF_INET ? 4 : 16) == 0)
+			return true;
+	return false;
+}
+
+/* resolvers [] means the nameservers of /etc/resolv.conf that are not
+ * this host (as mesos-dns): forwarding to ourselves would loop. */
+static void
+system_resolvers(struct app *a)
+{
+	struct ipaddr *ips = NULL;
+	size_t n_ips = source_local_ips(&ips), n;
+	char **all = NULL;
+
+	n = fwd_system_resolvers(&all);
+	for (size_t i = 0; i < n; i++) {
+		if (is_local(all[i], ips, n_ips)) {
+			free(all[i]);
+			continue;
+		}
+		a->sys_resolvers = xrealloc(a->sys_resolvers,
+		    (a->n_sys_resolvers + 1) * sizeof(char *));
+		a->sys_resolvers[a->n_sys_resolvers++] = all[i];
+	}
+	free(all);
+	free(ips);
+	if (a->n_sys_resolvers == 0)
+		log_warn("resolvers is [] and /etc/resolv.conf names no "
+		    "nameserver but this host: names outside %s get SERVFAIL",
+		    a->cfg->domain);
+}
+
+static void
+join(char *buf, size_t cap, char *const *v, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (n == 0)
+		snprintf(buf, cap, "nobody (SERVFAIL)");
+	for (size_t i = 0; i < n && used < cap; i++)
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
+		    i > 0 ? ", " : "", v[i]);
+}
+
+static void
+forward_opts(struct app *a, struct server_opts *so)
+{
+	const struct config *c = a->cfg;
+	size_t bad = 0;
+	char list[512];
+
+	so->forward = c->external_on;
+	if (acl_parse((const char *const *)c->recurse_from.v,
+	    c->recurse_from.n, &a->recurse_from, &bad) != 0)
+		a->recurse_from.n = 0;	/* validated already */
+	so->recurse_from = &a->recurse_from;
+	if (!c->external_on)
+		return;
+	a->n_groups = 1 + c->n_zone_resolvers;
+	a->groups = xcalloc(a->n_groups, sizeof(*a->groups));
+	if (c->resolvers.n == 0) {
+		system_resolvers(a);
+		a->groups[0].servers = a->sys_resolvers;
+		a->groups[0].n = a->n_sys_resolvers;
+	} else {
+		a->groups[0].servers = c->resolvers.v;
+		a->groups[0].n = c->resolvers.n;
+	}
+	for (size_t i = 0; i < c->n_zone_resolvers; i++) {
+		a->groups[i + 1].zone = c->zone_resolvers[i].zone;
+		a->groups[i + 1].servers = c->zone_resolvers[i].servers.v;
+		a->groups[i + 1].n = c->zone_resolvers[i].servers.n;
+	}
+	so->fwd.groups = a->groups;
+	so->fwd.n_groups = a->n_groups;
+	so->fwd.timeout_ms = (unsigned)c->timeout * 1000u;
+	so->fwd.max_in_flight = (unsigned)c->forward_max_in_flight;
+	so->fwd.recurse_on = c->recurse_on;
+	so->fwd.edns_size = so->answer.edns_size;
+	join(list, sizeof(list), a->groups[0].servers, a->groups[0].n);
+	log_info("forwarding other names to %s (timeout %d s)", list,
+	    c->timeout);
+	for (size_t i = 1; i < a->n_groups; i++) {
+		join(list, sizeof(list), a->groups[i].servers, a->groups[i].n);
+		log_info("forwarding zone %s to %s", a->groups[i].zone, list);
+	}
+}
+
 static int
 start_server(struct app *a)
 {
@@ -316,6 +426,7 @@ start_server(struct app *a)
 	so.answer.edns_size = 1232;
 	so.tcp_max_conns = (unsigned)a->cfg->tcp_max_connections;
 	so.tcp_idle_ms = (unsigned)a->cfg->tcp_idle_seconds * 1000u;
+	forward_opts(a, &so);
 	a->srv = server_new(&so, a->table, err, sizeof(err));
 	if (a->srv == NULL) {
 		log_err("%s", err);
@@ -353,6 +464,11 @@ app_free(struct app *a)
 	if (a->base != NULL)
 		event_base_free(a->base);
 	table_unref(a->table);
+	free(a->groups);
+	for (size_t i = 0; i < a->n_sys_resolvers; i++)
+		free(a->sys_resolvers[i]);
+	free(a->sys_resolvers);
+	acl_free(&a->recurse_from);
 	free(a->local_ips);
 	source_resolver_free(a->resolver);
 	config_free(a->cfg);
@@ -380,6 +496,11 @@ app_run(struct config *cfg, bool print)
 	}
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
+	if (fwd_library_init() != 0) {
+		log_err("cannot initialise c-ares");
+		config_free(cfg);
+		return 1;
+	}
 	a.base = event_base_new();
 	a.table = build(&a, NULL, NULL);
 	if (a.base == NULL || a.table == NULL)
@@ -396,5 +517,6 @@ app_run(struct config *cfg, bool print)
 	if (a.rc == 0)
 		event_base_dispatch(a.base);
 	app_free(&a);
+	fwd_library_cleanup();
 	return a.rc;
 }

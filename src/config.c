@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "acl.h"
 #include "arena.h"
 #include "config.h"
 
@@ -45,9 +46,9 @@ static const struct key keys[] = {
 	K("httpOn", T_BOOL, http_on, 0, 0, false),
 	K("externalOn", T_BOOL, external_on, 0, 0, true),
 	K("recurseOn", T_BOOL, recurse_on, 0, 0, true),
-	K("resolvers", T_STRLIST, resolvers, 0, 0, false),
-	K("zoneResolvers", T_ZONES, zone_resolvers, 0, 0, false),
-	K("timeout", T_INT, timeout, 0, INTMAX_CFG, false),
+	K("resolvers", T_STRLIST, resolvers, 0, 0, true),
+	K("zoneResolvers", T_ZONES, zone_resolvers, 0, 0, true),
+	K("timeout", T_INT, timeout, 0, 3600, true),
 	K("SOAMname", T_STR, soa_mname, 0, 0, true),
 	K("SOARname", T_STR, soa_rname, 0, 0, true),
 	K("SOARefresh", T_INT, soa_refresh, 0, INTMAX_CFG, true),
@@ -72,6 +73,8 @@ static const struct key keys[] = {
 	K("tcpIdleSeconds", T_INT, tcp_idle_seconds, 1, 3600, true),
 	K("tcpMaxConnections", T_INT, tcp_max_connections, 1, 65535, true),
 	K("stateMaxBytes", T_INT, state_max_bytes, 1024, INTMAX_CFG, true),
+	K("recurseFrom", T_STRLIST, recurse_from, 0, 0, true),
+	K("forwardMaxInFlight", T_INT, forward_max_in_flight, 1, 1000000, true),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -166,6 +169,7 @@ config_free(struct config *c)
 	free(c->mesos_secret);
 	free(c->iam_config_file);
 	free(c->state_file);
+	strlist_free(&c->recurse_from);
 	free(c->warnings);
 	free(c);
 }
@@ -212,6 +216,9 @@ config_default(void)
 	c->tcp_idle_seconds = 10;
 	c->tcp_max_connections = 512;
 	c->state_max_bytes = 512 << 20;
+	for (size_t i = 0; acl_default_text[i] != NULL; i++)
+		strlist_add(&c->recurse_from, acl_default_text[i]);
+	c->forward_max_in_flight = 4096;
 	c->warnings = xstrdup("");
 	return c;
 }
@@ -578,6 +585,14 @@ validate(struct msgs *e, struct config *c, bool have_source)
 				msg_add(e, "zoneResolvers: \"%s\" for zone "
 				    "\"%s\" is not ip or ip:port",
 				    z->servers.v[j], z->zone);
+	}
+	for (size_t i = 0; i < c->recurse_from.n; i++) {
+		struct acl_entry ent;
+
+		if (acl_parse_entry(c->recurse_from.v[i], &ent) != 0)
+			msg_add(e, "recurseFrom: \"%s\" is not an address or "
+			    "address/prefix (host bits must be zero)",
+			    c->recurse_from.v[i]);
 	}
 	strip_dot(c->soa_mname);
 	if (!is_domain(c->soa_mname))

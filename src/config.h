@@ -3,7 +3,8 @@
  * Keys are matched case-insensitively, as Go's decoder did for mesos-dns;
  * when a file names one key twice in different cases, the last one wins.
  * Every key of mesos-dns is known, with its default; taskdns adds a few
- * (stateFile, hostLookup, workers, tcpIdleSeconds, tcpMaxConnections, stateMaxBytes).  config_parse() reports every error it finds,
+ * (stateFile, hostLookup, workers, tcpIdleSeconds,
+ * tcpMaxConnections, stateMaxBytes, recurseFrom, forwardMaxInFlight).  config_parse() reports every error it finds,
  * one per line, naming the key and the value.
  */
 #ifndef TASKDNS_CONFIG_H
@@ -60,6 +61,8 @@ struct config {
 	int tcp_idle_seconds;
 	int tcp_max_connections;	/* per worker */
 	int state_max_bytes;		/* cap on one /master/state body */
+	struct config_strlist recurse_from;	/* CIDRs that may forward */
+	int forward_max_in_flight;	/* forwarded queries per worker */
 
 	/* Warnings found while loading (unknown keys, keys not acted on yet),
 	 * one per line; empty when none.  Owned by the config. */

@@ -21,10 +21,12 @@ skip_rr(struct wbuf *w, struct query *q, bool additional)
 	struct dname owner;
 	uint16_t type, class, rdlen;
 	uint32_t ttl;
+	size_t class_off;
 
 	if (dname_parse(w, &owner) != 0)
 		return MSG_FORMERR;
 	type = wire_get_u16(w);
+	class_off = w->pos;
 	class = wire_get_u16(w);
 	ttl = wire_get_u32(w);
 	rdlen = wire_get_u16(w);
@@ -38,6 +40,7 @@ skip_rr(struct wbuf *w, struct query *q, bool additional)
 		return MSG_FORMERR;
 	q->edns = true;
 	q->edns_size = class;
+	q->edns_size_off = (uint16_t)class_off;
 	q->edns_version = (uint8_t)(ttl >> 16 & 0xff);
 	q->edns_do = (ttl & OPT_DO) != 0;
 	return MSG_OK;
@@ -71,6 +74,7 @@ message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 		if (wire_err(&w) != 0)
 			return MSG_FORMERR;
 		q->has_question = true;
+		q->question_end = (uint16_t)w.pos;
 	}
 	if (q->opcode != OPCODE_QUERY)
 		return MSG_NOTIMP;

@@ -55,6 +55,8 @@ struct query {
 	uint16_t edns_size;	/* advertised UDP payload size */
 	uint8_t edns_version;
 	bool edns_do;
+	uint16_t edns_size_off;	/* offset of the OPT's size field, or 0 */
+	uint16_t question_end;	/* offset just past the question, or 0 */
 };
 
 /* Parse a received packet. */

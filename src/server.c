@@ -24,6 +24,8 @@
 
 #define UDP_BATCH 64		/* datagrams per callback before yielding */
 #define TCP_OUT_HIGH (256u * 1024)	/* stop reading past this backlog */
+#define TCP_FWD_MAX 64
+#define UDP_RCVBUF (4 << 20)		/* forwarded queries one connection holds */
 
 struct worker {
 	struct server *srv;
@@ -36,16 +38,19 @@ struct worker {
 	pthread_mutex_t mu;
 	struct table *pending;	/* under mu */
 	struct table *cur;	/* this thread only */
+	struct fwd *fwd;	/* NULL: forwarding off */
 	unsigned n_conns;
 	struct conn *conns;
 	uint32_t rng;
 	uint8_t in[MSG_MAX + 2];
 	uint8_t out[MSG_MAX + 2];
-	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full;
+	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
+	    not_recursed;
 };
 
 struct server {
 	struct server_opts o;
+	struct fwd_shared *fwd_shared;
 	struct worker *w;
 	int n;
 };
@@ -58,6 +63,9 @@ struct conn {
 	 * bytes cannot hold a connection forever.  0: between messages. */
 	struct timeval msg_start;
 	struct conn *prev, *next;	/* the worker's open connections */
+	bool may_recurse;	/* the client is in recurseFrom */
+	bool closed;		/* kept only for answers being forwarded */
+	unsigned n_fwd;		/* queries being forwarded for it */
 };
 
 static uint32_t
@@ -83,8 +91,30 @@ count(struct worker *w, enum answer_kind k, const struct answer_info *info)
 	if (info->truncated)
 		atomic_fetch_add_explicit(&w->truncated, 1,
 		    memory_order_relaxed);
-	if (k == ANSWER_NOT_OURS)
+	if (info->rcode == RCODE_REFUSED)
 		atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
+}
+
+/* A name outside our zone: forward it, or leave the REFUSED answer_query
+ * wrote.  True when forwarded (the answer comes later). */
+static bool
+try_forward(struct worker *w, const uint8_t *pkt, size_t len,
+    bool may_recurse, struct fwd_client *cl)
+{
+	struct query q;
+
+	if (w->fwd == NULL)
+		return false;
+	if (!may_recurse) {
+		atomic_fetch_add_explicit(&w->not_recursed, 1,
+		    memory_order_relaxed);
+		return false;
+	}
+	if (message_parse_query(pkt, len, &q) != MSG_OK ||
+	    q.qtype == RR_AXFR || q.qtype == RR_IXFR)
+		return false;	/* zone transfers are not relayed */
+	fwd_query(w->fwd, pkt, len, &q, cl);
+	return true;
 }
 
 static void
@@ -108,6 +138,19 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 		atomic_fetch_add_explicit(&w->udp_q, 1, memory_order_relaxed);
 		k = answer_query(w->cur, &w->srv->o.answer, w->in, (size_t)n,
 		    w->out, sizeof(w->out), false, next_rand(w), &olen, &info);
+		if (k == ANSWER_NOT_OURS) {
+			struct fwd_client cl;
+
+			cl.tcp = false;
+			cl.conn = NULL;
+			memcpy(&cl.addr, &from, sizeof(from));
+			cl.addrlen = flen;
+			if (try_forward(w, w->in, (size_t)n,
+			    w->srv->o.recurse_from != NULL &&
+			    acl_match(w->srv->o.recurse_from,
+			    (struct sockaddr *)&from), &cl))
+				continue;
+		}
 		count(w, k, &info);
 		if (k == ANSWER_DROP)
 			continue;
@@ -117,6 +160,7 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* Close c; its memory stays while answers are being forwarded for it. */
 static void
 conn_free(struct conn *c)
 {
@@ -130,7 +174,25 @@ conn_free(struct conn *c)
 		c->next->prev = c->prev;
 	w->n_conns--;
 	bufferevent_free(c->bev);
-	free(c);
+	c->bev = NULL;
+	c->closed = true;
+	if (c->n_fwd == 0)
+		free(c);
+}
+
+/* Read queries again unless the client is behind on its answers or has
+ * too many being forwarded; a whole query already buffered is handled. */
+static void
+conn_resume(struct conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    TCP_OUT_HIGH || c->n_fwd >= TCP_FWD_MAX ||
+	    (bufferevent_get_enabled(c->bev) & EV_READ))
+		return;
+	bufferevent_enable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+		bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS |
+		    BEV_TRIG_IGNORE_WATERMARKS);
 }
 
 /* Has the message being read taken longer than the idle time? */
@@ -185,6 +247,22 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
 		k = answer_query(w->cur, &w->srv->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, next_rand(w), &olen, &info);
+		if (k == ANSWER_NOT_OURS) {
+			struct fwd_client cl;
+
+			memset(&cl, 0, sizeof(cl));
+			cl.tcp = true;
+			cl.conn = c;
+			c->n_fwd++;
+			if (try_forward(w, w->in, len, c->may_recurse, &cl)) {
+				if (c->n_fwd >= TCP_FWD_MAX) {
+					bufferevent_disable(bev, EV_READ);
+					break;
+				}
+				continue;
+			}
+			c->n_fwd--;
+		}
 		count(w, k, &info);
 		if (k == ANSWER_DROP) {
 			/* RFC 7766 allows closing on a message we cannot
@@ -207,17 +285,55 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 static void
 tcp_write_cb(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
+	(void)bev;
 	/* Called when the output drained to the low watermark (0). */
-	bufferevent_enable(bev, EV_READ);
+	conn_resume(arg);
 }
 
 static void
 tcp_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	(void)bev;
+	struct conn *c = arg;
+
+	if ((what & BEV_EVENT_TIMEOUT) && c->n_fwd > 0 &&
+	    !(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))) {
+		/* Idle only because its answers are still upstream. */
+		bufferevent_enable(bev, what & (EV_READ | EV_WRITE));
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		conn_free(arg);
+		conn_free(c);
+}
+
+/* A forwarded query's answer (resp NULL: none will come). */
+static void
+fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
+    size_t len)
+{
+	struct worker *w = arg;
+	struct conn *c;
+	uint8_t hdr[2];
+
+	if (!cl->tcp) {
+		if (resp != NULL)
+			(void)sendto(w->udp_fd, resp, len, 0,
+			    (const struct sockaddr *)&cl->addr, cl->addrlen);
+		return;
+	}
+	c = cl->conn;
+	c->n_fwd--;
+	if (c->closed) {
+		if (c->n_fwd == 0)
+			free(c);
+		return;
+	}
+	if (resp != NULL) {
+		hdr[0] = (uint8_t)(len >> 8);
+		hdr[1] = (uint8_t)(len & 0xff);
+		evbuffer_add(bufferevent_get_output(c->bev), hdr, 2);
+		evbuffer_add(bufferevent_get_output(c->bev), resp, len);
+	}
+	conn_resume(c);
 }
 
 static void
@@ -229,7 +345,6 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct timeval tv;
 
 	(void)l;
-	(void)sa;
 	(void)salen;
 	if (w->n_conns >= w->srv->o.tcp_max_conns) {
 		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
@@ -238,6 +353,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->w = w;
+	c->may_recurse = w->srv->o.recurse_from != NULL &&
+	    acl_match(w->srv->o.recurse_from, sa);
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		close(fd);
@@ -323,6 +440,13 @@ bind_socket(const struct server_opts *o, int type, bool reuseport)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (type == SOCK_DGRAM) {
+		/* Room for a burst: the kernel's default holds only a few
+		 * hundred datagrams.  Capped by net.core.rmem_max. */
+		int sz = UDP_RCVBUF;
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
 	if (reuseport &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) {
 		r = -errno;
@@ -381,6 +505,12 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	}
 	w->tcp_fd = -1;		/* the listener owns it now */
 	event_add(w->udp_ev, NULL);
+	if (s->o.forward) {
+		w->fwd = fwd_new(w->base, &s->o.fwd, s->fwd_shared, fwd_done,
+		    w, errbuf, errlen);
+		if (w->fwd == NULL)
+			return -1;
+	}
 	return 0;
 }
 
@@ -392,6 +522,8 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 
 	s->o = *o;
 	s->n = o->workers < 1 ? 1 : o->workers;
+	if (o->forward)
+		s->fwd_shared = fwd_shared_new(&o->fwd);
 	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
 	for (int i = 0; i < s->n; i++) {
 		if (worker_init(s, &s->w[i], (unsigned)i, t, errbuf,
@@ -456,6 +588,20 @@ server_stats(struct server *s, struct server_stats *out)
 		out->truncated += atomic_load(&w->truncated);
 		out->refused += atomic_load(&w->refused);
 		out->tcp_refused_conns += atomic_load(&w->tcp_full);
+		out->not_recursed += atomic_load(&w->not_recursed);
+		if (w->fwd != NULL) {
+			struct fwd_stats f;
+
+			fwd_stats(w->fwd, &f);
+			out->fwd.queries += f.queries;
+			out->fwd.answered += f.answered;
+			out->fwd.timeouts += f.timeouts;
+			out->fwd.failed += f.failed;
+			out->fwd.overflow += f.overflow;
+			out->fwd.hedged += f.hedged;
+			out->fwd.upstream_errors += f.upstream_errors;
+			out->fwd.in_flight += f.in_flight;
+		}
 	}
 }
 
@@ -482,6 +628,9 @@ server_free(struct server *s)
 	for (int i = 0; i < s->n; i++) {
 		struct worker *w = &s->w[i];
 
+		/* Answers still upstream are dropped; closed connections
+		 * waiting for them go with them. */
+		fwd_free(w->fwd);
 		conns_free_all(w);
 		if (w->listener != NULL)
 			evconnlistener_free(w->listener);
@@ -502,5 +651,6 @@ server_free(struct server *s)
 		pthread_mutex_destroy(&w->mu);
 	}
 	free(s->w);
+	fwd_shared_free(s->fwd_shared);
 	free(s);
 }

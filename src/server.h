@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acl.h"
 #include "answer.h"
+#include "forward.h"
 #include "table.h"
 
 struct server_opts {
@@ -24,11 +26,18 @@ struct server_opts {
 	struct answer_cfg answer;
 	unsigned tcp_max_conns;	/* per worker */
 	unsigned tcp_idle_ms;
+	/* Forwarding of names outside our zone (externalOn); the server
+	 * keeps pointers into fwd and recurse_from: they must outlive it. */
+	bool forward;
+	struct fwd_opts fwd;
+	const struct acl *recurse_from;	/* who may use forwarding */
 };
 
 struct server_stats {
 	uint64_t udp_queries, tcp_queries, dropped, truncated, refused;
 	uint64_t tcp_refused_conns;
+	uint64_t not_recursed;	/* REFUSED: forwarding not for this client */
+	struct fwd_stats fwd;	/* summed over the workers */
 };
 
 struct server;

@@ -8,6 +8,13 @@ bounded query load.  Prints results as 'key=value' lines.
   dnsq.py PORT tcpmulti NAME TYPE COUNT
   dnsq.py PORT load NAME TYPE SECONDS   (queries until SECONDS pass)
   dnsq.py PORT garbage COUNT SEED
+  dnsq.py PORT compare UPPORT NAME TYPE [--edns N] [--do] [--tcp]
+        (the same query to PORT and to UPPORT: same=1 when the answers
+        are byte for byte the same)
+  dnsq.py PORT burst NAME TYPE COUNT [WAIT]
+        (COUNT queries at once, names NAME with {i} replaced by the
+        index; waits up to WAIT seconds; prints how many came back, per
+        RCODE, and the slowest)
 """
 import random, socket, struct, sys, time
 
@@ -120,6 +127,53 @@ def main():
             s.sendto(data, ("127.0.0.1", port))
             s.close()
         print("sent=%s" % args[0])
+    elif cmd == "compare":
+        compare(port, args)
+    elif cmd == "burst":
+        burst(port, args)
+
+def compare(port, args):
+    upport, name, qtype = int(args[0]), args[1], TYPES[args[2]]
+    edns = int(args[args.index("--edns") + 1]) if "--edns" in args else None
+    q = build(name, qtype, 0x4242, edns, "--do" in args)
+    if "--tcp" in args:
+        a, b = tcp(port, [q])[0], tcp(upport, [q])[0]
+    else:
+        a, b = udp(port, q), udp(upport, q)
+    print("same=%d" % (a is not None and a == b))
+    print("len=%d" % (len(a) if a else 0))
+
+
+def burst(port, args):
+    name, qtype, n = args[0], TYPES[args[1]], int(args[2])
+    wait = float(args[3]) if len(args) > 3 else 5.0
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+    sent_at = {}
+    for i in range(n):
+        qid = i & 0xffff
+        s.sendto(build(name.replace("{i}", str(i)), qtype, qid),
+                 ("127.0.0.1", port))
+        sent_at[qid] = time.time()
+    end = time.time() + wait
+    got, rcodes, slowest = 0, {}, 0.0
+    while got < n and time.time() < end:
+        s.settimeout(max(0.01, end - time.time()))
+        try:
+            r = s.recv(65535)
+        except socket.timeout:
+            break
+        p = parse(r)
+        if p["id"] not in sent_at:
+            continue
+        slowest = max(slowest, time.time() - sent_at.pop(p["id"]))
+        got += 1
+        rcodes[p["rcode"]] = rcodes.get(p["rcode"], 0) + 1
+    print("answered=%d" % got)
+    for k in sorted(rcodes):
+        print("rcode%d=%d" % (k, rcodes[k]))
+    print("slowest_ms=%d" % int(slowest * 1000))
+
 
 if __name__ == "__main__":
     main()

@@ -103,9 +103,11 @@ start_taskdns() {
 		PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
 		printf '{"listener": "127.0.0.1", "port": %s, %s}\n' \
 		    "$PORT" "$_body" > "$T/config.json"
-		"$TASKDNS" -config "$T/config.json" "$@" > "$T/stdout" 2> "$LOG" &
+		${TASKDNS_WRAP:-} "$TASKDNS" -config "$T/config.json" "$@" \
+		    > "$T/stdout" 2> "$LOG" &
 		PID=$!
-		if wait_log 'ready:|cannot bind|invalid config|error' 10; then
+		if wait_log 'ready:|cannot bind|invalid config|error' \
+		    "${TASKDNS_START_WAIT:-10}"; then
 			if grep -q 'ready:' "$LOG"; then
 				return 0
 			fi

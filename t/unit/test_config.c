@@ -34,8 +34,52 @@ defaults_are_mesos_dns_defaults(void **state)
 	assert_true(c->dns_on && c->http_on && c->external_on);
 	assert_true(c->set_truncate_bit && c->enumeration_on);
 	assert_false(c->enforce_rfc952);
+	assert_int_equal(c->timeout, 5);
+	/* taskdns: loopback and the private ranges may use forwarding. */
+	assert_int_equal(c->recurse_from.n, 6);
+	assert_string_equal(c->recurse_from.v[0], "127.0.0.0/8");
+	assert_int_equal(c->forward_max_in_flight, 4096);
 	assert_string_equal(c->warnings, "");
 	config_free(c);
+}
+
+static void
+forwarding_keys(void **state)
+{
+	char err[2048];
+	struct config *c = parse("{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"RecurseFrom\":[\"0.0.0.0/0\", \"::/0\", \"203.0.113.9\"],"
+	    "\"forwardMaxInFlight\":100,\"timeout\":0,"
+	    "\"resolvers\":[\"10.0.0.53\",\"10.0.0.54:5353\",\"[fd00::1]:53\","
+	    "\"fd00::2\"]}", err, sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->recurse_from.n, 3);
+	assert_int_equal(c->forward_max_in_flight, 100);
+	assert_int_equal(c->timeout, 5);	/* 0 means 5, as mesos-dns */
+	assert_int_equal(c->resolvers.n, 4);
+	/* Forwarding keys are acted on now: no "not acted on" warning. */
+	assert_null(strstr(c->warnings, "resolvers"));
+	assert_null(strstr(c->warnings, "timeout"));
+	config_free(c);
+	/* An empty list: nobody may use forwarding. */
+	c = parse("{\"masters\":[\"10.0.0.1:5050\"],\"recurseFrom\":[]}",
+	    err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->recurse_from.n, 0);
+	config_free(c);
+	assert_null(parse("{\"masters\":[\"10.0.0.1:5050\"],\"recurseFrom\":"
+	    "[\"10.1.0.0/8\",\"lan\",\"10.0.0.0/33\"],"
+	    "\"forwardMaxInFlight\":0,\"timeout\":86400}", err, sizeof(err)));
+	assert_non_null(strstr(err, "recurseFrom: \"10.1.0.0/8\" is not"));
+	assert_non_null(strstr(err, "recurseFrom: \"lan\" is not"));
+	assert_non_null(strstr(err, "recurseFrom: \"10.0.0.0/33\" is not"));
+	assert_non_null(strstr(err, "forwardMaxInFlight: 0 is out of range"));
+	assert_non_null(strstr(err, "timeout: 86400 is out of range"));
+	assert_null(parse("{\"masters\":[\"10.0.0.1:5050\"],\"recurseFrom\":"
+	    "\"10.0.0.0/8\"}", err, sizeof(err)));
+	assert_non_null(strstr(err, "recurseFrom: expected an array"));
 }
 
 static void
@@ -209,6 +253,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_mesos_dns_defaults),
 		cmocka_unit_test(keys_match_without_case),
+		cmocka_unit_test(forwarding_keys),
 		cmocka_unit_test(unknown_keys_warn_by_name),
 		cmocka_unit_test(every_error_is_reported_with_key_and_value),
 		cmocka_unit_test(zone_resolvers_must_not_nest_with_the_domain),

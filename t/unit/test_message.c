@@ -21,6 +21,16 @@ parses_a_query_with_edns(void **state)
 	assert_true(q.edns_do);
 	dname_to_text(&q.qname, text, sizeof(text));
 	assert_string_equal(text, "Web.Mesos.");	/* case kept */
+	/* Where things are, for the forwarder: the question ends after
+	 * 12 + 11 + 4 bytes; the OPT's size follows its root owner and type. */
+	assert_int_equal(q.question_end, 27);
+	assert_int_equal(q.edns_size_off, 30);
+	assert_int_equal(pkt[q.edns_size_off] << 8 | pkt[q.edns_size_off + 1],
+	    4096);
+	n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 0, 0);
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	assert_int_equal(q.edns_size_off, 0);
+	assert_int_equal(q.question_end, n);
 }
 
 static void
