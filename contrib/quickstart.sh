@@ -11,8 +11,9 @@ DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
 libzookeeper-mt-dev bind9-dnsutils python3 curl"
 # What only the tests use: a ZooKeeper server, network namespaces, NSD as
-# an upstream for forwarding, valgrind.
-TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind"
+# an upstream for forwarding, valgrind, jq and promtool (prometheus) for the
+# HTTP API.
+TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind jq prometheus"
 
 # install_deps [extra packages]
 install_deps() {
@@ -53,6 +54,8 @@ In another terminal:
   dig -p 8053 @127.0.0.1 web.marathon.mesos A
   dig -p 8053 @127.0.0.1 _web._tcp.marathon.mesos SRV
   dig -p 8053 @127.0.0.1 ipv6-app.marathon.mesos AAAA
+  curl http://127.0.0.1:8123/v1/hosts/web.marathon.mesos
+  curl http://127.0.0.1:8123/metrics
 
 Ctrl-C stops it.
 MSG

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <event2/thread.h>
 
 #include "acl.h"
+#include "api.h"
 #include "app.h"
 #include "arena.h"
 #include "forward.h"
@@ -51,6 +53,13 @@ struct app {
 	char **sys_resolvers;		/* resolvers [] : resolv.conf's */
 	size_t n_sys_resolvers;
 	struct acl recurse_from;
+	/* For the HTTP API. */
+	struct api *api;
+	uint64_t refresh_attempts, refresh_failures;
+	double refresh_seconds;
+	time_t last_ok;
+	char leader[256];
+	char last_error[512];
 };
 
 static int
@@ -76,6 +85,20 @@ print_records(const struct table *t)
 		free(lines[i]);
 	free(lines);
 	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* Why the last refresh failed, for /healthz (cut to fit). */
+static void set_error(struct app *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+set_error(struct app *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->last_error, sizeof(a->last_error), fmt, ap);
+	va_end(ap);
 }
 
 /* A generation from cl (NULL: the zone alone, not ready to answer for
@@ -109,12 +132,24 @@ use_state(struct app *a, struct cluster *cl, const char *from)
 {
 	char why[512];
 	struct table *t = NULL;
+	struct timespec t0, t1;
 
-	if (state_check_leader(cl, why, sizeof(why)) != 0)
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	a->refresh_attempts++;
+	if (state_check_leader(cl, why, sizeof(why)) != 0) {
 		log_err("state from %s refused, nothing changes: %s", from, why);
-	else
+		set_error(a, "state from %s refused: %s", from, why);
+	} else {
 		t = build(a, cl, from);
+		if (t == NULL)
+			set_error(a, "record generation failed");
+	}
+	if (t != NULL)
+		snprintf(a->leader, sizeof(a->leader), "%s",
+		    cl->leader != NULL ? cl->leader : "");
 	cluster_free(cl);
+	if (t == NULL)
+		a->refresh_failures++;
 	if (a->print) {
 		a->rc = t != NULL ? print_records(t) : 1;
 		table_unref(t);
@@ -127,6 +162,11 @@ use_state(struct app *a, struct cluster *cl, const char *from)
 		server_publish(a->srv, t);
 	table_unref(a->table);
 	a->table = t;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	a->refresh_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	a->last_ok = time(NULL);
+	a->last_error[0] = '\0';
 }
 
 static void
@@ -141,6 +181,9 @@ poll_failed_cb(void *arg, const char *kind, const char *why)
 	struct app *a = arg;
 
 	(void)kind;
+	a->refresh_attempts++;
+	a->refresh_failures++;
+	set_error(a, "%s", why);
 	if (a->print) {
 		log_err("no state: %s", why);
 		a->rc = 1;
@@ -160,7 +203,12 @@ read_state_file(struct app *a, bool force)
 	if (stat(path, &st) != 0) {
 		if (!force)
 			return;
-		log_err("state file %s: %s", path, strerror(errno));
+		int e = errno;
+
+		log_err("state file %s: %s", path, strerror(e));
+		a->refresh_attempts++;
+		a->refresh_failures++;
+		set_error(a, "state file %s: %s", path, strerror(e));
 		if (a->print) {
 			a->rc = 1;
 			event_base_loopexit(a->base, NULL);
@@ -169,12 +217,19 @@ read_state_file(struct app *a, bool force)
 	}
 	if (!force && st.st_mtim.tv_sec == a->seen.st_mtim.tv_sec &&
 	    st.st_mtim.tv_nsec == a->seen.st_mtim.tv_nsec &&
-	    st.st_size == a->seen.st_size && st.st_ino == a->seen.st_ino)
+	    st.st_size == a->seen.st_size && st.st_ino == a->seen.st_ino) {
+		/* Unchanged, and what it held was served: still fresh. */
+		if (a->last_error[0] == '\0' && a->last_ok != 0)
+			a->last_ok = time(NULL);
 		return;
+	}
 	a->seen = st;
 	cl = source_load_state(path, err, sizeof(err));
 	if (cl == NULL) {
 		log_err("state refused, nothing changes: %s", err);
+		a->refresh_attempts++;
+		a->refresh_failures++;
+		set_error(a, "%s", err);
 		if (a->print) {
 			a->rc = 1;
 			event_base_loopexit(a->base, NULL);
@@ -444,8 +499,48 @@ start_server(struct app *a)
 }
 
 static void
+api_state_cb(void *arg, struct api_state *out)
+{
+	struct app *a = arg;
+
+	out->table = a->table;
+	out->refresh_attempts = a->refresh_attempts;
+	out->refresh_failures = a->refresh_failures;
+	out->refresh_seconds = a->refresh_seconds;
+	out->last_ok = a->last_ok;
+	out->leader = a->leader;
+	out->last_error = a->last_error;
+#ifdef HAVE_ZOOKEEPER
+	out->zk_lost = a->zk_lost;
+#endif
+}
+
+static int
+start_api(struct app *a)
+{
+	struct api_opts o;
+	char err[512];
+
+	memset(&o, 0, sizeof(o));
+	o.cfg = a->cfg;
+	o.srv = a->srv;
+	o.stale_seconds = a->cfg->health_stale_seconds > 0 ?
+	    (unsigned)a->cfg->health_stale_seconds :
+	    3u * (unsigned)a->cfg->refresh_seconds;
+	a->api = api_new(a->base, &o, api_state_cb, a, err, sizeof(err));
+	if (a->api == NULL) {
+		log_err("%s", err);
+		return -1;
+	}
+	log_info("HTTP API on %s port %d", a->cfg->http_listener,
+	    a->cfg->http_port);
+	return 0;
+}
+
+static void
 app_free(struct app *a)
 {
+	api_free(a->api);
 #ifdef HAVE_ZOOKEEPER
 	zk_free(a->zk);
 	if (a->zk_timer != NULL)
@@ -488,12 +583,6 @@ app_run(struct config *cfg, bool print)
 	if (strcmp(cfg->listener, "0.0.0.0") == 0)
 		a.env.n_local_ips = source_local_ips(&a.local_ips);
 	a.env.local_ips = a.local_ips;
-	if (!print && !cfg->dns_on) {
-		log_err("dnsOn is false and this version has no HTTP API yet: "
-		    "nothing to serve");
-		config_free(cfg);
-		return 1;
-	}
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
 	if (fwd_library_init() != 0) {
@@ -512,8 +601,15 @@ app_run(struct config *cfg, bool print)
 	}
 	if (a.rc == 0 && start_sources(&a) != 0)
 		a.rc = 1;
-	if (a.rc == 0 && !print && start_server(&a) != 0)
+	/* The API binds first: "ready:" means every socket is bound. */
+	if (a.rc == 0 && !print && cfg->http_on && start_api(&a) != 0)
 		a.rc = 1;
+	if (a.rc == 0 && !print && cfg->dns_on && start_server(&a) != 0)
+		a.rc = 1;
+	if (a.rc == 0 && !print && !cfg->dns_on)
+		log_info("ready: HTTP API only (dnsOn is false)");
+	if (a.api != NULL)
+		api_set_server(a.api, a.srv);
 	if (a.rc == 0)
 		event_base_dispatch(a.base);
 	app_free(&a);

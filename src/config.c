@@ -40,10 +40,10 @@ static const struct key keys[] = {
 	K("domain", T_STR, domain, 0, 0, true),
 	K("port", T_INT, port, 1, 65535, true),
 	K("listener", T_STR, listener, 0, 0, true),
-	K("httpListener", T_STR, http_listener, 0, 0, false),
-	K("httpPort", T_INT, http_port, 1, 65535, false),
+	K("httpListener", T_STR, http_listener, 0, 0, true),
+	K("httpPort", T_INT, http_port, 1, 65535, true),
 	K("dnsOn", T_BOOL, dns_on, 0, 0, true),
-	K("httpOn", T_BOOL, http_on, 0, 0, false),
+	K("httpOn", T_BOOL, http_on, 0, 0, true),
 	K("externalOn", T_BOOL, external_on, 0, 0, true),
 	K("recurseOn", T_BOOL, recurse_on, 0, 0, true),
 	K("resolvers", T_STRLIST, resolvers, 0, 0, true),
@@ -59,7 +59,7 @@ static const struct key keys[] = {
 	K("IPSources", T_STRLIST, ip_sources, 0, 0, true),
 	K("EnforceRFC952", T_BOOL, enforce_rfc952, 0, 0, true),
 	K("setTruncateBit", T_BOOL, set_truncate_bit, 0, 0, true),
-	K("enumerationOn", T_BOOL, enumeration_on, 0, 0, false),
+	K("enumerationOn", T_BOOL, enumeration_on, 0, 0, true),
 	K("mesosHTTPSOn", T_BOOL, mesos_https_on, 0, 0, true),
 	K("CACertFile", T_STR, ca_cert_file, 0, 0, true),
 	K("certFile", T_STR, cert_file, 0, 0, true),
@@ -75,6 +75,7 @@ static const struct key keys[] = {
 	K("stateMaxBytes", T_INT, state_max_bytes, 1024, INTMAX_CFG, true),
 	K("recurseFrom", T_STRLIST, recurse_from, 0, 0, true),
 	K("forwardMaxInFlight", T_INT, forward_max_in_flight, 1, 1000000, true),
+	K("healthStaleSeconds", T_INT, health_stale_seconds, 0, INTMAX_CFG, true),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))

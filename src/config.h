@@ -63,6 +63,7 @@ struct config {
 	int state_max_bytes;		/* cap on one /master/state body */
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	int forward_max_in_flight;	/* forwarded queries per worker */
+	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 
 	/* Warnings found while loading (unknown keys, keys not acted on yet),
 	 * one per line; empty when none.  Owned by the config. */

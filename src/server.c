@@ -46,7 +46,33 @@ struct worker {
 	uint8_t out[MSG_MAX + 2];
 	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
 	    not_recursed;
+	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
 };
+
+const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
+    "SOA", "NS", "ANY", "PTR", "MX", "TXT", "other" };
+static const uint16_t qtype_codes[SERVER_QT_N - 1] = { 1, 28, 33, 6, 2, 255,
+    12, 15, 16 };
+const char *const server_rcode_names[SERVER_RC_N] = { "NOERROR", "FORMERR",
+    "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "BADVERS", "other" };
+
+static void
+count_type(struct worker *w, uint16_t qtype)
+{
+	unsigned i = 0;
+
+	while (i < SERVER_QT_N - 1 && qtype_codes[i] != qtype)
+		i++;
+	atomic_fetch_add_explicit(&w->by_type[i], 1, memory_order_relaxed);
+}
+
+static void
+count_rcode(struct worker *w, unsigned rcode)
+{
+	unsigned i = rcode <= 5 ? rcode : rcode == 16 ? 6 : 7;
+
+	atomic_fetch_add_explicit(&w->by_rcode[i], 1, memory_order_relaxed);
+}
 
 struct server {
 	struct server_opts o;
@@ -88,6 +114,7 @@ count(struct worker *w, enum answer_kind k, const struct answer_info *info)
 		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
 		return;
 	}
+	count_rcode(w, info->rcode);
 	if (info->truncated)
 		atomic_fetch_add_explicit(&w->truncated, 1,
 		    memory_order_relaxed);
@@ -138,6 +165,8 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 		atomic_fetch_add_explicit(&w->udp_q, 1, memory_order_relaxed);
 		k = answer_query(w->cur, &w->srv->o.answer, w->in, (size_t)n,
 		    w->out, sizeof(w->out), false, next_rand(w), &olen, &info);
+		if (k != ANSWER_DROP)
+			count_type(w, info.qtype);
 		if (k == ANSWER_NOT_OURS) {
 			struct fwd_client cl;
 
@@ -247,6 +276,8 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
 		k = answer_query(w->cur, &w->srv->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, next_rand(w), &olen, &info);
+		if (k != ANSWER_DROP)
+			count_type(w, info.qtype);
 		if (k == ANSWER_NOT_OURS) {
 			struct fwd_client cl;
 
@@ -314,6 +345,8 @@ fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
 	struct conn *c;
 	uint8_t hdr[2];
 
+	if (resp != NULL && len >= MSG_HDR_LEN)
+		count_rcode(w, resp[3] & 0xf);
 	if (!cl->tcp) {
 		if (resp != NULL)
 			(void)sendto(w->udp_fd, resp, len, 0,
@@ -589,6 +622,10 @@ server_stats(struct server *s, struct server_stats *out)
 		out->refused += atomic_load(&w->refused);
 		out->tcp_refused_conns += atomic_load(&w->tcp_full);
 		out->not_recursed += atomic_load(&w->not_recursed);
+		for (int j = 0; j < SERVER_QT_N; j++)
+			out->by_type[j] += atomic_load(&w->by_type[j]);
+		for (int j = 0; j < SERVER_RC_N; j++)
+			out->by_rcode[j] += atomic_load(&w->by_rcode[j]);
 		if (w->fwd != NULL) {
 			struct fwd_stats f;
 

@@ -33,7 +33,15 @@ struct server_opts {
 	const struct acl *recurse_from;	/* who may use forwarding */
 };
 
+/* Query types and response codes counted one by one; the rest are
+ * "other" (the last slot). */
+enum { SERVER_QT_N = 10, SERVER_RC_N = 8 };
+extern const char *const server_qtype_names[SERVER_QT_N];
+extern const char *const server_rcode_names[SERVER_RC_N];
+
 struct server_stats {
+	uint64_t by_type[SERVER_QT_N];	/* queries by QTYPE */
+	uint64_t by_rcode[SERVER_RC_N];	/* responses sent, by RCODE */
 	uint64_t udp_queries, tcp_queries, dropped, truncated, refused;
 	uint64_t tcp_refused_conns;
 	uint64_t not_recursed;	/* REFUSED: forwarding not for this client */

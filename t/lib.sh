@@ -94,15 +94,25 @@ done_testing() {
 
 # start_taskdns CONFIG_JSON_BODY [extra args...]
 # CONFIG_JSON_BODY is the inside of the config object without listener and
-# port; they are added.  Retries on a busy port.  Sets PID, PORT, LOG.
+# port; they are added.  The word HTTP_PORT in it becomes a free port and
+# turns the HTTP API on (else httpOn is false).  Retries on a busy port.
+# Sets PID, PORT, HTTP_PORT, LOG.
 start_taskdns() {
 	_body=$1
 	shift
 	LOG=$T/taskdns.log
 	for _try in 1 2 3 4 5 6 7 8; do
 		PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+		HTTP_PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+		# The HTTP API only where a test asks for it (HTTP_PORT in
+		# the body); others would fight over port 8123.
+		case $_body in
+		*HTTP_PORT*) _b=$(printf '%s' "$_body" |
+		    sed "s/HTTP_PORT/$HTTP_PORT/g") ;;
+		*) _b="\"httpOn\": false, $_body" ;;
+		esac
 		printf '{"listener": "127.0.0.1", "port": %s, %s}\n' \
-		    "$PORT" "$_body" > "$T/config.json"
+		    "$PORT" "$_b" > "$T/config.json"
 		${TASKDNS_WRAP:-} "$TASKDNS" -config "$T/config.json" "$@" \
 		    > "$T/stdout" 2> "$LOG" &
 		PID=$!

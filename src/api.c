@@ -1,0 +1,774 @@
+/* api.c - the HTTP API (see api.h). */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+
+#include "api.h"
+#include "arena.h"
+#include "dname.h"
+#include "log.h"
+#include "wire.h"
+
+#define HTTP_MAX_HEADERS 8192	/* request line and headers */
+#define HTTP_TIMEOUT_S 10	/* a client slower than this is dropped */
+#define CHUNK 32768		/* bytes per streamed chunk */
+
+#ifndef PACKAGE_URL
+#define PACKAGE_URL ""
+#endif
+
+struct api {
+	struct event_base *base;
+	struct api_opts o;
+	api_state_fn *state;
+	void *arg;
+	struct evhttp *http;
+	struct stream *streams;	/* /v1/axfr answers being sent */
+};
+
+/* --- small JSON writers --- */
+
+static void
+jstr(struct evbuffer *b, const char *s)
+{
+	evbuffer_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			evbuffer_add_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			evbuffer_add_printf(b, "\\u%04x", c);
+		else
+			evbuffer_add(b, s, 1);
+	}
+	evbuffer_add(b, "\"", 1);
+}
+
+static void
+reply(struct evhttp_request *req, int code, const char *reason,
+    const char *type, struct evbuffer *body)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", type);
+	evhttp_send_reply(req, code, reason, body);
+}
+
+static void
+reply_json(struct evhttp_request *req, struct evbuffer *body)
+{
+	reply(req, HTTP_OK, "OK", "application/json", body);
+}
+
+static void
+reply_text(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add_printf(b, "%s\n", text);
+	reply(req, code, reason, "text/plain; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* --- names and records --- */
+
+static int
+node_text(const struct table_node *n, char *buf, size_t cap)
+{
+	struct dname d;
+
+	d.len = n->name_len;
+	memcpy(d.data, n->name, n->name_len);
+	return dname_to_text(&d, buf, cap);
+}
+
+static void
+ip_text(const struct table_rec *r, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	if (r->type == RR_A && r->rdlen == 4)
+		inet_ntop(AF_INET, r->rdata, buf, (socklen_t)cap);
+	else if (r->type == RR_AAAA && r->rdlen == 16)
+		inet_ntop(AF_INET6, r->rdata, buf, (socklen_t)cap);
+}
+
+/* An SRV's port and target text; -1 when the rdata is not one. */
+static int
+srv_parts(const struct table_rec *r, unsigned *port, struct dname *target)
+{
+	struct wbuf w;
+
+	if (r->rdlen < 7)
+		return -1;
+	wire_init_read(&w, r->rdata, r->rdlen);
+	wire_skip(&w, 4);
+	*port = wire_get_u16(&w);
+	return dname_parse(&w, target) == 0 && wire_err(&w) == 0 ? 0 : -1;
+}
+
+/* The name of a /v1/hosts or /v1/services path, as mesos-dns cleans it:
+ * ".*" removed, lower-cased, a trailing dot. */
+static bool
+clean_name(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (const char *p = in; *p != '\0'; p++) {
+		if (p[0] == '.' && p[1] == '*') {
+			p++;
+			continue;
+		}
+		if (n + 2 >= cap)
+			return false;
+		out[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (n == 0 || out[n - 1] != '.')
+		out[n++] = '.';
+	out[n] = '\0';
+	return true;
+}
+
+static const struct table_node *
+lookup_text(const struct table *t, const char *text)
+{
+	struct dname d;
+
+	if (dname_from_text(text, strlen(text), &d) != 0)
+		return NULL;
+	dname_lower(&d);
+	return table_lookup(t, &d);
+}
+
+/* --- /v1 --- */
+
+static void
+v1_version(struct api *a, struct evhttp_request *req)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	(void)a;
+	evbuffer_add_printf(b, "{\"Service\":\"taskdns\",\"URL\":");
+	jstr(b, PACKAGE_URL);
+	evbuffer_add_printf(b, ",\"Version\":");
+	jstr(b, PACKAGE_VERSION);
+	evbuffer_add(b, "}", 1);
+	reply_json(req, b);
+	evbuffer_free(b);
+}
+
+static json_t *
+strlist(const struct config_strlist *l)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(arr, json_string(l->v[i]));
+	return arr;
+}
+
+static char *
+with_dot(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = xmalloc(n + 2);
+
+	memcpy(out, s, n);
+	out[n] = '.';
+	out[n + 1] = '\0';
+	return out;
+}
+
+/* The effective config under mesos-dns's field names (Go's, as its
+ * /v1/config writes them), secrets and key material redacted. */
+static void
+v1_config(struct api *a, struct evhttp_request *req, time_t serial)
+{
+	const struct config *c = a->o.cfg;
+	json_t *o = json_object(), *zones = json_object();
+	char *mname = with_dot(c->soa_mname), *rname = with_dot(c->soa_rname);
+	char *text;
+	struct evbuffer *b = evbuffer_new();
+
+	for (size_t i = 0; i < c->n_zone_resolvers; i++)
+		json_object_set_new(zones, c->zone_resolvers[i].zone,
+		    strlist(&c->zone_resolvers[i].servers));
+	json_object_set_new(o, "Masters", strlist(&c->masters));
+	json_object_set_new(o, "Zk", json_string(c->zk));
+	json_object_set_new(o, "ZkDetectionTimeout",
+	    json_integer(c->zk_detection_timeout));
+	json_object_set_new(o, "RefreshSeconds",
+	    json_integer(c->refresh_seconds));
+	json_object_set_new(o, "StateTimeoutSeconds",
+	    json_integer(c->state_timeout_seconds));
+	json_object_set_new(o, "TTL", json_integer(c->ttl));
+	json_object_set_new(o, "Port", json_integer(c->port));
+	json_object_set_new(o, "Domain", json_string(c->domain));
+	json_object_set_new(o, "Resolvers", strlist(&c->resolvers));
+	json_object_set_new(o, "ZoneResolvers", zones);
+	json_object_set_new(o, "Timeout", json_integer(c->timeout));
+	json_object_set_new(o, "SOAMname", json_string(mname));
+	json_object_set_new(o, "SOARname", json_string(rname));
+	json_object_set_new(o, "SOASerial", json_integer(serial));
+	json_object_set_new(o, "SOARefresh", json_integer(c->soa_refresh));
+	json_object_set_new(o, "SOARetry", json_integer(c->soa_retry));
+	json_object_set_new(o, "SOAExpire", json_integer(c->soa_expire));
+	json_object_set_new(o, "SOAMinttl", json_integer(c->soa_minttl));
+	json_object_set_new(o, "RecurseOn", json_boolean(c->recurse_on));
+	json_object_set_new(o, "Listener", json_string(c->listener));
+	json_object_set_new(o, "HTTPListener", json_string(c->http_listener));
+	json_object_set_new(o, "HttpPort", json_integer(c->http_port));
+	json_object_set_new(o, "DnsOn", json_boolean(c->dns_on));
+	json_object_set_new(o, "HttpOn", json_boolean(c->http_on));
+	json_object_set_new(o, "ExternalOn", json_boolean(c->external_on));
+	json_object_set_new(o, "SRVRecordDefaultWeight",
+	    json_integer(c->srv_weight));
+	json_object_set_new(o, "IPSources", strlist(&c->ip_sources));
+	json_object_set_new(o, "EnforceRFC952", json_boolean(c->enforce_rfc952));
+	json_object_set_new(o, "SetTruncateBit",
+	    json_boolean(c->set_truncate_bit));
+	json_object_set_new(o, "EnumerationOn", json_boolean(c->enumeration_on));
+	json_object_set_new(o, "MesosHTTPSOn", json_boolean(c->mesos_https_on));
+	json_object_set_new(o, "CACertFile", json_string(c->ca_cert_file));
+	json_object_set_new(o, "CertFile", json_string(c->cert_file));
+	json_object_set_new(o, "KeyFile", json_string(c->key_file[0] != '\0' ?
+	    "<redacted>" : ""));
+	json_object_set_new(o, "MesosAuthentication",
+	    json_string(c->mesos_authentication));
+	json_object_set_new(o, "MesosCredentials", json_pack("{s:s,s:s}",
+	    "Principal", c->mesos_principal, "Secret",
+	    c->mesos_secret[0] != '\0' ? "<redacted>" : ""));
+	json_object_set_new(o, "IAMConfigFile", json_string(
+	    c->iam_config_file[0] != '\0' ? "<redacted>" : ""));
+	/* taskdns's own keys */
+	json_object_set_new(o, "StateFile", json_string(c->state_file));
+	json_object_set_new(o, "RecurseFrom", strlist(&c->recurse_from));
+	json_object_set_new(o, "Workers", json_integer(c->workers));
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	evbuffer_add(b, text, strlen(text));
+	reply_json(req, b);
+	evbuffer_free(b);
+	free(text);
+	free(mname);
+	free(rname);
+	json_decref(o);
+}
+
+static void
+v1_hosts(struct api *a, struct evhttp_request *req, const struct table *t,
+    const char *arg)
+{
+	char dom[DNAME_TEXT_MAX + 2], ip[INET6_ADDRSTRLEN];
+	const struct table_node *n = NULL;
+	struct evbuffer *b = evbuffer_new();
+	static const uint16_t types[2] = { RR_A, RR_AAAA };
+	bool any = false;
+
+	(void)a;
+	if (clean_name(arg, dom, sizeof(dom)) && t != NULL)
+		n = lookup_text(t, dom);
+	evbuffer_add(b, "[", 1);
+	for (int k = 0; k < 2 && n != NULL; k++) {
+		uint32_t cnt;
+		const struct table_rec *r = table_rrset(t, n, types[k], &cnt);
+
+		for (uint32_t i = 0; i < cnt; i++) {
+			ip_text(&r[i], ip, sizeof(ip));
+			evbuffer_add_printf(b, "%s{\"host\":", any ? "," : "");
+			jstr(b, dom);
+			evbuffer_add_printf(b, ",\"ip\":");
+			jstr(b, ip);
+			evbuffer_add(b, "}", 1);
+			any = true;
+		}
+	}
+	if (!any)
+		evbuffer_add_printf(b, "{\"host\":\"\",\"ip\":\"\"}");
+	evbuffer_add(b, "]", 1);
+	reply_json(req, b);
+	evbuffer_free(b);
+}
+
+static void
+v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
+    const char *arg)
+{
+	char dom[DNAME_TEXT_MAX + 2], host[DNAME_TEXT_MAX], ip[INET6_ADDRSTRLEN];
+	const struct table_node *n = NULL;
+	struct evbuffer *b = evbuffer_new();
+	const struct table_rec *r = NULL;
+	uint32_t cnt = 0;
+	bool any = false;
+
+	(void)a;
+	if (clean_name(arg, dom, sizeof(dom)) && t != NULL)
+		n = lookup_text(t, dom);
+	if (n != NULL)
+		r = table_rrset(t, n, RR_SRV, &cnt);
+	evbuffer_add(b, "[", 1);
+	for (uint32_t i = 0; i < cnt; i++) {
+		static const uint16_t types[2] = { RR_A, RR_AAAA };
+		struct dname target;
+		const struct table_node *tn;
+		unsigned port;
+
+		if (srv_parts(&r[i], &port, &target) != 0 ||
+		    dname_to_text(&target, host, sizeof(host)) < 0)
+			continue;
+		dname_lower(&target);
+		tn = table_lookup(t, &target);
+		/* As mesos-dns: one entry for the target's first A and one
+		 * for its first AAAA. */
+		for (int k = 0; k < 2 && tn != NULL; k++) {
+			uint32_t m;
+			const struct table_rec *ar = table_rrset(t, tn,
+			    types[k], &m);
+
+			if (m == 0)
+				continue;
+			ip_text(&ar[0], ip, sizeof(ip));
+			evbuffer_add_printf(b, "%s{\"service\":",
+			    any ? "," : "");
+			jstr(b, arg);
+			evbuffer_add_printf(b, ",\"host\":");
+			jstr(b, host);
+			evbuffer_add_printf(b, ",\"ip\":");
+			jstr(b, ip);
+			evbuffer_add_printf(b, ",\"port\":\"%u\"}", port);
+			any = true;
+		}
+	}
+	if (!any)
+		evbuffer_add_printf(b, "{\"service\":\"\",\"host\":\"\","
+		    "\"ip\":\"\",\"port\":\"\"}");
+	evbuffer_add(b, "]", 1);
+	reply_json(req, b);
+	evbuffer_free(b);
+}
+
+/* --- /v1/axfr, streamed from a reference to the table --- */
+
+struct stream {
+	struct api *a;
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	struct table *t;
+	int phase;		/* 0 As, 1 AAAAs, 2 SRVs, 3 done */
+	uint32_t node;
+	bool first;		/* no entry written in this phase yet */
+	struct stream *next;
+};
+
+static const char *const phase_key[3] = { "As", "AAAAs", "SRVs" };
+static const uint16_t phase_type[3] = { RR_A, RR_AAAA, RR_SRV };
+
+static void
+stream_unlink(struct stream *s)
+{
+	struct stream **pp = &s->a->streams;
+
+	while (*pp != NULL && *pp != s)
+		pp = &(*pp)->next;
+	if (*pp == s)
+		*pp = s->next;
+}
+
+static void
+stream_free(struct stream *s)
+{
+	stream_unlink(s);
+	table_unref(s->t);
+	free(s);
+}
+
+/* The client went away mid-stream. */
+static void
+stream_closed(struct evhttp_connection *evcon, void *arg)
+{
+	(void)evcon;
+	stream_free(arg);
+}
+
+/* Write the next entries into b, up to about CHUNK bytes. */
+static void
+stream_fill(struct stream *s, struct evbuffer *b)
+{
+	char name[DNAME_TEXT_MAX], val[DNAME_TEXT_MAX + 16];
+
+	while (s->phase < 3 && evbuffer_get_length(b) < CHUNK) {
+		const struct table_rec *r;
+		uint32_t cnt;
+
+		if (s->node >= s->t->n_nodes) {
+			evbuffer_add_printf(b, "}%s", s->phase < 2 ? "," : "");
+			if (++s->phase < 3)
+				evbuffer_add_printf(b, "\"%s\":{",
+				    phase_key[s->phase]);
+			s->node = 0;
+			s->first = true;
+			continue;
+		}
+		r = table_rrset(s->t, &s->t->nodes[s->node], phase_type[s->phase],
+		    &cnt);
+		if (cnt > 0 && node_text(&s->t->nodes[s->node], name,
+		    sizeof(name)) > 0) {
+			evbuffer_add_printf(b, "%s", s->first ? "" : ",");
+			jstr(b, name);
+			evbuffer_add(b, ":[", 2);
+			for (uint32_t i = 0; i < cnt; i++) {
+				struct dname target;
+				unsigned port;
+
+				if (phase_type[s->phase] != RR_SRV) {
+					ip_text(&r[i], val, sizeof(val));
+				} else if (srv_parts(&r[i], &port,
+				    &target) == 0 && dname_to_text(&target,
+				    val, sizeof(val) - 8) > 0) {
+					size_t l = strlen(val);
+
+					snprintf(val + l, sizeof(val) - l,
+					    ":%u", port);
+				} else {
+					continue;
+				}
+				evbuffer_add_printf(b, "%s", i > 0 ? "," : "");
+				jstr(b, val);
+			}
+			evbuffer_add(b, "]", 1);
+			s->first = false;
+		}
+		s->node++;
+	}
+	if (s->phase == 3) {
+		evbuffer_add(b, "}}", 2);
+		s->phase = 4;
+	}
+}
+
+static void
+stream_next(struct evhttp_connection *evcon, void *arg)
+{
+	struct stream *s = arg;
+	struct evbuffer *b;
+
+	(void)evcon;
+	if (s->phase > 3) {
+		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+		evhttp_send_reply_end(s->req);
+		stream_free(s);
+		return;
+	}
+	b = evbuffer_new();
+	stream_fill(s, b);
+	evhttp_send_reply_chunk_with_cb(s->req, b, stream_next, s);
+	evbuffer_free(b);
+}
+
+static void
+v1_axfr(struct api *a, struct evhttp_request *req, struct table *t)
+{
+	const struct config *c = a->o.cfg;
+	struct stream *s = xcalloc(1, sizeof(*s));
+	struct evbuffer *b = evbuffer_new();
+
+	s->a = a;
+	s->req = req;
+	s->evcon = evhttp_request_get_connection(req);
+	s->t = table_ref(t);
+	s->first = true;
+	s->next = a->streams;
+	a->streams = s;
+	evbuffer_add_printf(b, "{\"TTL\":%d,\"Serial\":%u,\"RefreshSeconds\":%d,"
+	    "\"Mname\":", c->ttl, t->serial, c->refresh_seconds);
+	{
+		char *m = with_dot(c->soa_mname), *r = with_dot(c->soa_rname);
+
+		jstr(b, m);
+		evbuffer_add_printf(b, ",\"Rname\":");
+		jstr(b, r);
+		free(m);
+		free(r);
+	}
+	evbuffer_add_printf(b, ",\"Domain\":");
+	jstr(b, c->domain);
+	evbuffer_add_printf(b, ",\"Records\":{\"As\":{");
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply_start(req, HTTP_OK, "OK");
+	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
+	stream_fill(s, b);
+	evhttp_send_reply_chunk_with_cb(req, b, stream_next, s);
+	evbuffer_free(b);
+}
+
+/* --- /metrics and /healthz --- */
+
+static void
+metric(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+static void
+metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
+{
+	struct evbuffer *b = evbuffer_new();
+	struct server_stats s;
+	time_t now = time(NULL);
+
+	memset(&s, 0, sizeof(s));
+	if (a->o.srv != NULL)
+		server_stats(a->o.srv, &s);
+	metric(b, "taskdns_dns_queries_total", "counter",
+	    "DNS queries received, by transport.");
+	evbuffer_add_printf(b, "taskdns_dns_queries_total{transport=\"udp\"} "
+	    "%llu\n", (unsigned long long)s.udp_queries);
+	evbuffer_add_printf(b, "taskdns_dns_queries_total{transport=\"tcp\"} "
+	    "%llu\n", (unsigned long long)s.tcp_queries);
+	metric(b, "taskdns_dns_queries_by_type_total", "counter",
+	    "DNS queries answered or forwarded, by query type.");
+	for (int i = 0; i < SERVER_QT_N; i++)
+		evbuffer_add_printf(b, "taskdns_dns_queries_by_type_total"
+		    "{type=\"%s\"} %llu\n", server_qtype_names[i],
+		    (unsigned long long)s.by_type[i]);
+	metric(b, "taskdns_dns_responses_total", "counter",
+	    "DNS responses sent, by response code.");
+	for (int i = 0; i < SERVER_RC_N; i++)
+		evbuffer_add_printf(b, "taskdns_dns_responses_total"
+		    "{rcode=\"%s\"} %llu\n", server_rcode_names[i],
+		    (unsigned long long)s.by_rcode[i]);
+	metric(b, "taskdns_dns_truncated_total", "counter",
+	    "Answers sent with TC set.");
+	evbuffer_add_printf(b, "taskdns_dns_truncated_total %llu\n",
+	    (unsigned long long)s.truncated);
+	metric(b, "taskdns_dns_dropped_total", "counter",
+	    "Packets dropped unanswered (no usable header, or a response).");
+	evbuffer_add_printf(b, "taskdns_dns_dropped_total %llu\n",
+	    (unsigned long long)s.dropped);
+	metric(b, "taskdns_dns_tcp_refused_connections_total", "counter",
+	    "TCP connections closed at once: tcpMaxConnections reached.");
+	evbuffer_add_printf(b, "taskdns_dns_tcp_refused_connections_total "
+	    "%llu\n", (unsigned long long)s.tcp_refused_conns);
+	metric(b, "taskdns_forward_refused_total", "counter",
+	    "Names outside the domain refused: the client is not in "
+	    "recurseFrom.");
+	evbuffer_add_printf(b, "taskdns_forward_refused_total %llu\n",
+	    (unsigned long long)s.not_recursed);
+	metric(b, "taskdns_forward_queries_total", "counter",
+	    "Queries forwarded upstream.");
+	evbuffer_add_printf(b, "taskdns_forward_queries_total %llu\n",
+	    (unsigned long long)s.fwd.queries);
+	metric(b, "taskdns_forward_answers_total", "counter",
+	    "Upstream answers relayed to clients.");
+	evbuffer_add_printf(b, "taskdns_forward_answers_total %llu\n",
+	    (unsigned long long)s.fwd.answered);
+	metric(b, "taskdns_forward_servfail_total", "counter",
+	    "Forwarded queries answered SERVFAIL by taskdns, by reason.");
+	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
+	    "{reason=\"timeout\"} %llu\n", (unsigned long long)s.fwd.timeouts);
+	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
+	    "{reason=\"upstreams_failed\"} %llu\n",
+	    (unsigned long long)s.fwd.failed);
+	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
+	    "{reason=\"max_in_flight\"} %llu\n",
+	    (unsigned long long)s.fwd.overflow);
+	metric(b, "taskdns_forward_upstream_errors_total", "counter",
+	    "Upstream queries that timed out or failed.");
+	evbuffer_add_printf(b, "taskdns_forward_upstream_errors_total %llu\n",
+	    (unsigned long long)s.fwd.upstream_errors);
+	metric(b, "taskdns_forward_hedged_total", "counter",
+	    "Second upstreams asked because the first was slow.");
+	evbuffer_add_printf(b, "taskdns_forward_hedged_total %llu\n",
+	    (unsigned long long)s.fwd.hedged);
+	metric(b, "taskdns_forward_in_flight", "gauge",
+	    "Forwarded queries held now.");
+	evbuffer_add_printf(b, "taskdns_forward_in_flight %llu\n",
+	    (unsigned long long)s.fwd.in_flight);
+	metric(b, "taskdns_refresh_attempts_total", "counter",
+	    "Mesos states fetched or read.");
+	evbuffer_add_printf(b, "taskdns_refresh_attempts_total %llu\n",
+	    (unsigned long long)st->refresh_attempts);
+	metric(b, "taskdns_refresh_failures_total", "counter",
+	    "Refreshes that failed or whose state was refused.");
+	evbuffer_add_printf(b, "taskdns_refresh_failures_total %llu\n",
+	    (unsigned long long)st->refresh_failures);
+	metric(b, "taskdns_refresh_duration_seconds", "gauge",
+	    "Time the last good refresh took to generate and publish.");
+	evbuffer_add_printf(b, "taskdns_refresh_duration_seconds %.6f\n",
+	    st->refresh_seconds);
+	metric(b, "taskdns_refresh_age_seconds", "gauge",
+	    "Seconds since the last good refresh (-1: none yet).");
+	evbuffer_add_printf(b, "taskdns_refresh_age_seconds %lld\n",
+	    st->last_ok == 0 ? -1LL : (long long)(now - st->last_ok));
+	metric(b, "taskdns_table_records", "gauge",
+	    "Records in the table being served.");
+	evbuffer_add_printf(b, "taskdns_table_records %u\n",
+	    st->table != NULL ? st->table->n_recs : 0);
+	metric(b, "taskdns_table_tasks", "gauge",
+	    "Running tasks in the table being served.");
+	evbuffer_add_printf(b, "taskdns_table_tasks %u\n",
+	    st->table != NULL ? st->table->n_tasks : 0);
+	metric(b, "taskdns_table_serial", "gauge",
+	    "SOA serial of the table being served.");
+	evbuffer_add_printf(b, "taskdns_table_serial %u\n",
+	    st->table != NULL ? st->table->serial : 0);
+	metric(b, "taskdns_leader_info", "gauge",
+	    "The leading Mesos master of the last good state.");
+	evbuffer_add_printf(b, "taskdns_leader_info{leader=");
+	jstr(b, st->leader);
+	evbuffer_add_printf(b, "} 1\n");
+	reply(req, HTTP_OK, "OK", "text/plain; version=0.0.4; charset=utf-8",
+	    b);
+	evbuffer_free(b);
+}
+
+static void
+healthz(struct api *a, struct evhttp_request *req, const struct api_state *st)
+{
+	char why[768];
+	time_t now = time(NULL);
+
+	if (st->table == NULL || !st->table->ready)
+		snprintf(why, sizeof(why), "unhealthy: no Mesos state loaded "
+		    "yet%s%s", st->last_error[0] ? ": " : "", st->last_error);
+	else if (st->zk_lost)
+		snprintf(why, sizeof(why), "unhealthy: ZooKeeper names no "
+		    "leading master");
+	else if (now - st->last_ok > (time_t)a->o.stale_seconds)
+		snprintf(why, sizeof(why), "unhealthy: the records are %lld s "
+		    "old (limit %u s)%s%s", (long long)(now - st->last_ok),
+		    a->o.stale_seconds, st->last_error[0] ? ": " : "",
+		    st->last_error);
+	else {
+		snprintf(why, sizeof(why), "ok: serial %u, %u records, %lld s "
+		    "old", st->table->serial, st->table->n_recs,
+		    (long long)(now - st->last_ok));
+		reply_text(req, HTTP_OK, "OK", why);
+		return;
+	}
+	reply_text(req, HTTP_SERVUNAVAIL, "Service Unavailable", why);
+}
+
+/* --- routing --- */
+
+static void
+route(struct evhttp_request *req, void *arg)
+{
+	struct api *a = arg;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *raw = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type m = evhttp_request_get_command(req);
+	struct api_state st;
+	char *path;
+
+	if (raw == NULL) {
+		reply_text(req, HTTP_BADREQUEST, "Bad Request", "bad request");
+		return;
+	}
+	path = evhttp_uridecode(raw, 0, NULL);
+	if (path == NULL) {
+		reply_text(req, HTTP_BADREQUEST, "Bad Request", "bad request");
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	a->state(a->arg, &st);
+	if (strcmp(path, "/v1/version") != 0 && strcmp(path, "/v1/config") != 0 &&
+	    strncmp(path, "/v1/hosts/", 10) != 0 &&
+	    strncmp(path, "/v1/services/", 13) != 0 &&
+	    strcmp(path, "/metrics") != 0 && strcmp(path, "/healthz") != 0 &&
+	    !(a->o.cfg->enumeration_on && strcmp(path, "/v1/axfr") == 0)) {
+		reply_text(req, HTTP_NOTFOUND, "Not Found", "not found");
+		goto out;
+	}
+	if (m != EVHTTP_REQ_GET && m != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Allow", "GET, HEAD");
+		reply_text(req, 405, "Method Not Allowed",
+		    "method not allowed");
+		goto out;
+	}
+	if (strcmp(path, "/v1/version") == 0)
+		v1_version(a, req);
+	else if (strcmp(path, "/v1/config") == 0)
+		v1_config(a, req, st.table != NULL ? st.table->serial : 0);
+	else if (strncmp(path, "/v1/hosts/", 10) == 0 && path[10] != '\0')
+		v1_hosts(a, req, st.table, path + 10);
+	else if (strncmp(path, "/v1/services/", 13) == 0 && path[13] != '\0')
+		v1_services(a, req, st.table, path + 13);
+	else if (strcmp(path, "/v1/axfr") == 0 && st.table != NULL)
+		v1_axfr(a, req, st.table);
+	else if (strcmp(path, "/metrics") == 0)
+		metrics(a, req, &st);
+	else if (strcmp(path, "/healthz") == 0)
+		healthz(a, req, &st);
+	else
+		reply_text(req, HTTP_NOTFOUND, "Not Found", "not found");
+out:
+	free(path);
+}
+
+struct api *
+api_new(struct event_base *base, const struct api_opts *o,
+    api_state_fn *state, void *arg, char *errbuf, size_t errlen)
+{
+	struct api *a = xcalloc(1, sizeof(*a));
+
+	a->base = base;
+	a->o = *o;
+	a->state = state;
+	a->arg = arg;
+	a->http = evhttp_new(base);
+	if (a->http == NULL) {
+		snprintf(errbuf, errlen, "cannot create the HTTP server");
+		free(a);
+		return NULL;
+	}
+	evhttp_set_max_headers_size(a->http, HTTP_MAX_HEADERS);
+	evhttp_set_max_body_size(a->http, HTTP_MAX_HEADERS);
+	evhttp_set_timeout(a->http, HTTP_TIMEOUT_S);
+	evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(a->http, route, a);
+	if (evhttp_bind_socket_with_handle(a->http, o->cfg->http_listener,
+	    (uint16_t)o->cfg->http_port) == NULL) {
+		snprintf(errbuf, errlen, "cannot bind HTTP %s port %d: %s",
+		    o->cfg->http_listener, o->cfg->http_port,
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		evhttp_free(a->http);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+api_set_server(struct api *a, struct server *srv)
+{
+	a->o.srv = srv;
+}
+
+void
+api_free(struct api *a)
+{
+	if (a == NULL)
+		return;
+	/* Freeing the server closes its connections; streams go with them
+	 * (their close callbacks run). */
+	evhttp_free(a->http);
+	while (a->streams != NULL)
+		stream_free(a->streams);
+	free(a);
+}

@@ -1,0 +1,52 @@
+/* api.h - the HTTP API on evhttp, on the main loop (never a DNS worker):
+ * mesos-dns's /v1 endpoints with its JSON shapes, plus /metrics
+ * (Prometheus text format 0.0.4) and /healthz.
+ */
+#ifndef TASKDNS_API_H
+#define TASKDNS_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "config.h"
+#include "server.h"
+#include "table.h"
+
+struct event_base;
+
+/* What the application knows of its state source, asked per request. */
+struct api_state {
+	struct table *table;		/* the current table (borrowed) */
+	uint64_t refresh_attempts;	/* states fetched or read */
+	uint64_t refresh_failures;	/* of which failed or were refused */
+	double refresh_seconds;		/* the last good refresh: generation
+					 * and publication */
+	time_t last_ok;			/* wall time of the last good refresh
+					 * (0: never) */
+	const char *leader;		/* "" when not known */
+	const char *last_error;		/* "" when the last refresh was good */
+	bool zk_lost;			/* ZooKeeper names no leader */
+};
+
+typedef void api_state_fn(void *arg, struct api_state *out);
+
+struct api_opts {
+	const struct config *cfg;
+	struct server *srv;		/* NULL when dnsOn is false */
+	unsigned stale_seconds;		/* /healthz: records older are stale */
+};
+
+struct api;
+
+/* Bind httpListener:httpPort and serve.  NULL with errbuf filled when the
+ * address cannot be bound. */
+struct api *api_new(struct event_base *base, const struct api_opts *o,
+    api_state_fn *state, void *arg, char *errbuf, size_t errlen);
+/* The DNS server whose counters /metrics shows (NULL: none). */
+void api_set_server(struct api *a, struct server *srv);
+/* Close the listener and every connection, finish any stream.  NULL ok. */
+void api_free(struct api *a);
+
+#endif
