@@ -76,6 +76,8 @@ static const struct key keys[] = {
 	K("recurseFrom", T_STRLIST, recurse_from, 0, 0, true),
 	K("forwardMaxInFlight", T_INT, forward_max_in_flight, 1, 1000000, true),
 	K("healthStaleSeconds", T_INT, health_stale_seconds, 0, INTMAX_CFG, true),
+	K("logLevel", T_STR, log_level, 0, 0, true),
+	K("logTo", T_STR, log_to, 0, 0, true),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -171,6 +173,8 @@ config_free(struct config *c)
 	free(c->iam_config_file);
 	free(c->state_file);
 	strlist_free(&c->recurse_from);
+	free(c->log_level);
+	free(c->log_to);
 	free(c->warnings);
 	free(c);
 }
@@ -220,6 +224,8 @@ config_default(void)
 	for (size_t i = 0; acl_default_text[i] != NULL; i++)
 		strlist_add(&c->recurse_from, acl_default_text[i]);
 	c->forward_max_in_flight = 4096;
+	c->log_level = xstrdup("info");
+	c->log_to = xstrdup("stderr");
 	c->warnings = xstrdup("");
 	return c;
 }
@@ -624,6 +630,14 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	    strcmp(c->mesos_authentication, "iam") != 0)
 		msg_add(e, "mesosAuthentication: \"%s\" is not \"\", \"basic\" "
 		    "or \"iam\"", c->mesos_authentication);
+	if (strcmp(c->log_level, "error") != 0 &&
+	    strcmp(c->log_level, "warning") != 0 &&
+	    strcmp(c->log_level, "info") != 0 &&
+	    strcmp(c->log_level, "debug") != 0)
+		msg_add(e, "logLevel: \"%s\" is not error, warning, info or "
+		    "debug", c->log_level);
+	if (strcmp(c->log_to, "stderr") != 0 && strcmp(c->log_to, "syslog") != 0)
+		msg_add(e, "logTo: \"%s\" is not stderr or syslog", c->log_to);
 	if ((c->cert_file[0] != '\0') != (c->key_file[0] != '\0'))
 		msg_add(e, "certFile, keyFile: a client certificate needs both");
 }

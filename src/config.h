@@ -64,6 +64,8 @@ struct config {
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
+	char *log_level;		/* error, warning, info, debug */
+	char *log_to;			/* stderr, syslog */
 
 	/* Warnings found while loading (unknown keys, keys not acted on yet),
 	 * one per line; empty when none.  Owned by the config. */

@@ -2,11 +2,31 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "log.h"
 
 int log_level = LVL_INFO;
+static int to_syslog;
+
+void
+log_to_syslog(void)
+{
+	openlog("taskdns", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	to_syslog = 1;
+}
+
+int
+log_level_parse(const char *name)
+{
+	static const char *names[] = { "error", "warning", "info", "debug" };
+
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
 
 void
 log_msg(enum log_level lvl, const char *fmt, ...)
@@ -29,6 +49,13 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	for (char *p = line; *p; p++)
 		if (*p == '\n')
 			*p = ';';
+	if (to_syslog) {
+		static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
+		    LOG_DEBUG };
+
+		syslog(prio[lvl], "%s: %s", names[lvl], line);
+		return;
+	}
 	fprintf(stderr, "%s.%03ldZ taskdns %s: %s\n", ts,
 	    now.tv_nsec / 1000000, names[lvl], line);
 }

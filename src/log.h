@@ -7,6 +7,11 @@ enum log_level { LVL_ERR, LVL_WARN, LVL_INFO, LVL_DEBUG };
 /* The one mutable global besides signal flags (STYLE.md 3). */
 extern int log_level;
 
+/* Send every later line to syslog (facility daemon) instead of stderr. */
+void log_to_syslog(void);
+/* "error", "warning", "info", "debug" -> a level; -1 when none. */
+int log_level_parse(const char *name);
+
 void log_msg(enum log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -107,5 +107,10 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 0;
 	}
+	/* -v wins over logLevel. */
+	if (log_level != LVL_DEBUG)
+		log_level = log_level_parse(cfg->log_level);
+	if (strcmp(cfg->log_to, "syslog") == 0 && !o.print)
+		log_to_syslog();
 	return app_run(cfg, o.print);
 }
