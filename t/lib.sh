@@ -125,7 +125,11 @@ start_taskdns() {
 		kill "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 		PID=
-		grep -q 'cannot bind' "$LOG" || break
+		# A bad config will not get better; anything else (a port
+		# taken meanwhile, a slow machine) is tried again, and shown.
+		grep -q 'invalid config' "$LOG" && break
+		grep -q 'cannot bind' "$LOG" ||
+		    sed 's/^/# (start attempt failed, retrying) /' "$LOG"
 	done
 	echo "# taskdns did not start:"
 	sed 's/^/#   /' "$LOG"
