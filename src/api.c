@@ -521,6 +521,15 @@ metric(struct evbuffer *b, const char *name, const char *type,
 	    type);
 }
 
+/* A metric with one unlabelled sample. */
+static void
+sample(struct evbuffer *b, const char *name, const char *type,
+    const char *help, uint64_t v)
+{
+	metric(b, name, type, help);
+	evbuffer_add_printf(b, "%s %llu\n", name, (unsigned long long)v);
+}
+
 static void
 metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 {
@@ -549,31 +558,25 @@ metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 		evbuffer_add_printf(b, "taskdns_dns_responses_total"
 		    "{rcode=\"%s\"} %llu\n", server_rcode_names[i],
 		    (unsigned long long)s.by_rcode[i]);
-	metric(b, "taskdns_dns_truncated_total", "counter",
-	    "Answers sent with TC set.");
-	evbuffer_add_printf(b, "taskdns_dns_truncated_total %llu\n",
-	    (unsigned long long)s.truncated);
-	metric(b, "taskdns_dns_dropped_total", "counter",
-	    "Packets dropped unanswered (no usable header, or a response).");
-	evbuffer_add_printf(b, "taskdns_dns_dropped_total %llu\n",
-	    (unsigned long long)s.dropped);
-	metric(b, "taskdns_dns_tcp_refused_connections_total", "counter",
-	    "TCP connections closed at once: tcpMaxConnections reached.");
-	evbuffer_add_printf(b, "taskdns_dns_tcp_refused_connections_total "
-	    "%llu\n", (unsigned long long)s.tcp_refused_conns);
-	metric(b, "taskdns_forward_refused_total", "counter",
+	sample(b, "taskdns_dns_truncated_total", "counter",
+	    "Answers sent with TC set.",
+	    s.truncated);
+	sample(b, "taskdns_dns_dropped_total", "counter",
+	    "Packets dropped unanswered (no usable header, or a response).",
+	    s.dropped);
+	sample(b, "taskdns_dns_tcp_refused_connections_total", "counter",
+	    "TCP connections closed at once: tcpMaxConnections reached.",
+	    s.tcp_refused_conns);
+	sample(b, "taskdns_forward_refused_total", "counter",
 	    "Names outside the domain refused: the client is not in "
-	    "recurseFrom.");
-	evbuffer_add_printf(b, "taskdns_forward_refused_total %llu\n",
-	    (unsigned long long)s.not_recursed);
-	metric(b, "taskdns_forward_queries_total", "counter",
-	    "Queries forwarded upstream.");
-	evbuffer_add_printf(b, "taskdns_forward_queries_total %llu\n",
-	    (unsigned long long)s.fwd.queries);
-	metric(b, "taskdns_forward_answers_total", "counter",
-	    "Upstream answers relayed to clients.");
-	evbuffer_add_printf(b, "taskdns_forward_answers_total %llu\n",
-	    (unsigned long long)s.fwd.answered);
+	    "recurseFrom.",
+	    s.not_recursed);
+	sample(b, "taskdns_forward_queries_total", "counter",
+	    "Queries forwarded upstream.",
+	    s.fwd.queries);
+	sample(b, "taskdns_forward_answers_total", "counter",
+	    "Upstream answers relayed to clients.",
+	    s.fwd.answered);
 	metric(b, "taskdns_forward_servfail_total", "counter",
 	    "Forwarded queries answered SERVFAIL by taskdns, by reason.");
 	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
@@ -584,26 +587,21 @@ metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
 	    "{reason=\"max_in_flight\"} %llu\n",
 	    (unsigned long long)s.fwd.overflow);
-	metric(b, "taskdns_forward_upstream_errors_total", "counter",
-	    "Upstream queries that timed out or failed.");
-	evbuffer_add_printf(b, "taskdns_forward_upstream_errors_total %llu\n",
-	    (unsigned long long)s.fwd.upstream_errors);
-	metric(b, "taskdns_forward_hedged_total", "counter",
-	    "Second upstreams asked because the first was slow.");
-	evbuffer_add_printf(b, "taskdns_forward_hedged_total %llu\n",
-	    (unsigned long long)s.fwd.hedged);
-	metric(b, "taskdns_forward_in_flight", "gauge",
-	    "Forwarded queries held now.");
-	evbuffer_add_printf(b, "taskdns_forward_in_flight %llu\n",
-	    (unsigned long long)s.fwd.in_flight);
-	metric(b, "taskdns_refresh_attempts_total", "counter",
-	    "Mesos states fetched or read.");
-	evbuffer_add_printf(b, "taskdns_refresh_attempts_total %llu\n",
-	    (unsigned long long)st->refresh_attempts);
-	metric(b, "taskdns_refresh_failures_total", "counter",
-	    "Refreshes that failed or whose state was refused.");
-	evbuffer_add_printf(b, "taskdns_refresh_failures_total %llu\n",
-	    (unsigned long long)st->refresh_failures);
+	sample(b, "taskdns_forward_upstream_errors_total", "counter",
+	    "Upstream queries that timed out or failed.",
+	    s.fwd.upstream_errors);
+	sample(b, "taskdns_forward_hedged_total", "counter",
+	    "Second upstreams asked because the first was slow.",
+	    s.fwd.hedged);
+	sample(b, "taskdns_forward_in_flight", "gauge",
+	    "Forwarded queries held now.",
+	    s.fwd.in_flight);
+	sample(b, "taskdns_refresh_attempts_total", "counter",
+	    "Mesos states fetched or read.",
+	    st->refresh_attempts);
+	sample(b, "taskdns_refresh_failures_total", "counter",
+	    "Refreshes that failed or whose state was refused.",
+	    st->refresh_failures);
 	metric(b, "taskdns_refresh_duration_seconds", "gauge",
 	    "Time the last good refresh took to generate and publish.");
 	evbuffer_add_printf(b, "taskdns_refresh_duration_seconds %.6f\n",

@@ -471,18 +471,16 @@ static void fq_timer_cb(evutil_socket_t fd, short what, void *arg);
 static void attempt_cb(void *arg, int status, int timeouts, unsigned char *abuf,
     int alen);
 
+/* The largest answer the client takes: 65535 on TCP, else 512 or its
+ * EDNS size (at most the largest UDP payload). */
 static size_t
-client_limit(const struct fq *q)
+client_limit(const struct query *q, bool tcp)
 {
-	size_t lim;
-
-	if (q->cl.tcp)
+	if (tcp)
 		return MSG_MAX;
-	lim = MSG_UDP_MIN;
-	if (q->q.edns && q->q.edns_size > MSG_UDP_MIN)
-		lim = q->q.edns_size < MSG_UDP_MAX ? q->q.edns_size :
-		    MSG_UDP_MAX;
-	return lim;
+	if (q->edns && q->edns_size > MSG_UDP_MIN)
+		return q->edns_size < MSG_UDP_MAX ? q->edns_size : MSG_UDP_MAX;
+	return MSG_UDP_MIN;
 }
 
 static void
@@ -532,7 +530,7 @@ fq_servfail(struct fq *q)
 	q->done = true;
 	if (q->timer != NULL)
 		evtimer_del(q->timer);
-	reply_code(q->f, &q->q, &q->cl, client_limit(q), RCODE_SERVFAIL);
+	reply_code(q->f, &q->q, &q->cl, client_limit(&q->q, q->cl.tcp), RCODE_SERVFAIL);
 }
 
 static bool
@@ -558,7 +556,7 @@ static void
 fq_relay(struct fq *q, const uint8_t *abuf, size_t alen)
 {
 	struct fwd *f = q->f;
-	size_t qend = q->q.question_end, lim = client_limit(q);
+	size_t qend = q->q.question_end, lim = client_limit(&q->q, q->cl.tcp);
 
 	if (alen > lim) {
 		struct msg_builder b;
@@ -735,11 +733,9 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	struct group *g = route(f, &qq->qname);
 	struct fq *q;
 	uint64_t now;
-	size_t lim = cl->tcp ? MSG_MAX : MSG_UDP_MIN;
+	size_t lim = client_limit(qq, cl->tcp);
 
 	bump(&f->queries);
-	if (!cl->tcp && qq->edns && qq->edns_size > MSG_UDP_MIN)
-		lim = qq->edns_size < MSG_UDP_MAX ? qq->edns_size : MSG_UDP_MAX;
 	if (g == NULL || g->n == 0) {
 		bump(&f->failed);
 		reply_code(f, qq, cl, lim, RCODE_SERVFAIL);
