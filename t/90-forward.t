@@ -93,11 +93,16 @@ start_up() {
 	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null 2>&1 &
 	FM_PIDS="$FM_PIDS $!"
 	_i=0
-	while [ ! -s "$_pf" ] && [ "$_i" -lt 100 ]; do
+	# Python can be slow to start on a loaded machine: up to 30 s.
+	while [ ! -s "$_pf" ] && [ "$_i" -lt 600 ]; do
 		sleep 0.05
 		_i=$((_i + 1))
 	done
-	UP_PORT=$(cat "$_pf")
+	UP_PORT=$(cat "$_pf" 2> /dev/null)
+	[ -n "$UP_PORT" ] || {
+		echo "Bail out! the $1 upstream (t/upstream.py) did not start"
+		exit 1
+	}
 }
 start_up echo
 ECHO_PORT=$UP_PORT
