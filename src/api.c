@@ -602,6 +602,12 @@ metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 	sample(b, "taskdns_refresh_failures_total", "counter",
 	    "Refreshes that failed or whose state was refused.",
 	    st->refresh_failures);
+	metric(b, "taskdns_config_reloads_total", "counter",
+	    "SIGHUP config reloads, taken or refused.");
+	evbuffer_add_printf(b, "taskdns_config_reloads_total{result=\"ok\"} "
+	    "%llu\ntaskdns_config_reloads_total{result=\"refused\"} %llu\n",
+	    (unsigned long long)st->reloads,
+	    (unsigned long long)st->reload_failures);
 	metric(b, "taskdns_refresh_duration_seconds", "gauge",
 	    "Time the last good refresh took to generate and publish.");
 	evbuffer_add_printf(b, "taskdns_refresh_duration_seconds %.6f\n",
@@ -750,6 +756,15 @@ api_new(struct event_base *base, const struct api_opts *o,
 		return NULL;
 	}
 	return a;
+}
+
+void
+api_set_opts(struct api *a, const struct api_opts *o)
+{
+	struct server *srv = a->o.srv;
+
+	a->o = *o;
+	a->o.srv = srv;
 }
 
 void

@@ -28,6 +28,8 @@ struct api_state {
 	const char *leader;		/* "" when not known */
 	const char *last_error;		/* "" when the last refresh was good */
 	bool zk_lost;			/* ZooKeeper names no leader */
+	uint64_t reloads;		/* SIGHUP: configs taken */
+	uint64_t reload_failures;	/* SIGHUP: configs refused */
 };
 
 typedef void api_state_fn(void *arg, struct api_state *out);
@@ -44,6 +46,8 @@ struct api;
  * address cannot be bound. */
 struct api *api_new(struct event_base *base, const struct api_opts *o,
     api_state_fn *state, void *arg, char *errbuf, size_t errlen);
+/* A reloaded config (its listener is the same); o->srv is not looked at. */
+void api_set_opts(struct api *a, const struct api_opts *o);
 /* The DNS server whose counters /metrics shows (NULL: none). */
 void api_set_server(struct api *a, struct server *srv);
 /* Close the listener and every connection, finish any stream.  NULL ok. */

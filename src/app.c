@@ -29,6 +29,7 @@
 
 struct app {
 	struct config *cfg;
+	struct app_args args;
 	bool print;
 	int rc;
 	struct gen_env env;
@@ -60,6 +61,7 @@ struct app {
 	time_t last_ok;
 	char leader[256];
 	char last_error[512];
+	uint64_t reloads, reload_failures;
 };
 
 static int
@@ -257,18 +259,14 @@ stop_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(a->base, NULL);
 }
 
+static void reload(struct app *a);
+
 static void
 hup_cb(evutil_socket_t sig, short what, void *arg)
 {
-	struct app *a = arg;
-
 	(void)sig;
 	(void)what;
-	log_info("SIGHUP: fetching the state again");
-	if (a->cfg->state_file[0] != '\0')
-		read_state_file(a, true);
-	else if (a->poller != NULL)
-		poller_refresh_now(a->poller);
+	reload(arg);
 }
 
 #ifdef HAVE_ZOOKEEPER
@@ -364,6 +362,32 @@ start_sources(struct app *a)
 	return 0;
 }
 
+static void
+stop_sources(struct app *a)
+{
+#ifdef HAVE_ZOOKEEPER
+	zk_free(a->zk);
+	a->zk = NULL;
+	if (a->zk_timer != NULL)
+		event_free(a->zk_timer);
+	a->zk_timer = NULL;
+	a->zk_lost = false;
+	for (size_t i = 0; i < a->n_zk_masters; i++)
+		free(a->zk_masters[i]);
+	free(a->zk_masters);
+	a->zk_masters = NULL;
+	a->n_zk_masters = 0;
+	a->env.masters = NULL;
+	a->env.n_masters = 0;
+#endif
+	poller_free(a->poller);
+	a->poller = NULL;
+	if (a->watch != NULL)
+		event_free(a->watch);
+	a->watch = NULL;
+	memset(&a->seen, 0, sizeof(a->seen));
+}
+
 /* Is the "ip:port" text one of this host's own addresses? */
 static bool
 is_local(const char *text, const struct ipaddr *ips, size_t n)
@@ -421,6 +445,21 @@ join(char *buf, size_t cap, char *const *v, size_t n)
 		    i > 0 ? ", " : "", v[i]);
 }
 
+/* What forward_opts() built; the server has its own copy. */
+static void
+forward_opts_free(struct app *a)
+{
+	free(a->groups);
+	a->groups = NULL;
+	a->n_groups = 0;
+	for (size_t i = 0; i < a->n_sys_resolvers; i++)
+		free(a->sys_resolvers[i]);
+	free(a->sys_resolvers);
+	a->sys_resolvers = NULL;
+	a->n_sys_resolvers = 0;
+	acl_free(&a->recurse_from);
+}
+
 static void
 forward_opts(struct app *a, struct server_opts *so)
 {
@@ -428,6 +467,7 @@ forward_opts(struct app *a, struct server_opts *so)
 	size_t bad = 0;
 	char list[512];
 
+	forward_opts_free(a);
 	so->forward = c->external_on;
 	if (acl_parse((const char *const *)c->recurse_from.v,
 	    c->recurse_from.n, &a->recurse_from, &bad) != 0)
@@ -465,37 +505,71 @@ forward_opts(struct app *a, struct server_opts *so)
 	}
 }
 
+/* The server's options from a->cfg (pointing into a and a->cfg). */
+static void
+server_opts(struct app *a, struct server_opts *so)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	memset(so, 0, sizeof(*so));
+	so->addr = a->cfg->listener;
+	so->port = a->cfg->port;
+	so->workers = a->cfg->workers > 0 ? a->cfg->workers :
+	    ncpu > 0 ? (int)ncpu : 1;
+	so->answer.recurse_on = a->cfg->recurse_on;
+	so->answer.set_truncate_bit = a->cfg->set_truncate_bit;
+	so->answer.edns_size = 1232;
+	so->tcp_max_conns = (unsigned)a->cfg->tcp_max_connections;
+	so->tcp_idle_ms = (unsigned)a->cfg->tcp_idle_seconds * 1000u;
+	forward_opts(a, so);
+}
+
+/* A started server on a->cfg's address, or NULL (logged). */
+static struct server *
+new_server(struct app *a, struct server_opts *so)
+{
+	struct server *srv;
+	char err[512];
+
+	srv = server_new(so, a->table, err, sizeof(err));
+	if (srv == NULL) {
+		log_err("%s", err);
+		return NULL;
+	}
+	if (server_start(srv) != 0) {
+		log_err("cannot start the DNS workers");
+		server_free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
 static int
 start_server(struct app *a)
 {
-	struct server_opts so = { 0 };
-	char err[512];
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct server_opts so;
 
-	so.addr = a->cfg->listener;
-	so.port = a->cfg->port;
-	so.workers = a->cfg->workers > 0 ? a->cfg->workers :
-	    ncpu > 0 ? (int)ncpu : 1;
-	so.answer.recurse_on = a->cfg->recurse_on;
-	so.answer.set_truncate_bit = a->cfg->set_truncate_bit;
-	so.answer.edns_size = 1232;
-	so.tcp_max_conns = (unsigned)a->cfg->tcp_max_connections;
-	so.tcp_idle_ms = (unsigned)a->cfg->tcp_idle_seconds * 1000u;
-	forward_opts(a, &so);
-	a->srv = server_new(&so, a->table, err, sizeof(err));
-	if (a->srv == NULL) {
-		log_err("%s", err);
+	server_opts(a, &so);
+	a->srv = new_server(a, &so);
+	if (a->srv == NULL)
 		return -1;
-	}
-	if (server_start(a->srv) != 0) {
-		log_err("cannot start the DNS workers");
-		return -1;
-	}
 	log_info("ready: zone %s. on %s port %d (udp, tcp), %d workers, "
 	    "serial %u%s", a->cfg->domain, so.addr, so.port, so.workers,
 	    a->table->serial, a->table->ready ? "" :
 	    "; answering SERVFAIL until a state arrives");
 	return 0;
+}
+
+/* The listener's addresses for its A records, when it is 0.0.0.0. */
+static void
+local_ips(struct app *a)
+{
+	free(a->local_ips);
+	a->local_ips = NULL;
+	a->env.n_local_ips = 0;
+	if (strcmp(a->cfg->listener, "0.0.0.0") == 0)
+		a->env.n_local_ips = source_local_ips(&a->local_ips);
+	a->env.local_ips = a->local_ips;
 }
 
 static void
@@ -509,61 +583,230 @@ api_state_cb(void *arg, struct api_state *out)
 	out->refresh_seconds = a->refresh_seconds;
 	out->last_ok = a->last_ok;
 	out->leader = a->leader;
+	out->reloads = a->reloads;
+	out->reload_failures = a->reload_failures;
 	out->last_error = a->last_error;
 #ifdef HAVE_ZOOKEEPER
 	out->zk_lost = a->zk_lost;
 #endif
 }
 
-static int
-start_api(struct app *a)
+static void
+api_opts(struct app *a, struct api_opts *o)
 {
-	struct api_opts o;
-	char err[512];
-
-	memset(&o, 0, sizeof(o));
-	o.cfg = a->cfg;
-	o.srv = a->srv;
-	o.stale_seconds = a->cfg->health_stale_seconds > 0 ?
+	memset(o, 0, sizeof(*o));
+	o->cfg = a->cfg;
+	o->srv = a->srv;
+	o->stale_seconds = a->cfg->health_stale_seconds > 0 ?
 	    (unsigned)a->cfg->health_stale_seconds :
 	    3u * (unsigned)a->cfg->refresh_seconds;
-	a->api = api_new(a->base, &o, api_state_cb, a, err, sizeof(err));
-	if (a->api == NULL) {
+}
+
+/* The API on a->cfg's address, or NULL (logged). */
+static struct api *
+new_api(struct app *a)
+{
+	struct api_opts o;
+	struct api *api;
+	char err[512];
+
+	api_opts(a, &o);
+	api = api_new(a->base, &o, api_state_cb, a, err, sizeof(err));
+	if (api == NULL) {
 		log_err("%s", err);
-		return -1;
+		return NULL;
 	}
 	log_info("HTTP API on %s port %d", a->cfg->http_listener,
 	    a->cfg->http_port);
-	return 0;
+	return api;
+}
+
+static int
+start_api(struct app *a)
+{
+	a->api = new_api(a);
+	return a->api != NULL ? 0 : -1;
+}
+
+static bool
+str_differ(const char *x, const char *y)
+{
+	return strcmp(x != NULL ? x : "", y != NULL ? y : "") != 0;
+}
+
+static bool
+list_differ(const struct config_strlist *x, const struct config_strlist *y)
+{
+	if (x->n != y->n)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i], y->v[i]) != 0)
+			return true;
+	return false;
+}
+
+/* Do x and y fetch states differently (so the sources start again)? */
+static bool
+sources_differ(const struct config *x, const struct config *y)
+{
+	return str_differ(x->state_file, y->state_file) ||
+	    str_differ(x->zk, y->zk) || list_differ(&x->masters, &y->masters) ||
+	    x->zk_detection_timeout != y->zk_detection_timeout ||
+	    x->refresh_seconds != y->refresh_seconds ||
+	    x->state_timeout_seconds != y->state_timeout_seconds ||
+	    x->mesos_https_on != y->mesos_https_on ||
+	    str_differ(x->ca_cert_file, y->ca_cert_file) ||
+	    str_differ(x->cert_file, y->cert_file) ||
+	    str_differ(x->key_file, y->key_file) ||
+	    str_differ(x->mesos_authentication, y->mesos_authentication) ||
+	    str_differ(x->mesos_principal, y->mesos_principal) ||
+	    str_differ(x->mesos_secret, y->mesos_secret) ||
+	    str_differ(x->iam_config_file, y->iam_config_file);
+}
+
+static void
+apply_logging(const struct app *a)
+{
+	if (!a->args.verbose)
+		log_level = log_level_parse(a->cfg->log_level);
+	if (strcmp(a->cfg->log_to, "syslog") == 0)
+		log_to_syslog();
+	else
+		log_to_stderr();
+}
+
+/* SIGHUP: read the config file again.  A config that does not load, or
+ * whose new listeners cannot be bound, is refused and nothing changes.
+ * Otherwise the listeners that moved are bound anew (before the old ones
+ * close), the rest keep their sockets and take the new settings between
+ * two queries, and the state is fetched again to build records under the
+ * new config. */
+static void
+reload(struct app *a)
+{
+	struct config *old = a->cfg, *nc;
+	struct server *nsrv = NULL;
+	struct api *napi = NULL;
+	struct server_opts so;
+	bool dns_move, http_move;
+	char err[8192];
+
+	if (a->print)
+		return;
+	log_info("SIGHUP: reading %s again", a->args.config);
+	nc = source_load_config(a->args.config, a->args.state_file, err,
+	    sizeof(err));
+#ifndef HAVE_ZOOKEEPER
+	if (nc != NULL && nc->zk[0] != '\0') {
+		snprintf(err, sizeof(err), "zk: this taskdns was built "
+		    "--without-zookeeper");
+		config_free(nc);
+		nc = NULL;
+	}
+#endif
+	if (nc == NULL) {
+		/* One line: "file:\nerror\nerror" -> "file: error; error". */
+		for (char *p = err; (p = strchr(p, '\n')) != NULL; p++)
+			*p = p > err && p[-1] == ':' ? ' ' : ';';
+		log_err("config reload refused, the running config stays: %s",
+		    err);
+		a->reload_failures++;
+		return;
+	}
+	for (char *l = nc->warnings, *nl; (nl = strchr(l, '\n')); l = nl + 1)
+		log_warn("%s: %.*s", a->args.config, (int)(nl - l), l);
+	if (nc->workers != old->workers) {
+		log_warn("workers changes at the next restart; %d stay",
+		    old->workers);
+		nc->workers = old->workers;
+	}
+	dns_move = nc->dns_on != old->dns_on || (nc->dns_on &&
+	    (strcmp(nc->listener, old->listener) != 0 ||
+	    nc->port != old->port));
+	http_move = nc->http_on != old->http_on || (nc->http_on &&
+	    (strcmp(nc->http_listener, old->http_listener) != 0 ||
+	    nc->http_port != old->http_port));
+
+	/* Bind what moves first: failing there changes nothing. */
+	a->cfg = nc;
+	if (nc->dns_on) {
+		server_opts(a, &so);
+		if (dns_move && (nsrv = new_server(a, &so)) == NULL)
+			goto refuse;
+	}
+	if (http_move && nc->http_on && (napi = new_api(a)) == NULL)
+		goto refuse;
+
+	/* Commit. */
+	apply_logging(a);
+	if (dns_move) {
+		server_free(a->srv);
+		a->srv = nsrv;
+		if (nsrv != NULL)
+			log_info("DNS now on %s port %d", nc->listener,
+			    nc->port);
+		else
+			log_info("DNS off (dnsOn is false)");
+	} else if (nc->dns_on)
+		server_reconfigure(a->srv, &so);
+	if (http_move) {
+		api_free(a->api);
+		a->api = napi;
+	} else if (a->api != NULL) {
+		struct api_opts ao;
+
+		api_opts(a, &ao);
+		api_set_opts(a->api, &ao);
+	}
+	if (a->api != NULL)
+		api_set_server(a->api, a->srv);
+	if (strcmp(nc->listener, old->listener) != 0)
+		local_ips(a);
+	if (sources_differ(nc, old)) {
+		log_info("the state source changed: starting it again");
+		stop_sources(a);
+		config_free(old);
+		if (start_sources(a) != 0)
+			log_err("the new state source cannot start: the last "
+			    "records keep serving");
+	} else {
+		if (a->poller != NULL)
+			poller_set_config(a->poller, nc);
+		config_free(old);
+		if (nc->state_file[0] != '\0')
+			read_state_file(a, true);
+		else if (a->poller != NULL)
+			poller_refresh_now(a->poller);
+	}
+	a->reloads++;
+	log_info("config %s reloaded%s%s", a->args.config,
+	    dns_move ? "; DNS listeners rebound" : "; DNS listeners kept",
+	    http_move ? "; HTTP listener rebound" : "");
+	return;
+
+refuse:
+	a->cfg = old;
+	server_free(nsrv);
+	forward_opts_free(a);	/* they pointed into nc */
+	config_free(nc);
+	a->reload_failures++;
+	log_err("config reload refused, the running config stays: the new "
+	    "listeners cannot be bound");
 }
 
 static void
 app_free(struct app *a)
 {
 	api_free(a->api);
-#ifdef HAVE_ZOOKEEPER
-	zk_free(a->zk);
-	if (a->zk_timer != NULL)
-		event_free(a->zk_timer);
-	for (size_t i = 0; i < a->n_zk_masters; i++)
-		free(a->zk_masters[i]);
-	free(a->zk_masters);
-#endif
-	poller_free(a->poller);
+	stop_sources(a);
 	server_free(a->srv);
 	for (int i = 0; i < 3; i++)
 		if (a->sig[i] != NULL)
 			event_free(a->sig[i]);
-	if (a->watch != NULL)
-		event_free(a->watch);
 	if (a->base != NULL)
 		event_base_free(a->base);
 	table_unref(a->table);
-	free(a->groups);
-	for (size_t i = 0; i < a->n_sys_resolvers; i++)
-		free(a->sys_resolvers[i]);
-	free(a->sys_resolvers);
-	acl_free(&a->recurse_from);
+	forward_opts_free(a);
 	free(a->local_ips);
 	source_resolver_free(a->resolver);
 	config_free(a->cfg);
@@ -571,18 +814,18 @@ app_free(struct app *a)
 }
 
 int
-app_run(struct config *cfg, bool print)
+app_run(struct config *cfg, const struct app_args *args)
 {
 	struct app a = { 0 };
 	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	bool print = args->print;
 
 	a.cfg = cfg;
+	a.args = *args;
 	a.print = print;
 	a.env.resolve = source_resolve;
 	a.env.resolve_arg = a.resolver = source_resolver_new();
-	if (strcmp(cfg->listener, "0.0.0.0") == 0)
-		a.env.n_local_ips = source_local_ips(&a.local_ips);
-	a.env.local_ips = a.local_ips;
+	local_ips(&a);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
 	if (fwd_library_init() != 0) {

@@ -6,9 +6,18 @@
 
 #include "config.h"
 
+/* How the daemon was started: what SIGHUP reads again. */
+struct app_args {
+	const char *config;	/* the config file */
+	const char *state_file;	/* --state-file, or NULL */
+	bool print;		/* --print-records */
+	bool verbose;		/* -v: debug logging whatever logLevel says */
+};
+
 /* Run with cfg (taken over and freed).  print: build the records once from
  * the configured source, print them and return; otherwise serve until
- * SIGTERM/SIGINT.  Returns the process exit code. */
-int app_run(struct config *cfg, bool print);
+ * SIGTERM/SIGINT, reloading the config on SIGHUP.  Returns the process exit
+ * code. */
+int app_run(struct config *cfg, const struct app_args *args);
 
 #endif

@@ -7,14 +7,25 @@
 
 #include "log.h"
 
-int log_level = LVL_INFO;
-static int to_syslog;
+_Atomic int log_level = LVL_INFO;
+static _Atomic int to_syslog;
 
 void
 log_to_syslog(void)
 {
+	if (to_syslog)
+		return;
 	openlog("taskdns", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	to_syslog = 1;
+}
+
+void
+log_to_stderr(void)
+{
+	if (!to_syslog)
+		return;
+	to_syslog = 0;
+	closelog();
 }
 
 int

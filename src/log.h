@@ -5,10 +5,12 @@
 enum log_level { LVL_ERR, LVL_WARN, LVL_INFO, LVL_DEBUG };
 
 /* The one mutable global besides signal flags (STYLE.md 3). */
-extern int log_level;
+extern _Atomic int log_level;
 
 /* Send every later line to syslog (facility daemon) instead of stderr. */
 void log_to_syslog(void);
+/* Back to stderr (a reloaded config). */
+void log_to_stderr(void);
 /* "error", "warning", "info", "debug" -> a level; -1 when none. */
 int log_level_parse(const char *name);
 

@@ -85,6 +85,7 @@ main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct config *cfg;
+	struct app_args aa;
 
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
@@ -107,10 +108,14 @@ main(int argc, char **argv)
 		config_free(cfg);
 		return 0;
 	}
+	aa.config = o.config;
+	aa.state_file = o.state_file;
+	aa.print = o.print;
+	aa.verbose = log_level == LVL_DEBUG;
 	/* -v wins over logLevel. */
-	if (log_level != LVL_DEBUG)
+	if (!aa.verbose)
 		log_level = log_level_parse(cfg->log_level);
 	if (strcmp(cfg->log_to, "syslog") == 0 && !o.print)
 		log_to_syslog();
-	return app_run(cfg, o.print);
+	return app_run(cfg, &aa);
 }

@@ -519,6 +519,12 @@ poller_set_leader(struct poller *p, const char *hostport)
 }
 
 void
+poller_set_config(struct poller *p, const struct config *cfg)
+{
+	p->cfg = cfg;
+}
+
+void
 poller_refresh_now(struct poller *p)
 {
 	if (!p->busy)

@@ -37,6 +37,9 @@ struct poller *poller_new(struct event_base *base, const struct config *cfg,
 void poller_set_leader(struct poller *p, const char *hostport);
 /* Start a fetch now unless one is under way. */
 void poller_refresh_now(struct poller *p);
+/* Follow cfg from now on (a reloaded config whose masters, timeouts and
+ * credentials may differ only in what is read per request). */
+void poller_set_config(struct poller *p, const struct config *cfg);
 /* Stop any transfer and free.  NULL is a no-op. */
 void poller_free(struct poller *p);
 

@@ -27,6 +27,29 @@
 #define TCP_FWD_MAX 64
 #define UDP_RCVBUF (4 << 20)		/* forwarded queries one connection holds */
 
+/* What the workers follow besides the table: a deep copy of the options,
+ * replaced as a whole by server_reconfigure() and freed by its last
+ * holder (the server, a worker, a retired forwarder). */
+struct sconf {
+	atomic_uint refs;
+	struct server_opts o;	/* o.fwd.groups, o.recurse_from: below */
+	struct fwd_group_cfg *groups;
+	char **zones, ***servers;	/* what groups points to, owned */
+	struct acl acl;
+	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
+};
+
+/* A forwarder replaced by a reconfiguration: freed once every query it
+ * holds has had its answer or its SERVFAIL (its own timeout bounds that). */
+struct retired {
+	struct worker *w;
+	struct fwd *fwd;
+	struct sconf *conf;
+	struct event *timer;
+	struct fwd_stats seen;	/* counted into the worker's fwd_old */
+	struct retired *next;
+};
+
 struct worker {
 	struct server *srv;
 	pthread_t thread;
@@ -37,8 +60,12 @@ struct worker {
 	struct evconnlistener *listener;
 	pthread_mutex_t mu;
 	struct table *pending;	/* under mu */
+	struct sconf *pending_conf;	/* under mu */
 	struct table *cur;	/* this thread only */
+	struct sconf *conf;	/* this thread only */
 	struct fwd *fwd;	/* NULL: forwarding off */
+	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
+	struct retired *retired;	/* this thread only */
 	unsigned n_conns;
 	struct conn *conns;
 	uint32_t rng;
@@ -47,6 +74,8 @@ struct worker {
 	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
 	    not_recursed;
 	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
+	/* Counts of forwarders no longer current, so totals never fall. */
+	_Atomic uint64_t fwd_old[7];
 };
 
 const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
@@ -75,11 +104,88 @@ count_rcode(struct worker *w, unsigned rcode)
 }
 
 struct server {
-	struct server_opts o;
-	struct fwd_shared *fwd_shared;
+	char *addr;
+	int port;
+	struct sconf *conf;	/* the latest; workers switch to it */
 	struct worker *w;
 	int n;
 };
+
+static char *
+dup_str(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Copy o with everything it points to. */
+static struct sconf *
+sconf_new(const struct server_opts *o)
+{
+	struct sconf *c = xcalloc(1, sizeof(*c));
+	size_t n;
+
+	atomic_init(&c->refs, 1);
+	c->o = *o;
+	c->o.addr = NULL;
+	c->o.recurse_from = NULL;
+	if (o->recurse_from != NULL && o->recurse_from->n > 0) {
+		c->acl.n = o->recurse_from->n;
+		c->acl.v = xcalloc(c->acl.n, sizeof(*c->acl.v));
+		memcpy(c->acl.v, o->recurse_from->v,
+		    c->acl.n * sizeof(*c->acl.v));
+	}
+	if (o->recurse_from != NULL)
+		c->o.recurse_from = &c->acl;
+	c->o.fwd.groups = NULL;
+	if (!o->forward)
+		return c;
+	n = o->fwd.n_groups ? o->fwd.n_groups : 1;
+	c->groups = xcalloc(n, sizeof(*c->groups));
+	c->zones = xcalloc(n, sizeof(*c->zones));
+	c->servers = xcalloc(n, sizeof(*c->servers));
+	for (size_t i = 0; i < o->fwd.n_groups; i++) {
+		const struct fwd_group_cfg *g = &o->fwd.groups[i];
+
+		c->servers[i] = xcalloc(g->n ? g->n : 1, sizeof(char *));
+		for (size_t j = 0; j < g->n; j++)
+			c->servers[i][j] = xstrdup(g->servers[j]);
+		c->zones[i] = dup_str(g->zone);
+		c->groups[i].zone = c->zones[i];
+		c->groups[i].servers = c->servers[i];
+		c->groups[i].n = g->n;
+	}
+	c->o.fwd.groups = c->groups;
+	c->fwd_shared = fwd_shared_new(&c->o.fwd);
+	return c;
+}
+
+static struct sconf *
+sconf_ref(struct sconf *c)
+{
+	if (c != NULL)
+		atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+	return c;
+}
+
+static void
+sconf_unref(struct sconf *c)
+{
+	if (c == NULL || atomic_fetch_sub_explicit(&c->refs, 1,
+	    memory_order_acq_rel) != 1)
+		return;
+	for (size_t i = 0; c->groups != NULL && i < c->o.fwd.n_groups; i++) {
+		for (size_t j = 0; j < c->groups[i].n; j++)
+			free(c->servers[i][j]);
+		free(c->servers[i]);
+		free(c->zones[i]);
+	}
+	free(c->groups);
+	free(c->zones);
+	free(c->servers);
+	acl_free(&c->acl);
+	fwd_shared_free(c->fwd_shared);
+	free(c);
+}
 
 struct conn {
 	struct worker *w;
@@ -163,7 +269,7 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 		if (n < 0)
 			return;	/* EAGAIN, or an error for an old send */
 		atomic_fetch_add_explicit(&w->udp_q, 1, memory_order_relaxed);
-		k = answer_query(w->cur, &w->srv->o.answer, w->in, (size_t)n,
+		k = answer_query(w->cur, &w->conf->o.answer, w->in, (size_t)n,
 		    w->out, sizeof(w->out), false, next_rand(w), &olen, &info);
 		if (k != ANSWER_DROP)
 			count_type(w, info.qtype);
@@ -175,8 +281,8 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 			memcpy(&cl.addr, &from, sizeof(from));
 			cl.addrlen = flen;
 			if (try_forward(w, w->in, (size_t)n,
-			    w->srv->o.recurse_from != NULL &&
-			    acl_match(w->srv->o.recurse_from,
+			    w->conf->o.recurse_from != NULL &&
+			    acl_match(w->conf->o.recurse_from,
 			    (struct sockaddr *)&from), &cl))
 				continue;
 		}
@@ -234,7 +340,7 @@ too_slow(struct conn *c)
 	event_base_gettimeofday_cached(c->w->base, &now);
 	timersub(&now, &c->msg_start, &d);
 	ms = (unsigned)d.tv_sec * 1000u + (unsigned)(d.tv_usec / 1000);
-	return ms >= c->w->srv->o.tcp_idle_ms;
+	return ms >= c->w->conf->o.tcp_idle_ms;
 }
 
 static void
@@ -274,7 +380,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->in, len);
 		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
-		k = answer_query(w->cur, &w->srv->o.answer, w->in, len,
+		k = answer_query(w->cur, &w->conf->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, next_rand(w), &olen, &info);
 		if (k != ANSWER_DROP)
 			count_type(w, info.qtype);
@@ -379,15 +485,15 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 
 	(void)l;
 	(void)salen;
-	if (w->n_conns >= w->srv->o.tcp_max_conns) {
+	if (w->n_conns >= w->conf->o.tcp_max_conns) {
 		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
 		close(fd);
 		return;
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->w = w;
-	c->may_recurse = w->srv->o.recurse_from != NULL &&
-	    acl_match(w->srv->o.recurse_from, sa);
+	c->may_recurse = w->conf->o.recurse_from != NULL &&
+	    acl_match(w->conf->o.recurse_from, sa);
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		close(fd);
@@ -399,8 +505,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	if (w->conns != NULL)
 		w->conns->prev = c;
 	w->conns = c;
-	tv.tv_sec = w->srv->o.tcp_idle_ms / 1000;
-	tv.tv_usec = (suseconds_t)(w->srv->o.tcp_idle_ms % 1000) * 1000;
+	tv.tv_sec = w->conf->o.tcp_idle_ms / 1000;
+	tv.tv_usec = (suseconds_t)(w->conf->o.tcp_idle_ms % 1000) * 1000;
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
 	/* Bound what one connection may queue: one message and a bit. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, MSG_MAX + 2 + 4096);
@@ -408,18 +514,106 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/* Add what f counted since *seen to the worker's fwd_old. */
+static void
+fwd_count_old(struct worker *w, struct fwd *f, struct fwd_stats *seen)
+{
+	struct fwd_stats n;
+	uint64_t d[7];
+
+	fwd_stats(f, &n);
+	d[0] = n.queries - seen->queries;
+	d[1] = n.answered - seen->answered;
+	d[2] = n.timeouts - seen->timeouts;
+	d[3] = n.failed - seen->failed;
+	d[4] = n.overflow - seen->overflow;
+	d[5] = n.hedged - seen->hedged;
+	d[6] = n.upstream_errors - seen->upstream_errors;
+	for (int i = 0; i < 7; i++)
+		atomic_fetch_add_explicit(&w->fwd_old[i], d[i],
+		    memory_order_relaxed);
+	*seen = n;
+}
+
+static void
+retired_free(struct retired *r)
+{
+	fwd_count_old(r->w, r->fwd, &r->seen);
+	fwd_free(r->fwd);
+	if (r->timer != NULL)
+		event_free(r->timer);
+	sconf_unref(r->conf);
+	free(r);
+}
+
+static void
+retired_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct retired *r = arg, **pp;
+
+	(void)fd;
+	(void)what;
+	for (pp = &r->w->retired; *pp != r; pp = &(*pp)->next)
+		;
+	*pp = r->next;
+	retired_free(r);
+}
+
+/* Follow conf: a new forwarder for it, the old one retired until its
+ * queries are answered.  When the new forwarder cannot start, the old
+ * settings stay. */
+static void
+worker_use_conf(struct worker *w, struct sconf *conf)
+{
+	char err[256];
+	struct fwd *f = NULL;
+
+	if (conf->o.forward) {
+		f = fwd_new(w->base, &conf->o.fwd, conf->fwd_shared, fwd_done,
+		    w, err, sizeof(err));
+		if (f == NULL) {
+			log_err("reconfiguration not applied: %s", err);
+			sconf_unref(conf);
+			return;
+		}
+	}
+	if (w->fwd != NULL) {
+		struct retired *r = xcalloc(1, sizeof(*r));
+		unsigned ms = w->conf->o.fwd.timeout_ms + 1000;
+		struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
+
+		r->w = w;
+		r->fwd = w->fwd;
+		fwd_count_old(w, r->fwd, &r->seen);
+		r->conf = sconf_ref(w->conf);
+		r->timer = evtimer_new(w->base, retired_cb, r);
+		r->next = w->retired;
+		w->retired = r;
+		evtimer_add(r->timer, &tv);
+	}
+	w->fwd = f;
+	atomic_store(&w->fwd_pub, f);
+	sconf_unref(w->conf);
+	w->conf = conf;
+}
+
 static void
 swap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
 	struct table *t;
+	struct sconf *conf;
 
 	(void)fd;
 	(void)what;
 	pthread_mutex_lock(&w->mu);
 	t = w->pending;
 	w->pending = NULL;
+	conf = w->pending_conf;
+	w->pending_conf = NULL;
 	pthread_mutex_unlock(&w->mu);
+	if (conf != NULL)
+		worker_use_conf(w, conf);
 	if (t == NULL)
 		return;
 	/* Between callbacks: no query holds the old table now. */
@@ -461,13 +655,13 @@ make_addr(const char *addr, int port, struct sockaddr_storage *ss,
 }
 
 static int
-bind_socket(const struct server_opts *o, int type, bool reuseport)
+bind_socket(const char *addr, int port, int type, bool reuseport)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd, on = 1, r;
 
-	if ((r = make_addr(o->addr, o->port, &ss, &len)) != 0)
+	if ((r = make_addr(addr, port, &ss, &len)) != 0)
 		return r;
 	fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -508,16 +702,17 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	w->rng = 0x9E3779B9u ^ (idx + 1) * 2654435761u;
 	pthread_mutex_init(&w->mu, NULL);
 	w->cur = table_ref(t);
-	w->udp_fd = bind_socket(&s->o, SOCK_DGRAM, multi);
+	w->conf = sconf_ref(s->conf);
+	w->udp_fd = bind_socket(s->addr, s->port, SOCK_DGRAM, multi);
 	if (w->udp_fd < 0) {
 		snprintf(errbuf, errlen, "cannot bind UDP %s port %d: %s",
-		    s->o.addr, s->o.port, strerror(-w->udp_fd));
+		    s->addr, s->port, strerror(-w->udp_fd));
 		return -1;
 	}
-	w->tcp_fd = bind_socket(&s->o, SOCK_STREAM, multi);
+	w->tcp_fd = bind_socket(s->addr, s->port, SOCK_STREAM, multi);
 	if (w->tcp_fd < 0) {
 		snprintf(errbuf, errlen, "cannot bind TCP %s port %d: %s",
-		    s->o.addr, s->o.port, strerror(-w->tcp_fd));
+		    s->addr, s->port, strerror(-w->tcp_fd));
 		return -1;
 	}
 	w->base = event_base_new();
@@ -538,11 +733,12 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	}
 	w->tcp_fd = -1;		/* the listener owns it now */
 	event_add(w->udp_ev, NULL);
-	if (s->o.forward) {
-		w->fwd = fwd_new(w->base, &s->o.fwd, s->fwd_shared, fwd_done,
-		    w, errbuf, errlen);
+	if (w->conf->o.forward) {
+		w->fwd = fwd_new(w->base, &w->conf->o.fwd,
+		    w->conf->fwd_shared, fwd_done, w, errbuf, errlen);
 		if (w->fwd == NULL)
 			return -1;
+		atomic_store(&w->fwd_pub, w->fwd);
 	}
 	return 0;
 }
@@ -553,10 +749,10 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
-	s->o = *o;
+	s->addr = xstrdup(o->addr);
+	s->port = o->port;
+	s->conf = sconf_new(o);
 	s->n = o->workers < 1 ? 1 : o->workers;
-	if (o->forward)
-		s->fwd_shared = fwd_shared_new(&o->fwd);
 	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
 	for (int i = 0; i < s->n; i++) {
 		if (worker_init(s, &s->w[i], (unsigned)i, t, errbuf,
@@ -609,6 +805,24 @@ server_publish(struct server *s, struct table *t)
 }
 
 void
+server_reconfigure(struct server *s, const struct server_opts *o)
+{
+	sconf_unref(s->conf);
+	s->conf = sconf_new(o);
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+		struct sconf *old;
+
+		pthread_mutex_lock(&w->mu);
+		old = w->pending_conf;
+		w->pending_conf = sconf_ref(s->conf);
+		pthread_mutex_unlock(&w->mu);
+		sconf_unref(old);
+		event_active(w->swap_ev, EV_READ, 0);
+	}
+}
+
+void
 server_stats(struct server *s, struct server_stats *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -626,10 +840,13 @@ server_stats(struct server *s, struct server_stats *out)
 			out->by_type[j] += atomic_load(&w->by_type[j]);
 		for (int j = 0; j < SERVER_RC_N; j++)
 			out->by_rcode[j] += atomic_load(&w->by_rcode[j]);
-		if (w->fwd != NULL) {
+		struct fwd *fw = atomic_load(&w->fwd_pub);
+
+		if (fw != NULL) {
 			struct fwd_stats f;
 
-			fwd_stats(w->fwd, &f);
+			/* A replaced forwarder lives a second at least. */
+			fwd_stats(fw, &f);
 			out->fwd.queries += f.queries;
 			out->fwd.answered += f.answered;
 			out->fwd.timeouts += f.timeouts;
@@ -639,6 +856,13 @@ server_stats(struct server *s, struct server_stats *out)
 			out->fwd.upstream_errors += f.upstream_errors;
 			out->fwd.in_flight += f.in_flight;
 		}
+		out->fwd.queries += atomic_load(&w->fwd_old[0]);
+		out->fwd.answered += atomic_load(&w->fwd_old[1]);
+		out->fwd.timeouts += atomic_load(&w->fwd_old[2]);
+		out->fwd.failed += atomic_load(&w->fwd_old[3]);
+		out->fwd.overflow += atomic_load(&w->fwd_old[4]);
+		out->fwd.hedged += atomic_load(&w->fwd_old[5]);
+		out->fwd.upstream_errors += atomic_load(&w->fwd_old[6]);
 	}
 }
 
@@ -668,6 +892,12 @@ server_free(struct server *s)
 		/* Answers still upstream are dropped; closed connections
 		 * waiting for them go with them. */
 		fwd_free(w->fwd);
+		while (w->retired != NULL) {
+			struct retired *r = w->retired;
+
+			w->retired = r->next;
+			retired_free(r);
+		}
 		conns_free_all(w);
 		if (w->listener != NULL)
 			evconnlistener_free(w->listener);
@@ -685,9 +915,12 @@ server_free(struct server *s)
 			event_base_free(w->base);
 		table_unref(w->pending);
 		table_unref(w->cur);
+		sconf_unref(w->pending_conf);
+		sconf_unref(w->conf);
 		pthread_mutex_destroy(&w->mu);
 	}
 	free(s->w);
-	fwd_shared_free(s->fwd_shared);
+	sconf_unref(s->conf);
+	free(s->addr);
 	free(s);
 }

@@ -59,6 +59,11 @@ struct server *server_new(const struct server_opts *o, struct table *table,
 int server_start(struct server *s);
 /* Hand t (a new reference each) to every worker. */
 void server_publish(struct server *s, struct table *t);
+/* New settings for the running workers, on the sockets they have (o's
+ * addr, port and workers are not looked at): each switches between
+ * callbacks, as for a table.  Queries being forwarded finish with the
+ * upstreams of the settings they started under.  o is copied. */
+void server_reconfigure(struct server *s, const struct server_opts *o);
 /* Sum of the workers' counters. */
 void server_stats(struct server *s, struct server_stats *out);
 /* Stop the workers, close the sockets, drop the tables, free.  NULL ok. */

@@ -239,6 +239,15 @@ brec_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static bool
+soa_equal(const struct table_soa *x, const struct table_soa *y)
+{
+	return dname_equal(&x->mname, &y->mname) &&
+	    dname_equal(&x->rname, &y->rname) && x->refresh == y->refresh &&
+	    x->retry == y->retry && x->expire == y->expire &&
+	    x->minimum == y->minimum && x->ttl == y->ttl;
+}
+
 struct table *
 table_builder_finish(struct table_builder *b, const struct table *prev,
     uint32_t now)
@@ -283,7 +292,8 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	t->soa = b->soa;
 	t->n_tasks = b->n_tasks;
 	if (prev != NULL && prev->content == t->content &&
-	    prev->n_recs == t->n_recs)
+	    prev->n_recs == t->n_recs && prev->ttl == t->ttl &&
+	    dname_equal(&prev->apex, &t->apex) && soa_equal(&prev->soa, &t->soa))
 		t->serial = prev->serial;
 	else if (prev != NULL && prev->serial + 1 > now)
 		t->serial = prev->serial + 1;

@@ -87,26 +87,9 @@ done
 	exit 1
 }
 
-# start_up MODE: a scripted upstream; sets UP_PORT.
-start_up() {
-	_pf=$T/up.$1
-	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null 2>&1 &
-	FM_PIDS="$FM_PIDS $!"
-	_i=0
-	# Python can be slow to start on a loaded machine: up to 30 s.
-	while [ ! -s "$_pf" ] && [ "$_i" -lt 600 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	UP_PORT=$(cat "$_pf" 2> /dev/null)
-	[ -n "$UP_PORT" ] || {
-		echo "Bail out! the $1 upstream (t/upstream.py) did not start"
-		exit 1
-	}
-}
-start_up echo
+start_upstream echo
 ECHO_PORT=$UP_PORT
-start_up blackhole
+start_upstream blackhole
 HOLE_PORT=$UP_PORT
 # A port nothing listens on: bound for a moment, then closed.
 DEAD_PORT=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET,

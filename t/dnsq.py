@@ -41,6 +41,23 @@ def parse(r):
             "aa": (flags >> 10) & 1, "qr": flags >> 15, "an": an, "ns": ns,
             "ar": ar, "len": len(r)}
 
+def first_ttl(r):
+    """TTL of the first answer record, or None."""
+    if parse(r)["an"] == 0:
+        return None
+    i = 12
+    for section_names in range(2):  # the question name, then the answer's
+        while True:
+            n = r[i]
+            if n >= 0xc0:
+                i += 2
+                break
+            i += 1 + n
+            if n == 0:
+                break
+        i += 4 if section_names == 0 else 0
+    return struct.unpack(">I", r[i + 4:i + 8])[0]
+
 def udp(port, data, timeout=2.0):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
@@ -100,11 +117,13 @@ def main():
         print("answers=%d" % len(rs))
         print("ids=%s" % ",".join(str(parse(r)["id"]) for r in rs if r))
     elif cmd == "load":
-        # Sequential queries for SECONDS; report sent, answered, rcodes.
+        # Sequential queries for SECONDS; report sent, answered, bad
+        # answers, and the answer TTLs seen, in order of first sight.
         name, qtype, secs = args[0], TYPES[args[1]], float(args[2])
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.settimeout(1.0)
         end, sent, got, bad, i = time.time() + secs, 0, 0, 0, 0
+        ttls = []
         while time.time() < end:
             i = (i + 1) & 0xffff
             s.sendto(build(name, qtype, i), ("127.0.0.1", port))
@@ -115,9 +134,12 @@ def main():
                 got += 1
                 if p["rcode"] != 0 or p["an"] == 0 or p["id"] != i:
                     bad += 1
+                elif first_ttl(r) not in ttls:
+                    ttls.append(first_ttl(r))
             except socket.timeout:
                 pass
         print("sent=%d\nanswered=%d\nbad=%d" % (sent, got, bad))
+        print("ttls=%s" % ",".join(str(t) for t in ttls))
     elif cmd == "garbage":
         rnd = random.Random(int(args[1]))
         for _ in range(int(args[0])):

@@ -244,3 +244,22 @@ json.dump(d, open(sys.argv[2] + ".tmp", "w"))
 PY
 	mv "$1.tmp" "$1"
 }
+
+# start_upstream MODE: a scripted upstream resolver (t/upstream.py), killed
+# at exit; sets UP_PORT.  Bails out when it does not start.
+start_upstream() {
+	_pf=$T/up.$1
+	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null 2>&1 &
+	FM_PIDS="$FM_PIDS $!"
+	_i=0
+	# Python can be slow to start on a loaded machine: up to 30 s.
+	while [ ! -s "$_pf" ] && [ "$_i" -lt 600 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	UP_PORT=$(cat "$_pf" 2> /dev/null)
+	[ -n "$UP_PORT" ] || {
+		echo "Bail out! the $1 upstream (t/upstream.py) did not start"
+		exit 1
+	}
+}
