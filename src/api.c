@@ -363,11 +363,20 @@ struct stream {
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
 	struct table *t;
-	int phase;		/* 0 As, 1 AAAAs, 2 SRVs, 3 done */
+	/* Writes the next entries into b, up to about CHUNK bytes; sets
+	 * phase to STREAM_END after the last. */
+	void (*fill)(struct stream *s, struct evbuffer *b);
+	int phase;		/* axfr: 0 As, 1 AAAAs, 2 SRVs, 3 done */
 	uint32_t node;
 	bool first;		/* no entry written in this phase yet */
+	uint32_t fw, task, rec;	/* enumerate's place */
 	struct stream *next;
 };
+
+#define STREAM_END 4
+
+/* /v1/enumerate's phases. */
+enum { EN_START, EN_FW, EN_TASK, EN_REC };
 
 static const char *const phase_key[3] = { "As", "AAAAs", "SRVs" };
 static const uint16_t phase_type[3] = { RR_A, RR_AAAA, RR_SRV };
@@ -451,7 +460,121 @@ stream_fill(struct stream *s, struct evbuffer *b)
 	}
 	if (s->phase == 3) {
 		evbuffer_add(b, "}}", 2);
-		s->phase = 4;
+		s->phase = STREAM_END;
+	}
+}
+
+/* One record of a task: {"name":...,"host":...,"rtype":...}, host as
+ * mesos-dns writes it (the address, or "target:port" for SRV). */
+static void
+enum_record(struct evbuffer *b, const struct table *t, uint32_t i)
+{
+	const struct table_rec *r = &t->recs[i];
+	char name[DNAME_TEXT_MAX], host[DNAME_TEXT_MAX + 16];
+	const char *rtype = r->type == RR_A ? "A" : r->type == RR_AAAA ?
+	    "AAAA" : "SRV";
+
+	if (node_text(&t->nodes[r->node], name, sizeof(name)) <= 0)
+		name[0] = '\0';
+	if (r->type != RR_SRV)
+		ip_text(r, host, sizeof(host));
+	else {
+		struct dname target;
+		unsigned port;
+
+		host[0] = '\0';
+		if (srv_parts(r, &port, &target) == 0 && dname_to_text(&target,
+		    host, sizeof(host) - 8) > 0) {
+			size_t l = strlen(host);
+
+			snprintf(host + l, sizeof(host) - l, ":%u", port);
+		}
+	}
+	evbuffer_add(b, "{\"name\":", 8);
+	jstr(b, name);
+	evbuffer_add(b, ",\"host\":", 8);
+	jstr(b, host);
+	evbuffer_add_printf(b, ",\"rtype\":\"%s\"}", rtype);
+}
+
+/* mesos-dns's EnumerationData, one record at a time: frameworks (null
+ * when there are none) with their tasks, each task's records (null when
+ * it added none). */
+static void
+enum_fill(struct stream *s, struct evbuffer *b)
+{
+	const struct table_enum *e = s->t->enumeration;
+
+	while (s->phase != STREAM_END && evbuffer_get_length(b) < CHUNK) {
+		const struct table_enum_fw *f;
+		const struct table_enum_task *t;
+
+		switch (s->phase) {
+		case EN_START:
+			evbuffer_add_printf(b, "{\"frameworks\":");
+			if (e == NULL || e->n_fws == 0) {
+				evbuffer_add_printf(b, "null}");
+				s->phase = STREAM_END;
+			} else {
+				evbuffer_add(b, "[", 1);
+				s->phase = EN_FW;
+			}
+			break;
+		case EN_FW:
+			if (s->fw == e->n_fws) {
+				evbuffer_add(b, "]}", 2);
+				s->phase = STREAM_END;
+				break;
+			}
+			evbuffer_add_printf(b, "%s{\"tasks\":[",
+			    s->fw > 0 ? "," : "");
+			s->task = 0;
+			s->phase = EN_TASK;
+			break;
+		case EN_TASK:
+			f = &e->fws[s->fw];
+			if (s->task == f->n_tasks) {
+				evbuffer_add_printf(b, "],\"name\":");
+				jstr(b, f->name);
+				evbuffer_add(b, "}", 1);
+				s->fw++;
+				s->phase = EN_FW;
+				break;
+			}
+			t = &e->tasks[f->first_task + s->task];
+			evbuffer_add_printf(b, "%s{\"name\":",
+			    s->task > 0 ? "," : "");
+			jstr(b, t->name);
+			evbuffer_add_printf(b, ",\"id\":");
+			jstr(b, t->id);
+			evbuffer_add_printf(b, ",\"records\":");
+			if (t->n_recs == 0) {
+				evbuffer_add_printf(b, "null}");
+				s->task++;
+				break;
+			}
+			evbuffer_add(b, "[", 1);
+			s->rec = 0;
+			s->phase = EN_REC;
+			break;
+		case EN_REC:
+			f = &e->fws[s->fw];
+			t = &e->tasks[f->first_task + s->task];
+			if (s->rec == t->n_recs) {
+				evbuffer_add(b, "]}", 2);
+				s->task++;
+				s->phase = EN_TASK;
+				break;
+			}
+			if (s->rec > 0)
+				evbuffer_add(b, ",", 1);
+			enum_record(b, s->t, e->recs[t->first_rec + s->rec]);
+			s->rec++;
+			break;
+		default:
+			s->phase = STREAM_END;
+			break;
+		}
 	}
 }
 
@@ -462,32 +585,65 @@ stream_next(struct evhttp_connection *evcon, void *arg)
 	struct evbuffer *b;
 
 	(void)evcon;
-	if (s->phase > 3) {
+	if (s->phase == STREAM_END) {
 		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
 		evhttp_send_reply_end(s->req);
 		stream_free(s);
 		return;
 	}
 	b = evbuffer_new();
-	stream_fill(s, b);
+	s->fill(s, b);
 	evhttp_send_reply_chunk_with_cb(s->req, b, stream_next, s);
 	evbuffer_free(b);
+}
+
+/* A stream of t to req, on a's list. */
+static struct stream *
+stream_new(struct api *a, struct evhttp_request *req, struct table *t,
+    void (*fill)(struct stream *, struct evbuffer *))
+{
+	struct stream *s = xcalloc(1, sizeof(*s));
+
+	s->a = a;
+	s->req = req;
+	s->evcon = evhttp_request_get_connection(req);
+	s->t = table_ref(t);
+	s->fill = fill;
+	s->first = true;
+	s->next = a->streams;
+	a->streams = s;
+	return s;
+}
+
+/* Send the first chunk (b, then what fill adds) and go on from there. */
+static void
+stream_start(struct stream *s, struct evbuffer *b)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(s->req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply_start(s->req, HTTP_OK, "OK");
+	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
+	s->fill(s, b);
+	evhttp_send_reply_chunk_with_cb(s->req, b, stream_next, s);
+	evbuffer_free(b);
+}
+
+static void
+v1_enumerate(struct api *a, struct evhttp_request *req, struct table *t)
+{
+	struct stream *s = stream_new(a, req, t, enum_fill);
+
+	s->phase = EN_START;
+	stream_start(s, evbuffer_new());
 }
 
 static void
 v1_axfr(struct api *a, struct evhttp_request *req, struct table *t)
 {
 	const struct config *c = a->o.cfg;
-	struct stream *s = xcalloc(1, sizeof(*s));
+	struct stream *s = stream_new(a, req, t, stream_fill);
 	struct evbuffer *b = evbuffer_new();
 
-	s->a = a;
-	s->req = req;
-	s->evcon = evhttp_request_get_connection(req);
-	s->t = table_ref(t);
-	s->first = true;
-	s->next = a->streams;
-	a->streams = s;
 	evbuffer_add_printf(b, "{\"TTL\":%d,\"Serial\":%u,\"RefreshSeconds\":%d,"
 	    "\"Mname\":", c->ttl, t->serial, c->refresh_seconds);
 	{
@@ -502,13 +658,7 @@ v1_axfr(struct api *a, struct evhttp_request *req, struct table *t)
 	evbuffer_add_printf(b, ",\"Domain\":");
 	jstr(b, c->domain);
 	evbuffer_add_printf(b, ",\"Records\":{\"As\":{");
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json");
-	evhttp_send_reply_start(req, HTTP_OK, "OK");
-	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
-	stream_fill(s, b);
-	evhttp_send_reply_chunk_with_cb(req, b, stream_next, s);
-	evbuffer_free(b);
+	stream_start(s, b);
 }
 
 /* --- /metrics and /healthz --- */
@@ -692,7 +842,8 @@ route(struct evhttp_request *req, void *arg)
 	    strncmp(path, "/v1/hosts/", 10) != 0 &&
 	    strncmp(path, "/v1/services/", 13) != 0 &&
 	    strcmp(path, "/metrics") != 0 && strcmp(path, "/healthz") != 0 &&
-	    !(a->o.cfg->enumeration_on && strcmp(path, "/v1/axfr") == 0)) {
+	    !(a->o.cfg->enumeration_on && (strcmp(path, "/v1/axfr") == 0 ||
+	    strcmp(path, "/v1/enumerate") == 0))) {
 		reply_text(req, HTTP_NOTFOUND, "Not Found", "not found");
 		goto out;
 	}
@@ -713,6 +864,8 @@ route(struct evhttp_request *req, void *arg)
 		v1_services(a, req, st.table, path + 13);
 	else if (strcmp(path, "/v1/axfr") == 0 && st.table != NULL)
 		v1_axfr(a, req, st.table);
+	else if (strcmp(path, "/v1/enumerate") == 0 && st.table != NULL)
+		v1_enumerate(a, req, st.table);
 	else if (strcmp(path, "/metrics") == 0)
 		metrics(a, req, &st);
 	else if (strcmp(path, "/healthz") == 0)

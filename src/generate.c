@@ -516,6 +516,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 
 		dname_frag(f->name ? f->name : "", f->name ? strlen(f->name) :
 		    0, g->rfc952, fname, sizeof(fname));
+		table_builder_enum_framework(g->b, f->name);
 		for (const struct task *t = f->tasks; t; t = t->next) {
 			const struct agent_ips *a = find_agent(ai,
 			    cl->n_agents, t->slave_id);
@@ -526,6 +527,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			if (a == NULL || g->err != 0)
 				continue;
 			g->st->tasks++;
+			table_builder_enum_task(g->b, t->name, t->id);
 			generate_task_hash(t->id, hash);
 			fmt_name(sid, sizeof(sid), "%s",
 			    dash ? dash + 1 : t->slave_id);
@@ -625,6 +627,8 @@ generate_table(const struct cluster *cl, const struct config *cfg,
 		return NULL;
 	}
 	b = table_builder_new(&apex, (uint32_t)cfg->ttl, &soa);
+	if (cfg->enumeration_on)
+		table_builder_enum_on(b);
 	if (generate_records(cl, cfg, env, b, stats, errbuf, errlen) != 0) {
 		table_builder_free(b);
 		return NULL;

@@ -36,7 +36,25 @@ struct table_builder {
 	uint32_t *rindex;	/* record index + 1 */
 	uint32_t rmask;
 	uint32_t n_tasks;
+	/* The enumeration, when kept (growing arrays, malloc'd). */
+	bool enum_on;
+	struct table_enum_fw *efw;
+	uint32_t n_efw, cap_efw;
+	struct table_enum_task *etask;
+	uint32_t n_etask, cap_etask;
+	uint32_t *eseq;		/* insertion numbers, mapped at finish */
+	uint32_t n_eseq, cap_eseq;
 };
+
+/* Grow *v (of *cap items of size sz) to hold n + 1. */
+static void *
+grow(void *v, uint32_t n, uint32_t *cap, size_t sz)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 64;
+	return xrealloc(v, (size_t)*cap * sz);
+}
 
 static uint32_t
 mix(uint32_t h, const void *p, size_t n)
@@ -89,7 +107,79 @@ table_builder_free(struct table_builder *b)
 	free(b->nindex);
 	free(b->recs);
 	free(b->rindex);
+	free(b->efw);
+	free(b->etask);
+	free(b->eseq);
 	free(b);
+}
+
+static const char *
+adup(struct arena *a, const char *s)
+{
+	return s != NULL ? arena_strndup(a, s, strlen(s)) : "";
+}
+
+void
+table_builder_enum_on(struct table_builder *b)
+{
+	b->enum_on = true;
+}
+
+void
+table_builder_enum_framework(struct table_builder *b, const char *name)
+{
+	struct table_enum_fw *f;
+
+	if (!b->enum_on)
+		return;
+	b->efw = grow(b->efw, b->n_efw, &b->cap_efw, sizeof(*b->efw));
+	f = &b->efw[b->n_efw++];
+	f->name = adup(b->arena, name);
+	f->first_task = b->n_etask;
+	f->n_tasks = 0;
+}
+
+void
+table_builder_enum_task(struct table_builder *b, const char *name,
+    const char *id)
+{
+	struct table_enum_task *t;
+
+	if (!b->enum_on || b->n_efw == 0)
+		return;
+	b->etask = grow(b->etask, b->n_etask, &b->cap_etask, sizeof(*b->etask));
+	t = &b->etask[b->n_etask++];
+	t->name = adup(b->arena, name);
+	t->id = adup(b->arena, id);
+	t->first_rec = b->n_eseq;
+	t->n_recs = 0;
+	b->efw[b->n_efw - 1].n_tasks++;
+}
+
+/* The enumeration into the table's arena, record numbers mapped from
+ * insertion order to table order (pos). */
+static struct table_enum *
+enum_finish(struct table_builder *b, const uint32_t *pos)
+{
+	struct table_enum *e = arena_alloc(b->arena, sizeof(*e));
+
+	e->n_fws = b->n_efw;
+	e->fws = arena_alloc(b->arena, (size_t)(b->n_efw ? b->n_efw : 1) *
+	    sizeof(*e->fws));
+	if (b->n_efw > 0)
+		memcpy(e->fws, b->efw, (size_t)b->n_efw * sizeof(*e->fws));
+	e->n_tasks = b->n_etask;
+	e->tasks = arena_alloc(b->arena, (size_t)(b->n_etask ? b->n_etask :
+	    1) * sizeof(*e->tasks));
+	if (b->n_etask > 0)
+		memcpy(e->tasks, b->etask, (size_t)b->n_etask *
+		    sizeof(*e->tasks));
+	e->n_recs = b->n_eseq;
+	e->recs = arena_alloc(b->arena, (size_t)(b->n_eseq ? b->n_eseq : 1) *
+	    sizeof(*e->recs));
+	for (uint32_t i = 0; i < b->n_eseq; i++)
+		e->recs[i] = pos[b->eseq[i]];
+	return e;
 }
 
 uint32_t
@@ -221,6 +311,13 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 	r->seq = b->n_recs;
 	r->hash = h;
 	b->rindex[s] = ++b->n_recs;
+	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
+	    b->efw[b->n_efw - 1].n_tasks > 0) {
+		b->eseq = grow(b->eseq, b->n_eseq, &b->cap_eseq,
+		    sizeof(*b->eseq));
+		b->eseq[b->n_eseq++] = r->seq;
+		b->etask[b->n_etask - 1].n_recs++;
+	}
 	if (b->n_recs * 2 > b->rmask)
 		reindex(&b->rindex, &b->rmask, b->recs, b->n_recs,
 		    sizeof(*b->recs), offsetof(struct brec, hash));
@@ -280,6 +377,15 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 		content += mix64((uint64_t)h << 32 | r->rdlen) ^ h;
 	}
 	t->n_recs = b->n_recs;
+	if (b->enum_on) {
+		uint32_t *pos = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		    sizeof(uint32_t));
+
+		for (uint32_t i = 0; i < b->n_recs; i++)
+			pos[b->recs[i].seq] = i;
+		t->enumeration = enum_finish(b, pos);
+		free(pos);
+	}
 	t->nodes = arena_memdup(b->arena, b->nodes,
 	    (size_t)b->n_nodes * sizeof(*b->nodes));
 	t->n_nodes = b->n_nodes;

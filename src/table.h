@@ -52,6 +52,28 @@ struct table_node {
 	uint32_t count;		/* records at this node, all types */
 };
 
+/* Which task made which records, for /v1/enumerate (mesos-dns's
+ * EnumerationData): every framework in state order, its tasks with
+ * records, and for each task the records it was first to add. */
+struct table_enum_fw {
+	const char *name;
+	uint32_t first_task, n_tasks;	/* into tasks */
+};
+
+struct table_enum_task {
+	const char *name, *id;
+	uint32_t first_rec, n_recs;	/* into recs */
+};
+
+struct table_enum {
+	struct table_enum_fw *fws;
+	uint32_t n_fws;
+	struct table_enum_task *tasks;
+	uint32_t n_tasks;
+	uint32_t *recs;		/* indexes into table.recs */
+	uint32_t n_recs;
+};
+
 struct table {
 	atomic_uint refs;
 	uint32_t serial;
@@ -69,6 +91,7 @@ struct table {
 	/* False for the placeholder served before any state has loaded:
 	 * names in the zone then get SERVFAIL, not a cacheable NXDOMAIN. */
 	bool ready;
+	struct table_enum *enumeration;	/* NULL: not kept */
 	struct arena *arena;
 };
 
@@ -85,6 +108,14 @@ void table_builder_free(struct table_builder *b);
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
 uint32_t table_builder_count(const struct table_builder *b);
+/* Keep the enumeration: after table_builder_enum_framework(), each
+ * table_builder_enum_task() opens a task that owns the records added
+ * (newly) after it.  Names are copied.  Without enum_on these do
+ * nothing. */
+void table_builder_enum_on(struct table_builder *b);
+void table_builder_enum_framework(struct table_builder *b, const char *name);
+void table_builder_enum_task(struct table_builder *b, const char *name,
+    const char *id);
 void table_builder_set_tasks(struct table_builder *b, uint32_t n);
 
 /* Freeze into a table holding one reference, and free the builder.  The

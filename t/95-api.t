@@ -3,7 +3,7 @@
 # /metrics checked by promtool, /healthz following the fake master, 404,
 # 405, an oversized request, and DNS unaffected by a stalled HTTP client.
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 48
 watchdog 120
 
 for tool in curl jq promtool; do
@@ -80,6 +80,49 @@ is "$(diff "$T/records" "$T/from-axfr.sorted" | head -n 5)" "" \
     "/v1/axfr: every record, A, AAAA and SRV, as --print-records ($(wc -l < "$T/records"))"
 is "$(jq -r '[.TTL, .Domain, .Mname, .Rname] | join(" ")' "$T/axfr.json")" \
     "60 mesos ns1.mesos. root.ns1.mesos." "/v1/axfr: mesos-dns's header fields"
+
+# The shapes of mesos-dns's own /v1/axfr answer (captured from a cluster).
+MDNS_AXFR=$SHARED/fixtures/operator-api/mesosdns-axfr.json
+SHAPE='def shape: if type == "object" then
+    (if (keys | length) > 0 and (keys[0] | test("[.]$"))
+     then {"<name>": ([.[]] | map(shape) | unique)}
+     else with_entries(.value |= shape) end)
+  elif type == "array" then (map(shape) | unique) else type end; shape'
+if [ -f "$MDNS_AXFR" ]; then
+	is "$(jq -cS "$SHAPE" "$T/axfr.json")" "$(jq -cS "$SHAPE" "$MDNS_AXFR")" \
+	    "/v1/axfr: the same shape as mesos-dns's captured answer"
+	is "$(jq -r '.Records.SRVs[][]' "$T/axfr.json" "$MDNS_AXFR" |
+	    grep -Evc '^[a-z0-9._-]+[.]:[0-9]+$')" "0" \
+	    "/v1/axfr: SRV values \"target.:port\" in both"
+else
+	skip "../shared/fixtures is absent (set TASKDNS_SHARED): no captured mesos-dns /v1/axfr to compare shapes with"
+	skip "(the same)"
+fi
+
+# /v1/enumerate: mesos-dns's EnumerationData.
+get /v1/enumerate > "$T/enum.json"
+is "$(jq -r '[.frameworks[].name] | join(" ")' "$T/enum.json")" \
+    "marathon chronos kafka" "/v1/enumerate: every framework, in state order"
+is "$(jq -c '[.frameworks[0] | keys_unsorted, (.tasks[0] | keys_unsorted),
+    (.tasks[0].records[0] | keys_unsorted)]' "$T/enum.json")" \
+    '[["tasks","name"],["name","id","records"],["name","host","rtype"]]' \
+    "/v1/enumerate: mesos-dns's keys, in its order"
+is "$(jq -c '.frameworks[0].tasks[0] | [.name, .id, .records[0]]' "$T/enum.json")" \
+    '["web","web.00abc001-1111-4111-8111-000000000001",{"name":"web.marathon.mesos.","host":"172.17.0.10","rtype":"A"}]' \
+    "/v1/enumerate: a task's name, id and first record"
+is "$(jq -r '.frameworks[0].tasks | map(.records | length) | join(" ")' "$T/enum.json")" \
+    "12 12 12 12 12 11 8 8 8 8 8 8 8 8 8 8 8 8 8" \
+    "/v1/enumerate: a record only under the task that added it first"
+jq -r '.frameworks[].tasks[].records[] |
+    if .rtype == "SRV" then "SRV \(.name) 0 1 \(.host | split(":")[1]) \(.host | split(":")[0])"
+    else "\(.rtype) \(.name) \(.host)" end' "$T/enum.json" | sort > "$T/from-enum"
+is "$(comm -23 "$T/from-enum" "$T/records" | head -n 3)" "" \
+    "/v1/enumerate: every record is one DNS serves ($(wc -l < "$T/from-enum"))"
+is "$(uniq -d "$T/from-enum" | head -n 3)" "" \
+    "/v1/enumerate: no record under two tasks"
+is "$(grep -c '^SRV _web._tcp.marathon.mesos. ' "$T/from-enum")" \
+    "$(grep -c '^SRV _web._tcp.marathon.mesos. ' "$T/records")" \
+    "/v1/enumerate: the tasks' SRV records are all there"
 
 # --- errors ------------------------------------------------------------------
 is "$(code "$H/nope")" "404" "unknown path: 404"

@@ -4,7 +4,7 @@
 # invalid one (bad value, broken JSON, missing file) is refused with the
 # reason and changes nothing; a new port or HTTP port is bound anew.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 33
 watchdog 120
 
 for tool in curl jq ss; do
@@ -122,7 +122,7 @@ like "$(q example.org TXT +short)" 'q=example.org' \
 WEB=$(qs web.marathon.mesos A | tr '\n' ' ')
 P2=$(python3 -c 'import random; print(random.randint(20000, 60000))')
 H2=$(python3 -c 'import random; print(random.randint(20000, 60000))')
-cfg "$P2" "$H2" '"ttl": 30'
+cfg "$P2" "$H2" '"ttl": 30, "enumerationOn": false'
 hup
 like "$(grep -E 'reloaded|reload refused' "$LOG" | tail -1)" \
     'DNS listeners rebound; HTTP listener rebound' "new ports: rebound"
@@ -135,6 +135,9 @@ is "$(curl -s -m 5 "http://127.0.0.1:$H2/v1/version" | jq -r .Service)" \
     "taskdns" "the API answers on the new port"
 curl -s -m 2 "$H/v1/version" > /dev/null
 ok $((! $?)) "and no longer on the old one"
+is "$(curl -s -m 5 -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$H2/v1/enumerate")" "404" \
+    "enumerationOn false taken: /v1/enumerate is gone"
 
 # A port another socket holds: refused, the running listeners stay.
 BUSY=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET,

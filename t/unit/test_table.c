@@ -157,6 +157,56 @@ record_text_is_presentation_form(void **state)
 	table_unref(t);
 }
 
+/* The enumeration: each task owns the records it added first, mapped to
+ * the table's (sorted) record order. */
+static void
+enumeration_follows_first_insertion(void **state)
+{
+	struct table_builder *b = builder();
+	const struct table_enum *e;
+	struct table *t;
+	char buf[256];
+
+	(void)state;
+	table_builder_enum_on(b);
+	add_a(b, "master.mesos", 9, 1);		/* before any task */
+	table_builder_enum_framework(b, "Marathon App");
+	table_builder_enum_task(b, "web", "web.1");
+	add_a(b, "zz.marathon.mesos", 1, 1);
+	add_a(b, "aa.marathon.mesos", 1, 1);
+	table_builder_enum_task(b, "web", "web.2");
+	add_a(b, "aa.marathon.mesos", 1, 0);	/* web.1's already */
+	table_builder_enum_task(b, NULL, NULL);
+	add_a(b, "zz.marathon.mesos", 1, 0);
+	table_builder_enum_framework(b, "idle");
+	t = table_builder_finish(b, NULL, 1000);
+	e = t->enumeration;
+	assert_non_null(e);
+	assert_int_equal(e->n_fws, 2);
+	assert_string_equal(e->fws[0].name, "Marathon App");
+	assert_int_equal(e->fws[0].n_tasks, 3);
+	assert_int_equal(e->fws[1].n_tasks, 0);
+	assert_string_equal(e->fws[1].name, "idle");
+	assert_string_equal(e->tasks[1].id, "web.2");
+	assert_string_equal(e->tasks[2].name, "");
+	assert_int_equal(e->tasks[0].n_recs, 2);
+	assert_int_equal(e->tasks[1].n_recs, 0);
+	assert_int_equal(e->tasks[2].n_recs, 0);
+	/* In the order added, whatever order the table keeps them in. */
+	table_record_text(t, e->recs[e->tasks[0].first_rec], buf, sizeof(buf));
+	assert_string_equal(buf, "A zz.marathon.mesos. 10.0.0.1");
+	table_record_text(t, e->recs[e->tasks[0].first_rec + 1], buf,
+	    sizeof(buf));
+	assert_string_equal(buf, "A aa.marathon.mesos. 10.0.0.1");
+	table_unref(t);
+
+	b = builder();		/* not asked for: not kept */
+	table_builder_enum_framework(b, "x");
+	t = table_builder_finish(b, NULL, 1000);
+	assert_null(t->enumeration);
+	table_unref(t);
+}
+
 int
 main(void)
 {
@@ -166,6 +216,7 @@ main(void)
 		cmocka_unit_test(serial_changes_only_with_the_record_set),
 		cmocka_unit_test(references_keep_a_generation_alive),
 		cmocka_unit_test(record_text_is_presentation_form),
+		cmocka_unit_test(enumeration_follows_first_insertion),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
