@@ -103,38 +103,46 @@ set_error(struct app *a, const char *fmt, ...)
 	va_end(ap);
 }
 
+static double
+since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 /* A generation from cl (NULL: the zone alone, not ready to answer for
- * tasks).  Logged; NULL on failure. */
+ * tasks).  NULL on failure (logged). */
 static struct table *
-build(struct app *a, const struct cluster *cl, const char *from)
+build(struct app *a, const struct cluster *cl, struct gen_stats *st)
 {
 	char err[1024];
-	struct gen_stats st;
 	struct cluster empty = { 0 };
 	struct table *t;
 
 	t = generate_table(cl ? cl : &empty, a->cfg, &a->env, a->table,
-	    (uint32_t)time(NULL), &st, err, sizeof(err));
+	    (uint32_t)time(NULL), st, err, sizeof(err));
 	if (t == NULL) {
 		log_err("record generation failed, nothing changes: %s", err);
 		return NULL;
 	}
 	t->ready = cl != NULL;
-	if (cl != NULL)
-		log_info("generation serial %u from %s: %u records, %u "
-		    "tasks%s", t->serial, from, st.records, st.tasks,
-		    a->table && a->table->ready && t->serial == a->table->serial ?
-		    " (record set unchanged)" : "");
 	return t;
 }
 
-/* Take over cl: build, then print or publish. */
+/* Take over cl: build, then print or publish.  parse: the seconds
+ * parsing took (< 0: not known apart from the fetch). */
 static void
-use_state(struct app *a, struct cluster *cl, const char *from)
+use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 {
-	char why[512];
+	char why[512], ptext[48] = "";
 	struct table *t = NULL;
-	struct timespec t0, t1;
+	struct timespec t0;
+	struct gen_stats st;
+	double gen = 0, publish;
+	bool same;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	a->refresh_attempts++;
@@ -142,7 +150,8 @@ use_state(struct app *a, struct cluster *cl, const char *from)
 		log_err("state from %s refused, nothing changes: %s", from, why);
 		set_error(a, "state from %s refused: %s", from, why);
 	} else {
-		t = build(a, cl, from);
+		t = build(a, cl, &st);
+		gen = since(&t0);
 		if (t == NULL)
 			set_error(a, "record generation failed");
 	}
@@ -160,13 +169,20 @@ use_state(struct app *a, struct cluster *cl, const char *from)
 	}
 	if (t == NULL)
 		return;
+	same = a->table != NULL && a->table->ready &&
+	    t->serial == a->table->serial;
 	if (a->srv != NULL)
 		server_publish(a->srv, t);
 	table_unref(a->table);
 	a->table = t;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	a->refresh_seconds = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	publish = since(&t0) - gen;
+	a->refresh_seconds = since(&t0) + (parse > 0 ? parse : 0);
+	if (parse >= 0)
+		snprintf(ptext, sizeof(ptext), "parse %.3f s, ", parse);
+	log_info("generation serial %u from %s: %u records, %u tasks%s "
+	    "(%sgenerate %.3f s, publish %.3f s)", t->serial, from, st.records,
+	    st.tasks, same ? ", record set unchanged" : "", ptext, gen,
+	    publish);
 	a->last_ok = time(NULL);
 	a->last_error[0] = '\0';
 }
@@ -174,7 +190,7 @@ use_state(struct app *a, struct cluster *cl, const char *from)
 static void
 poll_state_cb(void *arg, struct cluster *cl, const char *from)
 {
-	use_state(arg, cl, from);
+	use_state(arg, cl, from, -1);
 }
 
 static void
@@ -200,6 +216,7 @@ read_state_file(struct app *a, bool force)
 	const char *path = a->cfg->state_file;
 	struct cluster *cl;
 	struct stat st;
+	struct timespec t0;
 	char err[1024];
 
 	if (stat(path, &st) != 0) {
@@ -226,6 +243,7 @@ read_state_file(struct app *a, bool force)
 		return;
 	}
 	a->seen = st;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	cl = source_load_state(path, err, sizeof(err));
 	if (cl == NULL) {
 		log_err("state refused, nothing changes: %s", err);
@@ -238,7 +256,7 @@ read_state_file(struct app *a, bool force)
 		}
 		return;
 	}
-	use_state(a, cl, path);
+	use_state(a, cl, path, since(&t0));
 }
 
 static void
@@ -834,7 +852,11 @@ app_run(struct config *cfg, const struct app_args *args)
 		return 1;
 	}
 	a.base = event_base_new();
-	a.table = build(&a, NULL, NULL);
+	{
+		struct gen_stats st;
+
+		a.table = build(&a, NULL, &st);
+	}
 	if (a.base == NULL || a.table == NULL)
 		a.rc = 1;
 	for (int i = 0; i < 3 && a.rc == 0; i++) {

@@ -542,11 +542,13 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			c.n_ports = t->ports ? generate_parse_ports(t->ports,
 			    ports, MAX_TASK_PORTS) : 0;
 			if (t->disc_name != NULL && t->disc_name[0] != '\0') {
-				/* mesos-dns's legacy raw name first. */
-				c.name = t->disc_name;
-				task_context(g, t, &c);
 				dname_spec_label(t->disc_name,
 				    strlen(t->disc_name), g->rfc952, spec);
+				/* mesos-dns's legacy raw name first; when it
+				 * is already a label, it adds nothing. */
+				c.name = t->disc_name;
+				if (strcmp(spec, t->disc_name) != 0)
+					task_context(g, t, &c);
 			} else
 				dname_spec_label(t->name ? t->name : "",
 				    t->name ? strlen(t->name) : 0, g->rfc952,
@@ -629,6 +631,10 @@ generate_table(const struct cluster *cl, const struct config *cfg,
 	b = table_builder_new(&apex, (uint32_t)cfg->ttl, &soa);
 	if (cfg->enumeration_on)
 		table_builder_enum_on(b);
+	/* A task makes some 8 to 16 records on 4 to 8 names: reserve the
+	 * low end, so a big state grows the indexes once at most. */
+	table_builder_reserve(b, 8 * cl->n_tasks + 4 * cl->n_agents + 64,
+	    4 * cl->n_tasks + cl->n_agents + 64);
 	if (generate_records(cl, cfg, env, b, stats, errbuf, errlen) != 0) {
 		table_builder_free(b);
 		return NULL;

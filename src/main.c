@@ -1,5 +1,6 @@
 /* main.c - command-line options, -version and --check-config; the rest is
  * app_run(). */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,12 @@ main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) != 0)
 		return 2;
+#ifdef M_MMAP_THRESHOLD
+	/* Generations are large arrays and arena chunks that live one
+	 * refresh: from the kernel and back to it, so the resident size
+	 * follows the tables alive, not the largest heap ever grown. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	if (o.version) {
 		printf("taskdns %s\n", PACKAGE_VERSION);
 		return 0;

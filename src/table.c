@@ -29,11 +29,13 @@ struct table_builder {
 	struct table_soa soa;
 	struct table_node *nodes;
 	uint32_t n_nodes, cap_nodes;
-	uint32_t *nindex;	/* node index + 1 */
+	/* Open addressing; a slot holds hash << 32 | (index + 1), 0 when
+	 * free, so probing and growing never touch the items themselves. */
+	uint64_t *nindex;
 	uint32_t nmask;
 	struct brec *recs;
 	uint32_t n_recs, cap_recs;
-	uint32_t *rindex;	/* record index + 1 */
+	uint64_t *rindex;
 	uint32_t rmask;
 	uint32_t n_tasks;
 	/* The enumeration, when kept (growing arrays, malloc'd). */
@@ -91,9 +93,9 @@ table_builder_new(const struct dname *apex, uint32_t ttl,
 	b->ttl = ttl;
 	b->soa = *soa;
 	b->nmask = 1023;
-	b->nindex = xcalloc(b->nmask + 1, sizeof(uint32_t));
+	b->nindex = xcalloc(b->nmask + 1, sizeof(uint64_t));
 	b->rmask = 1023;
-	b->rindex = xcalloc(b->rmask + 1, sizeof(uint32_t));
+	b->rindex = xcalloc(b->rmask + 1, sizeof(uint64_t));
 	return b;
 }
 
@@ -194,28 +196,49 @@ table_builder_set_tasks(struct table_builder *b, uint32_t n)
 	b->n_tasks = n;
 }
 
-/* A new open-addressing index of twice the size over n items whose 32-bit
- * hashes sit hash_off bytes into each stride-byte item; slots hold item
- * index + 1.  Replaces *idx and *mask. */
+/* The index *idx grown to hold n items at under half load (never
+ * shrunk): slots are moved by the hash they carry. */
 static void
-reindex(uint32_t **idx, uint32_t *mask, const void *items, uint32_t n,
-    size_t stride, size_t hash_off)
+reindex(uint64_t **idx, uint32_t *mask, uint32_t n)
 {
-	uint32_t m = *mask * 2 + 1;
-	uint32_t *v = xcalloc((size_t)m + 1, sizeof(uint32_t));
-	const unsigned char *base = items;
+	uint32_t m = *mask, old = *mask;
+	uint64_t *v;
 
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t h, s;
+	while ((uint64_t)n * 2 > m)
+		m = m * 2 + 1;
+	if (m == old)
+		return;
+	v = xcalloc((size_t)m + 1, sizeof(uint64_t));
+	for (uint32_t i = 0; i <= old; i++) {
+		uint32_t s;
 
-		memcpy(&h, base + (size_t)i * stride + hash_off, sizeof(h));
-		for (s = h & m; v[s] != 0; s = (s + 1) & m)
+		if ((*idx)[i] == 0)
+			continue;
+		for (s = (uint32_t)((*idx)[i] >> 32) & m; v[s] != 0;
+		    s = (s + 1) & m)
 			;
-		v[s] = i + 1;
+		v[s] = (*idx)[i];
 	}
 	free(*idx);
 	*idx = v;
 	*mask = m;
+}
+
+void
+table_builder_reserve(struct table_builder *b, uint32_t recs, uint32_t nodes)
+{
+	reindex(&b->rindex, &b->rmask, recs);
+	reindex(&b->nindex, &b->nmask, nodes);
+	if (recs > b->cap_recs) {
+		b->cap_recs = recs;
+		b->recs = xrealloc(b->recs,
+		    (size_t)b->cap_recs * sizeof(*b->recs));
+	}
+	if (nodes > b->cap_nodes) {
+		b->cap_nodes = nodes;
+		b->nodes = xrealloc(b->nodes,
+		    (size_t)b->cap_nodes * sizeof(*b->nodes));
+	}
 }
 
 /* Index of the node for a lower-case name, created when missing (then
@@ -228,10 +251,13 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
 	struct table_node *n;
 
 	while (b->nindex[s] != 0) {
-		n = &b->nodes[b->nindex[s] - 1];
-		if (n->hash == h && n->name_len == len &&
-		    memcmp(n->name, name, len) == 0)
-			return b->nindex[s] - 1;
+		if ((uint32_t)(b->nindex[s] >> 32) == h) {
+			uint32_t id = (uint32_t)b->nindex[s] - 1;
+
+			n = &b->nodes[id];
+			if (n->name_len == len && memcmp(n->name, name, len) == 0)
+				return id;
+		}
 		s = (s + 1) & b->nmask;
 	}
 	if (b->n_nodes == b->cap_nodes) {
@@ -246,11 +272,10 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
 	n->name = arena_memdup(b->arena, name, len);
 	n->name_len = len;
 	n->hash = h;
-	b->nindex[s] = ++b->n_nodes;
+	b->nindex[s] = (uint64_t)h << 32 | ++b->n_nodes;
 	/* Keep the load under one half. */
 	if (b->n_nodes * 2 > b->nmask)
-		reindex(&b->nindex, &b->nmask, b->nodes, b->n_nodes,
-		    sizeof(*b->nodes), offsetof(struct table_node, hash));
+		reindex(&b->nindex, &b->nmask, b->n_nodes);
 	return b->n_nodes - 1;
 }
 
@@ -292,10 +317,13 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 	h = mix(b->nodes[node].hash ^ type, rdata, rdlen);
 	s = h & b->rmask;
 	while (b->rindex[s] != 0) {
-		r = &b->recs[b->rindex[s] - 1];
-		if (r->hash == h && r->node == node && r->type == type &&
-		    r->rdlen == rdlen && memcmp(r->rdata, rdata, rdlen) == 0)
-			return 0;
+		if ((uint32_t)(b->rindex[s] >> 32) == h) {
+			r = &b->recs[(uint32_t)b->rindex[s] - 1];
+			if (r->node == node && r->type == type &&
+			    r->rdlen == rdlen &&
+			    memcmp(r->rdata, rdata, rdlen) == 0)
+				return 0;
+		}
 		s = (s + 1) & b->rmask;
 	}
 	if (b->n_recs == b->cap_recs) {
@@ -310,7 +338,7 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 	r->rdata = arena_memdup(b->arena, rdata, rdlen);
 	r->seq = b->n_recs;
 	r->hash = h;
-	b->rindex[s] = ++b->n_recs;
+	b->rindex[s] = (uint64_t)h << 32 | ++b->n_recs;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
 		b->eseq = grow(b->eseq, b->n_eseq, &b->cap_eseq,
@@ -319,8 +347,7 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 		b->etask[b->n_etask - 1].n_recs++;
 	}
 	if (b->n_recs * 2 > b->rmask)
-		reindex(&b->rindex, &b->rmask, b->recs, b->n_recs,
-		    sizeof(*b->recs), offsetof(struct brec, hash));
+		reindex(&b->rindex, &b->rmask, b->n_recs);
 	return 1;
 }
 
@@ -354,29 +381,10 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 
 	/* The apex always exists: SOA and NS live there. */
 	node_get(b, b->apex.data, b->apex.len, NULL);
+	free(b->rindex);	/* no more adds: room for what follows */
+	b->rindex = NULL;
 	if (b->n_recs > 0)
 		qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
-	t->recs = arena_alloc(b->arena,
-	    (size_t)(b->n_recs ? b->n_recs : 1) * sizeof(*t->recs));
-	for (uint32_t i = 0; i < b->n_recs; i++) {
-		const struct brec *r = &b->recs[i];
-		struct table_node *n = &b->nodes[r->node];
-		uint64_t h;
-
-		if (n->count == 0)
-			n->first = i;
-		n->count++;
-		t->recs[i].node = r->node;
-		t->recs[i].type = r->type;
-		t->recs[i].rdlen = r->rdlen;
-		t->recs[i].rdata = r->rdata;
-		/* The node hash does not depend on insertion order, so the
-		 * sum identifies the set whatever order built it. */
-		h = mix(mix(n->hash, n->name, n->name_len) ^ r->type,
-		    r->rdata, r->rdlen);
-		content += mix64((uint64_t)h << 32 | r->rdlen) ^ h;
-	}
-	t->n_recs = b->n_recs;
 	if (b->enum_on) {
 		uint32_t *pos = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
 		    sizeof(uint32_t));
@@ -386,11 +394,41 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 		t->enumeration = enum_finish(b, pos);
 		free(pos);
 	}
-	t->nodes = arena_memdup(b->arena, b->nodes,
-	    (size_t)b->n_nodes * sizeof(*b->nodes));
+	/* The records become the table's in place: a table_rec is smaller
+	 * than a brec, so writing record i never reaches brec i + 1. */
+	t->recs = (struct table_rec *)(void *)b->recs;
+	for (uint32_t i = 0; i < b->n_recs; i++) {
+		const struct brec r = b->recs[i];
+		struct table_node *n = &b->nodes[r.node];
+		uint64_t h;
+
+		if (n->count == 0)
+			n->first = i;
+		n->count++;
+		t->recs[i].node = r.node;
+		t->recs[i].type = r.type;
+		t->recs[i].rdlen = r.rdlen;
+		t->recs[i].rdata = r.rdata;
+		/* The node hash does not depend on insertion order, so the
+		 * sum identifies the set whatever order built it. */
+		h = mix(mix(n->hash, n->name, n->name_len) ^ r.type,
+		    r.rdata, r.rdlen);
+		content += mix64((uint64_t)h << 32 | r.rdlen) ^ h;
+	}
+	t->recs = xrealloc(t->recs, (size_t)(b->n_recs ? b->n_recs : 1) *
+	    sizeof(*t->recs));
+	b->recs = NULL;
+	t->n_recs = b->n_recs;
+	t->nodes = xrealloc(b->nodes, (size_t)(b->n_nodes ? b->n_nodes : 1) *
+	    sizeof(*b->nodes));
+	b->nodes = NULL;
 	t->n_nodes = b->n_nodes;
-	t->index = arena_memdup(b->arena, b->nindex,
-	    ((size_t)b->nmask + 1) * sizeof(uint32_t));
+	/* The table's index: the same slots, without the hashes. */
+	t->index = xmalloc(((size_t)b->nmask + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i <= b->nmask; i++)
+		t->index[i] = (uint32_t)b->nindex[i];
+	free(b->nindex);
+	b->nindex = NULL;
 	t->index_mask = b->nmask;
 	t->content = content ^ mix64(b->n_recs);
 	t->apex = b->apex;
@@ -429,6 +467,9 @@ table_unref(struct table *t)
 	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	arena_free(t->arena);
+	free(t->recs);
+	free(t->nodes);
+	free(t->index);
 	free(t);
 }
 

@@ -108,6 +108,10 @@ void table_builder_free(struct table_builder *b);
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
 uint32_t table_builder_count(const struct table_builder *b);
+/* Room for about recs records on nodes names, so that a large generation
+ * grows its arrays and indexes once, not by repeated doubling. */
+void table_builder_reserve(struct table_builder *b, uint32_t recs,
+    uint32_t nodes);
 /* Keep the enumeration: after table_builder_enum_framework(), each
  * table_builder_enum_task() opens a task that owns the records added
  * (newly) after it.  Names are copied.  Without enum_on these do
