@@ -23,6 +23,9 @@
 #include "server.h"
 
 #define UDP_BATCH 64		/* datagrams per callback before yielding */
+#define UDP_VLEN 32		/* datagrams per recvmmsg / sendmmsg */
+#define UDP_QMAX 4096		/* a larger UDP query is dropped */
+#define UDP_OUT (UDP_VLEN * 2048 + MSG_UDP_MAX)	/* answers of a batch */
 #define TCP_OUT_HIGH (256u * 1024)	/* stop reading past this backlog */
 #define TCP_FWD_MAX 64
 #define UDP_RCVBUF (4 << 20)		/* forwarded queries one connection holds */
@@ -71,6 +74,12 @@ struct worker {
 	uint32_t rng;
 	uint8_t in[MSG_MAX + 2];
 	uint8_t out[MSG_MAX + 2];
+	/* UDP batches: queries in, answers out, one system call each way. */
+	struct mmsghdr rmsg[UDP_VLEN], smsg[UDP_VLEN];
+	struct iovec riov[UDP_VLEN], siov[UDP_VLEN];
+	struct sockaddr_storage from[UDP_VLEN];
+	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
+	uint8_t abuf[UDP_OUT];
 	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
 	    not_recursed;
 	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
@@ -250,48 +259,95 @@ try_forward(struct worker *w, const uint8_t *pkt, size_t len,
 	return true;
 }
 
+/* Send the answers gathered in smsg[0..n). */
+static void
+udp_flush(struct worker *w, int fd, unsigned n)
+{
+	unsigned done = 0;
+
+	while (done < n) {
+		int r = sendmmsg(fd, w->smsg + done, n - done, 0);
+
+		/* A failed send loses one answer; the client retries. */
+		done += r > 0 ? (unsigned)r : 1;
+	}
+}
+
 static void
 udp_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
+	int got;
 
 	(void)what;
-	for (int i = 0; i < UDP_BATCH; i++) {
-		struct sockaddr_storage from;
-		socklen_t flen = sizeof(from);
-		struct answer_info info;
-		enum answer_kind k;
-		size_t olen = 0;
-		ssize_t n;
+	for (int round = 0; round < UDP_BATCH / UDP_VLEN; round++) {
+		unsigned ns = 0;
+		size_t used = 0;
 
-		n = recvfrom(fd, w->in, sizeof(w->in), 0,
-		    (struct sockaddr *)&from, &flen);
-		if (n < 0)
-			return;	/* EAGAIN, or an error for an old send */
-		atomic_fetch_add_explicit(&w->udp_q, 1, memory_order_relaxed);
-		k = answer_query(w->cur, &w->conf->o.answer, w->in, (size_t)n,
-		    w->out, sizeof(w->out), false, next_rand(w), &olen, &info);
-		if (k != ANSWER_DROP)
-			count_type(w, info.qtype);
-		if (k == ANSWER_NOT_OURS) {
-			struct fwd_client cl;
-
-			cl.tcp = false;
-			cl.conn = NULL;
-			memcpy(&cl.addr, &from, sizeof(from));
-			cl.addrlen = flen;
-			if (try_forward(w, w->in, (size_t)n,
-			    w->conf->o.recurse_from != NULL &&
-			    acl_match(w->conf->o.recurse_from,
-			    (struct sockaddr *)&from), &cl))
-				continue;
+		for (int i = 0; i < UDP_VLEN; i++) {
+			w->riov[i].iov_base = w->qbuf[i];
+			w->riov[i].iov_len = UDP_QMAX;
+			memset(&w->rmsg[i].msg_hdr, 0, sizeof(struct msghdr));
+			w->rmsg[i].msg_hdr.msg_name = &w->from[i];
+			w->rmsg[i].msg_hdr.msg_namelen = sizeof(w->from[i]);
+			w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
+			w->rmsg[i].msg_hdr.msg_iovlen = 1;
 		}
-		count(w, k, &info);
-		if (k == ANSWER_DROP)
-			continue;
-		/* A failed send loses one answer; the client retries. */
-		(void)sendto(fd, w->out, olen, 0, (struct sockaddr *)&from,
-		    flen);
+		got = recvmmsg(fd, w->rmsg, UDP_VLEN, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			return;	/* EAGAIN, or an error for an old send */
+		for (int i = 0; i < got; i++) {
+			struct msghdr *h = &w->rmsg[i].msg_hdr;
+			size_t n = w->rmsg[i].msg_len, olen = 0;
+			struct answer_info info;
+			enum answer_kind k;
+
+			atomic_fetch_add_explicit(&w->udp_q, 1,
+			    memory_order_relaxed);
+			if (h->msg_flags & MSG_TRUNC) {
+				atomic_fetch_add_explicit(&w->dropped, 1,
+				    memory_order_relaxed);
+				continue;
+			}
+			if (UDP_OUT - used < MSG_UDP_MAX) {
+				udp_flush(w, fd, ns);
+				ns = 0;
+				used = 0;
+			}
+			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
+			    n, w->abuf + used, MSG_UDP_MAX, false,
+			    next_rand(w), &olen, &info);
+			if (k != ANSWER_DROP)
+				count_type(w, info.qtype);
+			if (k == ANSWER_NOT_OURS) {
+				struct fwd_client cl;
+
+				cl.tcp = false;
+				cl.conn = NULL;
+				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
+				cl.addrlen = h->msg_namelen;
+				if (try_forward(w, w->qbuf[i], n,
+				    w->conf->o.recurse_from != NULL &&
+				    acl_match(w->conf->o.recurse_from,
+				    (struct sockaddr *)&w->from[i]), &cl))
+					continue;
+			}
+			count(w, k, &info);
+			if (k == ANSWER_DROP)
+				continue;
+			w->siov[ns].iov_base = w->abuf + used;
+			w->siov[ns].iov_len = olen;
+			memset(&w->smsg[ns].msg_hdr, 0, sizeof(struct msghdr));
+			w->smsg[ns].msg_hdr.msg_name = &w->from[i];
+			w->smsg[ns].msg_hdr.msg_namelen = h->msg_namelen;
+			w->smsg[ns].msg_hdr.msg_iov = &w->siov[ns];
+			w->smsg[ns].msg_hdr.msg_iovlen = 1;
+			ns++;
+			used += (olen + 15) & ~(size_t)15;
+		}
+		udp_flush(w, fd, ns);
+		if (got < UDP_VLEN)
+			return;
 	}
 }
 

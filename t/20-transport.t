@@ -3,7 +3,7 @@
 # connection, the idle timeout and the connection cap, malformed and random
 # packets, and a generation swap under query load.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 27
+plan 29
 watchdog 120
 
 # A state of our own with one app of 80 tasks: its A rrset is 80 records.
@@ -96,6 +96,15 @@ r=$($DNSQ "$PORT" raw "abcd2000000100000000000003616263056d65736f730000060001")
 like "$r" 'rcode=4' "opcode NOTIFY: NOTIMP"
 r=$($DNSQ "$PORT" raw "abcd0100")
 like "$r" 'reply=none' "a 4-byte packet gets no answer"
+# A query past 4096 octets (a valid one, padded with an EDNS option) is
+# dropped unread: no legitimate query is that large.
+big=$(python3 -c 'import struct
+q = bytes.fromhex("abcd0100000100000000000103776562086d61726174686f6e056d65736f730000010001")
+opt = struct.pack(">HH", 12, 5000) + bytes(5000)
+print((q + b"\0" + struct.pack(">HHIH", 41, 1232, 0, len(opt)) + opt).hex())')
+r=$($DNSQ "$PORT" raw "$big")
+like "$r" 'reply=none' "a 5 kB UDP query is dropped"
+like "$(q web.marathon.mesos A)" 'ANSWER: 6,' "and the next is answered"
 r=$($DNSQ "$PORT" query web.marathon.mesos A --edns 1232 --class 3)
 like "$r" 'rcode=5' "class CH: REFUSED"
 $DNSQ "$PORT" garbage 3000 7 > /dev/null
