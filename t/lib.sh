@@ -249,7 +249,8 @@ PY
 # at exit; sets UP_PORT.  Bails out when it does not start.
 start_upstream() {
 	_pf=$T/up.$1
-	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null 2>&1 &
+	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null \
+	    2> "$_pf.err" &
 	FM_PIDS="$FM_PIDS $!"
 	_i=0
 	# Python can be slow to start on a loaded machine: up to 30 s.
@@ -260,6 +261,7 @@ start_upstream() {
 	UP_PORT=$(cat "$_pf" 2> /dev/null)
 	[ -n "$UP_PORT" ] || {
 		echo "Bail out! the $1 upstream (t/upstream.py) did not start"
+		sed 's/^/# /' "$_pf.err"
 		exit 1
 	}
 }

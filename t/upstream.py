@@ -65,13 +65,23 @@ def answer(q, mode, via):
 def main():
     portfile, mode = sys.argv[1], sys.argv[2]
     life = float(sys.argv[3]) if len(sys.argv) > 3 else 120.0
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-    u.bind(("127.0.0.1", 0))
-    port = u.getsockname()[1]
-    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    t.bind(("127.0.0.1", port))
+    # The kernel picks a free UDP port; the same TCP port may be taken
+    # (a TCP connection of another test holds it): then pick again.
+    for _ in range(100):
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        u.bind(("127.0.0.1", 0))
+        port = u.getsockname()[1]
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            t.bind(("127.0.0.1", port))
+            break
+        except OSError:
+            u.close()
+            t.close()
+    else:
+        sys.exit("upstream.py: no port free for both UDP and TCP")
     t.listen(16)
     with open(portfile + ".tmp", "w") as f:
         f.write("%d\n" % port)
