@@ -10,12 +10,19 @@ STATE="\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\""
 # logLevel warning: start-up says nothing (no "ready:" to wait for).
 printf '{"listener":"127.0.0.1","port":0,"httpOn":false,%s,"logLevel":"warning"}\n' \
     "$STATE" > "$T/quiet.json"
-PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
-sed "s/\"port\":0/\"port\":$PORT/" "$T/quiet.json" > "$T/config.json"
 LOG=$T/quiet.log
-"$TASKDNS" -config "$T/config.json" 2> "$LOG" &
-PID=$!
-wait_answer leader.mesos A 127.0.0.1 10 > /dev/null
+# No "ready:" line to wait for: poll for an answer, and try another port
+# when this one is taken (the log then names the bind error).
+for _try in 1 2 3 4 5; do
+	PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+	sed "s/\"port\":0/\"port\":$PORT/" "$T/quiet.json" > "$T/config.json"
+	"$TASKDNS" -config "$T/config.json" 2> "$LOG" &
+	PID=$!
+	[ "$(wait_answer leader.mesos A 127.0.0.1 10)" = "127.0.0.1" ] && break
+	sed 's/^/# (start attempt failed) /' "$LOG"
+	kill "$PID" 2> /dev/null
+	wait "$PID" 2> /dev/null
+done
 is "$(qs leader.mesos A)" "127.0.0.1" "logLevel warning: serving"
 finish_daemon
 unlike "$(cat "$LOG")" "info:" "logLevel warning: no info line"
