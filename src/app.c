@@ -590,6 +590,19 @@ local_ips(struct app *a)
 	a->env.local_ips = a->local_ips;
 }
 
+/* logLevel (-v wins) and logTo (records printed go to stdout and their
+ * errors to stderr whatever logTo says). */
+static void
+apply_logging(const struct app *a)
+{
+	if (!a->args.verbose)
+		log_level = log_level_parse(a->cfg->log_level);
+	if (strcmp(a->cfg->log_to, "syslog") == 0 && !a->print)
+		log_to_syslog();
+	else
+		log_to_stderr();
+}
+
 static void
 api_state_cb(void *arg, struct api_state *out)
 {
@@ -682,16 +695,6 @@ sources_differ(const struct config *x, const struct config *y)
 	    str_differ(x->iam_config_file, y->iam_config_file);
 }
 
-static void
-apply_logging(const struct app *a)
-{
-	if (!a->args.verbose)
-		log_level = log_level_parse(a->cfg->log_level);
-	if (strcmp(a->cfg->log_to, "syslog") == 0)
-		log_to_syslog();
-	else
-		log_to_stderr();
-}
 
 /* SIGHUP: read the config file again.  A config that does not load, or
  * whose new listeners cannot be bound, is refused and nothing changes.
@@ -837,10 +840,12 @@ app_run(struct config *cfg, const struct app_args *args)
 	struct app a = { 0 };
 	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
 	bool print = args->print;
+	struct gen_stats st;
 
 	a.cfg = cfg;
 	a.args = *args;
 	a.print = print;
+	apply_logging(&a);
 	a.env.resolve = source_resolve;
 	a.env.resolve_arg = a.resolver = source_resolver_new();
 	local_ips(&a);
@@ -852,11 +857,7 @@ app_run(struct config *cfg, const struct app_args *args)
 		return 1;
 	}
 	a.base = event_base_new();
-	{
-		struct gen_stats st;
-
-		a.table = build(&a, NULL, &st);
-	}
+	a.table = build(&a, NULL, &st);
 	if (a.base == NULL || a.table == NULL)
 		a.rc = 1;
 	for (int i = 0; i < 3 && a.rc == 0; i++) {

@@ -119,10 +119,5 @@ main(int argc, char **argv)
 	aa.state_file = o.state_file;
 	aa.print = o.print;
 	aa.verbose = log_level == LVL_DEBUG;
-	/* -v wins over logLevel. */
-	if (!aa.verbose)
-		log_level = log_level_parse(cfg->log_level);
-	if (strcmp(cfg->log_to, "syslog") == 0 && !o.print)
-		log_to_syslog();
 	return app_run(cfg, &aa);
 }

@@ -19,7 +19,6 @@ struct brec {
 	uint16_t rdlen;
 	const uint8_t *rdata;
 	uint32_t seq;
-	uint32_t hash;
 };
 
 struct table_builder {
@@ -337,7 +336,6 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 	r->rdlen = rdlen;
 	r->rdata = arena_memdup(b->arena, rdata, rdlen);
 	r->seq = b->n_recs;
-	r->hash = h;
 	b->rindex[s] = (uint64_t)h << 32 | ++b->n_recs;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {

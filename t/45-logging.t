@@ -14,7 +14,7 @@ LOG=$T/quiet.log
 # No "ready:" line to wait for: poll for an answer, and try another port
 # when this one is taken (the log then names the bind error).
 for _try in 1 2 3 4 5; do
-	PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+	PORT=$(free_port)
 	sed "s/\"port\":0/\"port\":$PORT/" "$T/quiet.json" > "$T/config.json"
 	"$TASKDNS" -config "$T/config.json" 2> "$LOG" &
 	PID=$!

@@ -18,7 +18,7 @@ done
 # ZooKeeper on a free port: retried if the port is taken.
 t0=$(date +%s.%N)
 for try in 1 2 3 4 5; do
-	ZKPORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+	ZKPORT=$(free_port)
 	mkdir -p "$T/zk$try"
 	java -Xmx128m -cp "$ZKCP" -Dzookeeper.admin.enableServer=false \
 	    -Dzookeeper.4lw.commands.whitelist=srvr,ruok \

@@ -7,10 +7,7 @@
 plan 78
 watchdog 240
 
-command -v nsd > /dev/null || {
-	echo "Bail out! nsd is not installed (.ci/run installs it)"
-	exit 1
-}
+need nsd
 
 # --- upstreams -------------------------------------------------------------
 
@@ -43,7 +40,7 @@ done
 
 NSD_PORT=
 for _try in 1 2 3 4 5; do
-	p=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+	p=$(free_port)
 	cat > "$T/nsd/nsd.conf" <<EOF
 server:
 	ip-address: 127.0.0.1@$p

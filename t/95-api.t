@@ -6,12 +6,7 @@
 plan 48
 watchdog 120
 
-for tool in curl jq promtool; do
-	command -v "$tool" > /dev/null || {
-		echo "Bail out! $tool is not installed (.ci/run installs it)"
-		exit 1
-	}
-done
+need curl jq promtool
 
 STATE="\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\""
 start_taskdns "$STATE, \"httpListener\": \"127.0.0.1\", \"httpPort\": HTTP_PORT,
@@ -19,6 +14,14 @@ start_taskdns "$STATE, \"httpListener\": \"127.0.0.1\", \"httpPort\": HTTP_PORT,
 H=http://127.0.0.1:$HTTP_PORT
 get() { curl -s -m 5 "$H$1"; }
 code() { curl -s -m 5 -o /dev/null -w '%{http_code}' "$@"; }
+# wait_code URL CODE: until URL answers CODE (6 s at most).
+wait_code() {
+	_i=0
+	while [ "$_i" -lt 60 ] && [ "$(code "$1")" != "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
 
 # --- mesos-dns's endpoints ---------------------------------------------------
 r=$(get /v1/version)
@@ -173,20 +176,12 @@ H=http://127.0.0.1:$HTTP_PORT
 wait_answer leader.mesos A 127.0.0.1 10 > /dev/null
 is "$(code "$H/healthz")" "200" "/healthz: 200 while the master answers"
 fm "$FMP" "mode=503"
-i=0
-while [ "$i" -lt 60 ] && [ "$(code "$H/healthz")" != "503" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_code "$H/healthz" 503
 r=$(curl -s -m 5 "$H/healthz")
 like "$r" "unhealthy: the records are [0-9]+ s old" \
     "/healthz: 503 with the reason when the master is gone"
 fm "$FMP" "mode=leader"
-i=0
-while [ "$i" -lt 60 ] && [ "$(code "$H/healthz")" != "200" ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_code "$H/healthz" 200
 is "$(code "$H/healthz")" "200" "/healthz: 200 again when it returns"
 finish_daemon
 done_testing

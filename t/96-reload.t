@@ -7,12 +7,7 @@
 plan 33
 watchdog 120
 
-for tool in curl jq ss; do
-	command -v "$tool" > /dev/null || {
-		echo "Bail out! $tool is not installed (.ci/run installs it)"
-		exit 1
-	}
-done
+need curl jq ss
 
 start_upstream echo
 ECHO=$UP_PORT
@@ -120,8 +115,8 @@ like "$(q example.org TXT +short)" 'q=example.org' \
 
 # --- new listeners -------------------------------------------------------
 WEB=$(qs web.marathon.mesos A | tr '\n' ' ')
-P2=$(python3 -c 'import random; print(random.randint(20000, 60000))')
-H2=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+P2=$(free_port)
+H2=$(free_port)
 cfg "$P2" "$H2" '"ttl": 30, "enumerationOn": false'
 hup
 like "$(grep -E 'reloaded|reload refused' "$LOG" | tail -1)" \

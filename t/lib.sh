@@ -29,6 +29,30 @@ trap 'exit 1' INT TERM
 
 plan() { echo "1..$1"; }
 
+# need TOOL...: bail out when one is missing (.ci/run installs them all).
+need() {
+	for _tool in "$@"; do
+		command -v "$_tool" > /dev/null || {
+			echo "Bail out! $_tool is not installed (.ci/run installs it)"
+			exit 1
+		}
+	done
+}
+
+# A random port in 20000-60000 (callers retry when it turns out taken).
+free_port() {
+	python3 -c 'import random; print(random.randint(20000, 60000))'
+}
+
+# wait_file FILE SECONDS: until FILE is not empty (polling, bounded).
+wait_file() {
+	_i=0
+	while [ ! -s "$1" ] && [ "$_i" -lt $(($2 * 20)) ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
 # A whole-test watchdog: past $1 seconds the test is killed (and fails).
 # It must not hold the test's stdout open, or the TAP driver would wait for
 # it to end.
@@ -102,8 +126,8 @@ start_taskdns() {
 	shift
 	LOG=$T/taskdns.log
 	for _try in 1 2 3 4 5 6 7 8; do
-		PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
-		HTTP_PORT=$(python3 -c 'import random; print(random.randint(20000, 60000))')
+		PORT=$(free_port)
+		HTTP_PORT=$(free_port)
 		# The HTTP API only where a test asks for it (HTTP_PORT in
 		# the body); others would fight over port 8123.
 		case $_body in
@@ -202,11 +226,7 @@ start_fm() {
 	_pf=$T/fm.$$.$(date +%N).port
 	"$TOP_BUILDDIR/t/fake_master" "$_pf" "$1" ${2:-} > /dev/null 2>> "$T/fm.log" &
 	FM_PIDS="$FM_PIDS $!"
-	_i=0
-	while [ ! -s "$_pf" ] && [ "$_i" -lt 100 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
+	wait_file "$_pf" 5
 	cat "$_pf"
 }
 
@@ -252,12 +272,8 @@ start_upstream() {
 	python3 "$TOP_SRCDIR/t/upstream.py" "$_pf" "$1" 300 > /dev/null \
 	    2> "$_pf.err" &
 	FM_PIDS="$FM_PIDS $!"
-	_i=0
 	# Python can be slow to start on a loaded machine: up to 30 s.
-	while [ ! -s "$_pf" ] && [ "$_i" -lt 600 ]; do
-		sleep 0.05
-		_i=$((_i + 1))
-	done
+	wait_file "$_pf" 30
 	UP_PORT=$(cat "$_pf" 2> /dev/null)
 	[ -n "$UP_PORT" ] || {
 		echo "Bail out! the $1 upstream (t/upstream.py) did not start"
