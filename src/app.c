@@ -180,7 +180,7 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 	if (parse >= 0)
 		snprintf(ptext, sizeof(ptext), "parse %.3f s, ", parse);
 	log_info("generation serial %u from %s: %u records, %u tasks%s "
-	    "(%sgenerate %.3f s, publish %.3f s)", t->serial, from, st.records,
+	    "(%sgenerate %.3f s, publish %.3f s)", t->serial, from, t->n_recs,
 	    st.tasks, same ? ", record set unchanged" : "", ptext, gen,
 	    publish);
 	a->last_ok = time(NULL);

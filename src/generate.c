@@ -334,15 +334,15 @@ master_records(struct gen *g, const struct cluster *cl)
 			continue;
 		if (!is_leader) {
 			struct dname n;
-			int r;
+			uint16_t type = ip.family == 4 ? RR_A : RR_AAAA;
+			uint16_t len = ip.family == 4 ? 4 : 16;
 
 			/* Only an IP not yet under master.D. gets a number. */
-			if (!to_name(g, all, &n))
+			if (!to_name(g, all, &n) ||
+			    table_builder_contains(g->b, &n, type, ip.addr, len))
 				continue;
-			r = table_builder_add(g->b, &n,
-			    ip.family == 4 ? RR_A : RR_AAAA, ip.addr,
-			    ip.family == 4 ? 4 : 16);
-			if (r <= 0)
+			add(g, all, type, ip.addr, len);
+			if (g->err != 0)
 				continue;
 		} else if (leader_numbered)
 			continue;

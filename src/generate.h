@@ -34,7 +34,8 @@ struct gen_env {
 };
 
 struct gen_stats {
-	uint32_t records, tasks, skipped_names;
+	uint32_t records, tasks, skipped_names;	/* records: added, duplicates
+						 * included */
 };
 
 /* The zone apex, SOA and TTL the config gives. */

@@ -13,6 +13,11 @@
 /* Hard ceiling on one generation, whatever the state says. */
 #define TABLE_MAX_RECORDS (64u * 1024 * 1024)
 
+/* How many recent owners and rdata an add looks at before the index. */
+#define RECENT 8
+/* brec.rdata of a duplicate dropped at finish. */
+#define DROPPED NULL
+
 struct brec {
 	uint32_t node;
 	uint16_t type;
@@ -34,8 +39,16 @@ struct table_builder {
 	uint32_t nmask;
 	struct brec *recs;
 	uint32_t n_recs, cap_recs;
-	uint64_t *rindex;
-	uint32_t rmask;
+	/* The nodes and rdata of the last few adds: a task's records come
+	 * in runs on a handful of names, and its SRV records share targets,
+	 * so most adds find their owner here without probing the index and
+	 * store no second copy of their rdata. */
+	uint32_t recent_node[RECENT];
+	struct {
+		const uint8_t *p;
+		uint16_t len;
+	} recent_rd[RECENT];
+	unsigned recent_n, recent_r;
 	uint32_t n_tasks;
 	/* The enumeration, when kept (growing arrays, malloc'd). */
 	bool enum_on;
@@ -93,8 +106,8 @@ table_builder_new(const struct dname *apex, uint32_t ttl,
 	b->soa = *soa;
 	b->nmask = 1023;
 	b->nindex = xcalloc(b->nmask + 1, sizeof(uint64_t));
-	b->rmask = 1023;
-	b->rindex = xcalloc(b->rmask + 1, sizeof(uint64_t));
+	for (unsigned i = 0; i < RECENT; i++)
+		b->recent_node[i] = UINT32_MAX;
 	return b;
 }
 
@@ -107,7 +120,6 @@ table_builder_free(struct table_builder *b)
 	free(b->nodes);
 	free(b->nindex);
 	free(b->recs);
-	free(b->rindex);
 	free(b->efw);
 	free(b->etask);
 	free(b->eseq);
@@ -158,11 +170,13 @@ table_builder_enum_task(struct table_builder *b, const char *name,
 }
 
 /* The enumeration into the table's arena, record numbers mapped from
- * insertion order to table order (pos). */
+ * insertion order to table order (pos; UINT32_MAX for a dropped
+ * duplicate, which its first adder already owns). */
 static struct table_enum *
 enum_finish(struct table_builder *b, const uint32_t *pos)
 {
 	struct table_enum *e = arena_alloc(b->arena, sizeof(*e));
+	uint32_t w = 0;
 
 	e->n_fws = b->n_efw;
 	e->fws = arena_alloc(b->arena, (size_t)(b->n_efw ? b->n_efw : 1) *
@@ -175,11 +189,20 @@ enum_finish(struct table_builder *b, const uint32_t *pos)
 	if (b->n_etask > 0)
 		memcpy(e->tasks, b->etask, (size_t)b->n_etask *
 		    sizeof(*e->tasks));
-	e->n_recs = b->n_eseq;
 	e->recs = arena_alloc(b->arena, (size_t)(b->n_eseq ? b->n_eseq : 1) *
 	    sizeof(*e->recs));
-	for (uint32_t i = 0; i < b->n_eseq; i++)
-		e->recs[i] = pos[b->eseq[i]];
+	/* Each task's records are a range of eseq, in task order. */
+	for (uint32_t k = 0; k < b->n_etask; k++) {
+		struct table_enum_task *t = &e->tasks[k];
+		uint32_t end = t->first_rec + t->n_recs;
+
+		t->first_rec = w;
+		for (uint32_t i = end - t->n_recs; i < end; i++)
+			if (pos[b->eseq[i]] != UINT32_MAX)
+				e->recs[w++] = pos[b->eseq[i]];
+		t->n_recs = w - t->first_rec;
+	}
+	e->n_recs = w;
 	return e;
 }
 
@@ -226,7 +249,6 @@ reindex(uint64_t **idx, uint32_t *mask, uint32_t n)
 void
 table_builder_reserve(struct table_builder *b, uint32_t recs, uint32_t nodes)
 {
-	reindex(&b->rindex, &b->rmask, recs);
 	reindex(&b->nindex, &b->nmask, nodes);
 	if (recs > b->cap_recs) {
 		b->cap_recs = recs;
@@ -301,42 +323,67 @@ node_with_ancestors(struct table_builder *b, const struct dname *owner)
 	return id;
 }
 
+/* The node of a lower-case owner: one of the last few, or from the
+ * index (created with its ancestors when missing). */
+static uint32_t
+owner_node(struct table_builder *b, const struct dname *low)
+{
+	uint32_t id;
+
+	for (unsigned i = 0; i < RECENT; i++) {
+		const struct table_node *n;
+
+		id = b->recent_node[i];
+		if (id == UINT32_MAX)
+			break;
+		n = &b->nodes[id];
+		if (n->name_len == low->len &&
+		    memcmp(n->name, low->data, low->len) == 0)
+			return id;
+	}
+	id = node_with_ancestors(b, low);
+	b->recent_node[b->recent_n++ % RECENT] = id;
+	return id;
+}
+
+/* rdata stored once for a run of records that share it. */
+static const uint8_t *
+rdata_copy(struct table_builder *b, const void *rdata, uint16_t rdlen)
+{
+	const uint8_t *p;
+
+	for (unsigned i = 0; i < RECENT; i++)
+		if (b->recent_rd[i].p != NULL &&
+		    b->recent_rd[i].len == rdlen &&
+		    memcmp(b->recent_rd[i].p, rdata, rdlen) == 0)
+			return b->recent_rd[i].p;
+	p = arena_memdup(b->arena, rdata, rdlen);
+	b->recent_rd[b->recent_r % RECENT].p = p;
+	b->recent_rd[b->recent_r++ % RECENT].len = rdlen;
+	return p;
+}
+
 int
 table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen)
 {
 	struct dname low = *owner;
-	uint32_t node, h, s;
 	struct brec *r;
 
 	if (b->n_recs >= TABLE_MAX_RECORDS)
 		return -E_LIMIT;
 	dname_lower(&low);
-	node = node_with_ancestors(b, &low);
-	h = mix(b->nodes[node].hash ^ type, rdata, rdlen);
-	s = h & b->rmask;
-	while (b->rindex[s] != 0) {
-		if ((uint32_t)(b->rindex[s] >> 32) == h) {
-			r = &b->recs[(uint32_t)b->rindex[s] - 1];
-			if (r->node == node && r->type == type &&
-			    r->rdlen == rdlen &&
-			    memcmp(r->rdata, rdata, rdlen) == 0)
-				return 0;
-		}
-		s = (s + 1) & b->rmask;
-	}
 	if (b->n_recs == b->cap_recs) {
 		b->cap_recs = b->cap_recs ? b->cap_recs * 2 : 1024;
 		b->recs = xrealloc(b->recs,
 		    (size_t)b->cap_recs * sizeof(*b->recs));
 	}
 	r = &b->recs[b->n_recs];
-	r->node = node;
+	r->node = owner_node(b, &low);
 	r->type = type;
 	r->rdlen = rdlen;
-	r->rdata = arena_memdup(b->arena, rdata, rdlen);
-	r->seq = b->n_recs;
-	b->rindex[s] = (uint64_t)h << 32 | ++b->n_recs;
+	r->rdata = rdata_copy(b, rdata, rdlen);
+	r->seq = b->n_recs++;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
 		b->eseq = grow(b->eseq, b->n_eseq, &b->cap_eseq,
@@ -344,21 +391,154 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 		b->eseq[b->n_eseq++] = r->seq;
 		b->etask[b->n_etask - 1].n_recs++;
 	}
-	if (b->n_recs * 2 > b->rmask)
-		reindex(&b->rindex, &b->rmask, b->n_recs);
 	return 1;
 }
 
+bool
+table_builder_contains(const struct table_builder *b,
+    const struct dname *owner, uint16_t type, const void *rdata,
+    uint16_t rdlen)
+{
+	struct dname low = *owner;
+	uint32_t h, s;
+
+	dname_lower(&low);
+	h = dname_hash(low.data, low.len);
+	for (s = h & b->nmask; b->nindex[s] != 0; s = (s + 1) & b->nmask) {
+		uint32_t id = (uint32_t)b->nindex[s] - 1;
+		const struct table_node *n = &b->nodes[id];
+
+		if (n->name_len != low.len ||
+		    memcmp(n->name, low.data, low.len) != 0)
+			continue;
+		for (uint32_t i = 0; i < b->n_recs; i++) {
+			const struct brec *r = &b->recs[i];
+
+			if (r->node == id && r->type == type &&
+			    r->rdlen == rdlen &&
+			    memcmp(r->rdata, rdata, rdlen) == 0)
+				return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/* Order within one node: by type, then as added. */
 static int
 brec_cmp(const void *pa, const void *pb)
 {
 	const struct brec *a = pa, *b = pb;
 
-	if (a->node != b->node)
-		return a->node < b->node ? -1 : 1;
 	if (a->type != b->type)
 		return a->type < b->type ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static void
+sort_range(struct brec *v, uint32_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), brec_cmp);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		struct brec x = v[i];
+		uint32_t j = i;
+
+		while (j > 0 && brec_cmp(&v[j - 1], &x) > 0) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+/* The records grouped by node in place, each node's in (type, order
+ * added): every node's range from the counts, records swapped along
+ * cycles into their ranges (one pass, no second array), then each range
+ * sorted (they are short). */
+static void
+group_by_node(struct table_builder *b)
+{
+	uint32_t *next = xmalloc((size_t)(b->n_nodes ? b->n_nodes : 1) *
+	    sizeof(uint32_t));
+	uint32_t acc = 0;
+
+	for (uint32_t k = 0; k < b->n_nodes; k++)
+		b->nodes[k].count = 0;
+	for (uint32_t i = 0; i < b->n_recs; i++)
+		b->nodes[b->recs[i].node].count++;
+	for (uint32_t k = 0; k < b->n_nodes; k++) {
+		b->nodes[k].first = acc;
+		next[k] = acc;
+		acc += b->nodes[k].count;
+	}
+	for (uint32_t k = 0; k < b->n_nodes; k++) {
+		uint32_t end = b->nodes[k].first + b->nodes[k].count;
+
+		while (next[k] < end) {
+			struct brec r = b->recs[next[k]];
+
+			while (r.node != k) {
+				uint32_t d = next[r.node]++;
+				struct brec t = b->recs[d];
+
+				b->recs[d] = r;
+				r = t;
+			}
+			b->recs[next[k]++] = r;
+		}
+		sort_range(b->recs + b->nodes[k].first, b->nodes[k].count);
+	}
+	free(next);
+}
+
+static bool
+same_rdata(const struct brec *x, const struct brec *y)
+{
+	return x->rdlen == y->rdlen && (x->rdata == y->rdata ||
+	    memcmp(x->rdata, y->rdata, x->rdlen) == 0);
+}
+
+/* Mark the later copies of a triple DROPPED in one (node, type) run
+ * (sorted as added, so the first copy stays): pairwise when short,
+ * through a scratch hash set (*set, *cap slots) when long. */
+static void
+drop_duplicates(struct brec *v, uint32_t n, uint32_t **set, uint32_t *cap)
+{
+	uint32_t mask;
+
+	if (n <= 16) {
+		for (uint32_t i = 1; i < n; i++)
+			for (uint32_t j = 0; j < i; j++)
+				if (v[j].rdata != DROPPED &&
+				    same_rdata(&v[i], &v[j])) {
+					v[i].rdata = DROPPED;
+					break;
+				}
+		return;
+	}
+	if (*cap < 2 * n) {
+		while (*cap < 2 * n)
+			*cap = *cap ? *cap * 2 : 64;
+		free(*set);
+		*set = xmalloc((size_t)*cap * sizeof(uint32_t));
+	}
+	for (mask = 63; mask + 1 < 2 * n; mask = mask * 2 + 1)
+		;
+	memset(*set, 0, ((size_t)mask + 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t s = mix(2166136261u, v[i].rdata, v[i].rdlen) & mask;
+
+		for (; (*set)[s] != 0; s = (s + 1) & mask)
+			if (same_rdata(&v[i], &v[(*set)[s] - 1])) {
+				v[i].rdata = DROPPED;
+				break;
+			}
+		if (v[i].rdata != DROPPED)
+			(*set)[s] = i + 1;
+	}
 }
 
 static bool
@@ -376,47 +556,71 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 {
 	struct table *t = xcalloc(1, sizeof(*t));
 	uint64_t content = 0;
+	uint32_t *pos = NULL, *set = NULL, set_cap = 0, w = 0;
+	uint32_t last = UINT32_MAX, nh = 0;
 
 	/* The apex always exists: SOA and NS live there. */
 	node_get(b, b->apex.data, b->apex.len, NULL);
-	free(b->rindex);	/* no more adds: room for what follows */
-	b->rindex = NULL;
-	if (b->n_recs > 0)
-		qsort(b->recs, b->n_recs, sizeof(*b->recs), brec_cmp);
-	if (b->enum_on) {
-		uint32_t *pos = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
-		    sizeof(uint32_t));
+	group_by_node(b);
+	for (uint32_t k = 0; k < b->n_nodes; k++) {
+		struct brec *v = b->recs + b->nodes[k].first;
+		uint32_t i = 0, n = b->nodes[k].count;
 
-		for (uint32_t i = 0; i < b->n_recs; i++)
-			pos[b->recs[i].seq] = i;
-		t->enumeration = enum_finish(b, pos);
-		free(pos);
+		while (i < n) {
+			uint32_t j = i + 1;
+
+			while (j < n && v[j].type == v[i].type)
+				j++;
+			drop_duplicates(v + i, j - i, &set, &set_cap);
+			i = j;
+		}
 	}
-	/* The records become the table's in place: a table_rec is smaller
-	 * than a brec, so writing record i never reaches brec i + 1. */
+	free(set);
+	if (b->enum_on)
+		pos = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		    sizeof(uint32_t));
+	/* The records become the table's in place, the dropped ones left
+	 * out: a table_rec is smaller than a brec and w never passes i, so
+	 * writing record w never reaches a brec not yet read. */
 	t->recs = (struct table_rec *)(void *)b->recs;
+	for (uint32_t k = 0; k < b->n_nodes; k++)
+		b->nodes[k].count = 0;
 	for (uint32_t i = 0; i < b->n_recs; i++) {
 		const struct brec r = b->recs[i];
 		struct table_node *n = &b->nodes[r.node];
 		uint64_t h;
 
+		if (r.rdata == DROPPED) {
+			if (pos != NULL)
+				pos[r.seq] = UINT32_MAX;
+			continue;
+		}
+		if (pos != NULL)
+			pos[r.seq] = w;
 		if (n->count == 0)
-			n->first = i;
+			n->first = w;
 		n->count++;
-		t->recs[i].node = r.node;
-		t->recs[i].type = r.type;
-		t->recs[i].rdlen = r.rdlen;
-		t->recs[i].rdata = r.rdata;
+		t->recs[w].node = r.node;
+		t->recs[w].type = r.type;
+		t->recs[w].rdlen = r.rdlen;
+		t->recs[w].rdata = r.rdata;
+		w++;
 		/* The node hash does not depend on insertion order, so the
 		 * sum identifies the set whatever order built it. */
-		h = mix(mix(n->hash, n->name, n->name_len) ^ r.type,
-		    r.rdata, r.rdlen);
+		if (r.node != last) {
+			last = r.node;
+			nh = mix(n->hash, n->name, n->name_len);
+		}
+		h = mix(nh ^ r.type, r.rdata, r.rdlen);
 		content += mix64((uint64_t)h << 32 | r.rdlen) ^ h;
 	}
-	t->recs = xrealloc(t->recs, (size_t)(b->n_recs ? b->n_recs : 1) *
-	    sizeof(*t->recs));
+	if (pos != NULL) {
+		t->enumeration = enum_finish(b, pos);
+		free(pos);
+	}
+	t->recs = xrealloc(t->recs, (size_t)(w ? w : 1) * sizeof(*t->recs));
 	b->recs = NULL;
-	t->n_recs = b->n_recs;
+	t->n_recs = w;
 	t->nodes = xrealloc(b->nodes, (size_t)(b->n_nodes ? b->n_nodes : 1) *
 	    sizeof(*b->nodes));
 	b->nodes = NULL;
@@ -428,7 +632,7 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	free(b->nindex);
 	b->nindex = NULL;
 	t->index_mask = b->nmask;
-	t->content = content ^ mix64(b->n_recs);
+	t->content = content ^ mix64(w);
 	t->apex = b->apex;
 	t->ttl = b->ttl;
 	t->soa = b->soa;

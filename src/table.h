@@ -1,6 +1,6 @@
 /* table.h - one immutable generation of records.
  *
- * A builder collects (owner, type, rdata) triples, storing each distinct
+ * A builder collects (owner, type, rdata) triples, keeping each distinct
  * triple once, and creates the empty non-terminals between every owner and
  * the zone apex so that a lookup tells "no such name" from "name without
  * that type".  table_builder_finish() freezes it into a struct table: nodes
@@ -102,11 +102,18 @@ struct table_builder *table_builder_new(const struct dname *apex,
     uint32_t ttl, const struct table_soa *soa);
 /* Discard a builder that was not finished.  NULL is a no-op. */
 void table_builder_free(struct table_builder *b);
-/* Add one record; owner is copied and lower-cased.  Returns 1 when added,
- * 0 when the same triple was already there, -E_LIMIT past the builder's
+/* Add one record; owner is copied and lower-cased.  A triple added
+ * twice is stored once: the later copies are dropped at finish (an add
+ * does no lookup of its own).  Returns 1, or -E_LIMIT past the builder's
  * record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
+/* Whether the triple was added already.  A scan of every record so far:
+ * for the few checks made before the bulk of a generation. */
+bool table_builder_contains(const struct table_builder *b,
+    const struct dname *owner, uint16_t type, const void *rdata,
+    uint16_t rdlen);
+/* Records added so far, duplicates included. */
 uint32_t table_builder_count(const struct table_builder *b);
 /* Room for about recs records on nodes names, so that a large generation
  * grows its arrays and indexes once, not by repeated doubling. */

@@ -13,14 +13,16 @@ builder(void)
 	return table_builder_new(&apex, 60, &soa);
 }
 
+/* Add an A record; fresh: whether the builder must not have it yet. */
 static void
-add_a(struct table_builder *b, const char *owner, uint8_t last, int want)
+add_a(struct table_builder *b, const char *owner, uint8_t last, int fresh)
 {
 	struct dname n;
 	uint8_t ip[4] = { 10, 0, 0, last };
 
 	assert_int_equal(dname_from_text(owner, strlen(owner), &n), 0);
-	assert_int_equal(table_builder_add(b, &n, RR_A, ip, 4), want);
+	assert_int_equal(table_builder_contains(b, &n, RR_A, ip, 4), !fresh);
+	assert_int_equal(table_builder_add(b, &n, RR_A, ip, 4), 1);
 }
 
 static const struct table_node *
@@ -159,6 +161,59 @@ record_text_is_presentation_form(void **state)
 
 /* The enumeration: each task owns the records it added first, mapped to
  * the table's (sorted) record order. */
+/* Many names, long rrsets and duplicates far apart: the grouping moves
+ * every record into its node's range, and only later copies go. */
+static void
+long_rrsets_and_scattered_duplicates(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t;
+	const struct table_node *n;
+	const struct table_rec *r;
+	uint32_t cnt, total = 0;
+	char name[64];
+
+	(void)state;
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 200; i++) {
+			struct dname o;
+			uint8_t ip[4] = { 10, 1, (uint8_t)(i % 7), 0 };
+
+			snprintf(name, sizeof(name), "n%d.marathon.mesos", i % 50);
+			dname_from_text(name, strlen(name), &o);
+			/* 40 distinct addresses on web, each added 10 times. */
+			ip[3] = (uint8_t)(i % 40);
+			table_builder_add(b, &o, RR_A, ip, 4);
+			dname_from_text("web.mesos", 9, &o);
+			ip[1] = 2;
+			ip[2] = 0;
+			table_builder_add(b, &o, RR_A, ip, 4);
+		}
+	t = table_builder_finish(b, NULL, 1);
+	n = look(t, "web.mesos");
+	r = table_rrset(t, n, RR_A, &cnt);
+	assert_int_equal(cnt, 40);
+	/* Kept in the order first added. */
+	for (uint32_t i = 0; i < cnt; i++) {
+		assert_int_equal(r[i].rdata[3], i);
+	}
+	for (int i = 0; i < 50; i++) {
+		snprintf(name, sizeof(name), "n%d.marathon.mesos", i);
+		n = look(t, name);
+		assert_non_null(n);
+		table_rrset(t, n, RR_A, &cnt);
+		/* i, i+50, i+100, i+150: four distinct (i % 7, i % 40). */
+		assert_int_equal(cnt, 4);
+		total += cnt;
+	}
+	assert_int_equal(t->n_recs, total + 40);
+	/* Every node's records are its own, all of them. */
+	for (uint32_t k = 0; k < t->n_nodes; k++)
+		for (uint32_t i = 0; i < t->nodes[k].count; i++)
+			assert_int_equal(t->recs[t->nodes[k].first + i].node, k);
+	table_unref(t);
+}
+
 static void
 enumeration_follows_first_insertion(void **state)
 {
@@ -216,6 +271,7 @@ main(void)
 		cmocka_unit_test(serial_changes_only_with_the_record_set),
 		cmocka_unit_test(references_keep_a_generation_alive),
 		cmocka_unit_test(record_text_is_presentation_form),
+		cmocka_unit_test(long_rrsets_and_scattered_duplicates),
 		cmocka_unit_test(enumeration_follows_first_insertion),
 	};
 
