@@ -14,6 +14,16 @@
 #define TEXT_MAX 1024
 #define MAX_TASK_PORTS 65536
 
+/* Labels without the root, lower-cased, for joining into names: the
+ * wire form of a text fragment.  Joining fragments is joining their
+ * texts with '.', as mesos-dns composes names, without formatting and
+ * parsing the whole text again for every record. */
+struct frag {
+	bool ok;	/* false: the text can be no part of a name */
+	uint8_t len;
+	uint8_t data[DNAME_MAX];
+};
+
 struct gen {
 	const struct config *cfg;
 	const struct gen_env *env;
@@ -22,6 +32,9 @@ struct gen {
 	bool rfc952;
 	const char *dom;
 	int err;
+	struct dname zone;	/* dom, lower-cased wire form */
+	bool zone_ok;
+	struct frag f_slave, f_proto[2];	/* slave, _tcp, _udp */
 };
 
 struct agent_ips {
@@ -392,9 +405,116 @@ task_ips(struct gen *g, const struct task *t, const struct agent_ips *ai,
 	}
 }
 
+/* The fragment of the texts a and b (NULL: none) put end to end. */
+static void
+frag_text(struct frag *f, const char *a, const char *b)
+{
+	char text[DNAME_TEXT_MAX];
+	size_t la = strlen(a), lb = b != NULL ? strlen(b) : 0;
+	struct dname d;
+
+	f->ok = false;
+	if (la + lb == 0 || la + lb >= sizeof(text))
+		return;
+	memcpy(text, a, la);
+	if (lb > 0)
+		memcpy(text + la, b, lb);
+	/* A trailing dot would be an empty label once joined. */
+	if (text[la + lb - 1] == '.' ||
+	    dname_from_text(text, la + lb, &d) != 0)
+		return;
+	dname_lower(&d);
+	f->len = (uint8_t)(d.len - 1);
+	memcpy(f->data, d.data, f->len);
+	f->ok = true;
+}
+
+/* A fixed one-label fragment. */
+static void
+frag_label(struct frag *f, const char *label)
+{
+	frag_text(f, label, NULL);
+}
+
+/* An owner name built once for all of a task's records on it, and its
+ * node, looked up at its first record. */
+struct owner {
+	bool ok;
+	uint32_t node;
+	struct dname n;
+};
+
+/* parts[0..n) joined, then the zone. */
+static void
+owner_join(struct gen *g, struct owner *o, const struct frag *const *parts,
+    int n)
+{
+	size_t len = 0;
+
+	o->ok = false;
+	o->node = UINT32_MAX;
+	if (!g->zone_ok)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (!parts[i]->ok || len + parts[i]->len > DNAME_MAX)
+			return;
+		memcpy(o->n.data + len, parts[i]->data, parts[i]->len);
+		len += parts[i]->len;
+	}
+	if (len + g->zone.len > DNAME_MAX)
+		return;
+	memcpy(o->n.data + len, g->zone.data, g->zone.len);
+	o->n.len = (uint8_t)(len + g->zone.len);
+	o->ok = true;
+}
+
+static void
+owner_add(struct gen *g, struct owner *o, uint16_t type, const void *rd,
+    uint16_t rdlen)
+{
+	int r;
+
+	if (g->err != 0)
+		return;
+	if (!o->ok) {
+		g->st->skipped_names++;
+		return;
+	}
+	if (o->node == UINT32_MAX)
+		o->node = table_builder_node(g->b, &o->n);
+	r = table_builder_add_at(g->b, o->node, type, rd, rdlen);
+	if (r < 0)
+		g->err = r;
+}
+
+static void
+owner_add_ip(struct gen *g, struct owner *o, const struct ipaddr *ip)
+{
+	if (ip->family == 4)
+		owner_add(g, o, RR_A, ip->addr, 4);
+	else
+		owner_add(g, o, RR_AAAA, ip->addr, 16);
+}
+
+/* SRV rdata: priority 0, the configured weight, port, target. */
+static uint16_t
+srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
+    const struct owner *target)
+{
+	rd[0] = 0;
+	rd[1] = 0;
+	rd[2] = (uint8_t)(g->cfg->srv_weight >> 8);
+	rd[3] = (uint8_t)(g->cfg->srv_weight & 0xff);
+	rd[4] = (uint8_t)(port >> 8);
+	rd[5] = (uint8_t)(port & 0xff);
+	memcpy(rd + 6, target->n.data, target->n.len);
+	return (uint16_t)(6 + target->n.len);
+}
+
 struct task_ctx {
 	const char *name;	/* the task's label: spec'd or raw */
-	const char *hash, *sid, *fname;
+	const char *hash, *sid;
+	const struct frag *fname;
 	const struct ipaddr *ips;
 	uint32_t n_ips;
 	const struct agent_ips *agent;
@@ -402,84 +522,95 @@ struct task_ctx {
 	size_t n_ports;
 };
 
-/* _NAME._PROTO.FNAME[.slave].D. for one protocol label. */
-static void
-srv_set(struct gen *g, const struct task_ctx *c, const char *prefix,
-    const char *proto, bool slave, bool plain, unsigned port,
-    const char *target)
-{
-	char owner[TEXT_MAX];
-
-	if (slave) {
-		fmt_name(owner, sizeof(owner), "%s_%s._%s.%s.slave.%s.", prefix,
-		    c->name, proto, c->fname, g->dom);
-		add_srv(g, owner, port, target);
-	}
-	if (plain) {
-		fmt_name(owner, sizeof(owner), "%s_%s._%s.%s.%s.", prefix,
-		    c->name, proto, c->fname, g->dom);
-		add_srv(g, owner, port, target);
-	}
-}
-
+/* The records of one task under one label (NAMING.md): A/AAAA on the
+ * task's names, SRV for its ports under slave (and the framework when it
+ * has no discovery info), SRV for its discovery ports. */
 static void
 task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 {
-	char arec[TEXT_MAX], canon[TEXT_MAX], owner[TEXT_MAX];
-	char target[TEXT_MAX];
+	struct frag name, uname, canon, dp_proto, dp_name;
+	const struct frag *fn = c->fname, *sl = &g->f_slave;
+	struct owner arec, canon_o, arec_s, canon_s, srv[2][2], o;
 	bool disc = t->disc_name != NULL && t->disc_name[0] != '\0';
+	uint8_t rd[6 + DNAME_MAX];
+	char ctext[DNAME_TEXT_MAX];
 
-	fmt_name(arec, sizeof(arec), "%s.%s", c->name, c->fname);
-	fmt_name(canon, sizeof(canon), "%s-%s-%s.%s", c->name, c->hash, c->sid,
-	    c->fname);
+	frag_text(&name, c->name, NULL);
+	frag_text(&uname, "_", c->name);
+	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", c->name, c->hash,
+	    c->sid) >= (int)sizeof(ctext))
+		ctext[0] = '\0';
+	frag_text(&canon, ctext, NULL);
+	owner_join(g, &arec, (const struct frag *[]){ &name, fn }, 2);
+	owner_join(g, &canon_o, (const struct frag *[]){ &canon, fn }, 2);
+	owner_join(g, &arec_s, (const struct frag *[]){ &name, fn, sl }, 3);
+	owner_join(g, &canon_s, (const struct frag *[]){ &canon, fn, sl },
+	    3);
 	for (uint32_t i = 0; i < c->n_ips; i++) {
-		fmt_name(owner, sizeof(owner), "%s.%s.", arec, g->dom);
-		add_ip(g, owner, &c->ips[i]);
-		fmt_name(owner, sizeof(owner), "%s.%s.", canon, g->dom);
-		add_ip(g, owner, &c->ips[i]);
+		owner_add_ip(g, &arec, &c->ips[i]);
+		owner_add_ip(g, &canon_o, &c->ips[i]);
 	}
 	for (int i = 0; i < c->agent->n; i++) {
-		fmt_name(owner, sizeof(owner), "%s.slave.%s.", arec, g->dom);
-		add_ip(g, owner, &c->agent->ips[i]);
-		fmt_name(owner, sizeof(owner), "%s.slave.%s.", canon, g->dom);
-		add_ip(g, owner, &c->agent->ips[i]);
+		owner_add_ip(g, &arec_s, &c->agent->ips[i]);
+		owner_add_ip(g, &canon_s, &c->agent->ips[i]);
 	}
 	/* RFC 2782 records to the agent: under slave always, and under the
 	 * framework too when the task has no discovery info. */
-	fmt_name(target, sizeof(target), "%s.slave.%s.", canon, g->dom);
-	for (size_t i = 0; i < c->n_ports; i++) {
-		srv_set(g, c, "", "tcp", true, !disc, c->ports[i], target);
-		srv_set(g, c, "", "udp", true, !disc, c->ports[i], target);
+	if (c->n_ports > 0 && canon_s.ok) {
+		for (int p = 0; p < 2; p++) {
+			const struct frag *proto = &g->f_proto[p];
+
+			owner_join(g, &srv[p][0], (const struct frag *[]){
+			    &uname, proto, fn, sl }, 4);
+			owner_join(g, &srv[p][1], (const struct frag *[]){
+			    &uname, proto, fn }, 3);
+		}
+		for (size_t i = 0; i < c->n_ports; i++) {
+			uint16_t len = srv_rdata(g, rd, c->ports[i], &canon_s);
+
+			for (int p = 0; p < 2; p++) {
+				owner_add(g, &srv[p][0], RR_SRV, rd, len);
+				if (!disc)
+					owner_add(g, &srv[p][1], RR_SRV, rd,
+					    len);
+			}
+		}
 	}
-	if (!disc)
+	if (!disc || !canon_o.ok)
 		return;
-	fmt_name(target, sizeof(target), "%s.%s.", canon, g->dom);
 	for (uint32_t i = 0; i < t->n_dports; i++) {
 		const struct disc_port *dp = &t->dports[i];
-		char proto[DNAME_LABEL_MAX + 1], pname[DNAME_LABEL_MAX + 3];
-		const char *protos[2] = { "tcp", "udp" };
+		const struct frag *protos[2] = { &g->f_proto[0],
+		    &g->f_proto[1] };
 		int np = 2;
+		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number, &canon_o);
 
 		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
+			char l[DNAME_LABEL_MAX + 1];
+
 			dname_spec_label(dp->protocol, strlen(dp->protocol),
-			    g->rfc952, proto);
-			protos[0] = proto;
+			    g->rfc952, l);
+			frag_text(&dp_proto, "_", l);
+			protos[0] = &dp_proto;
 			np = 1;
 		}
-		pname[0] = '\0';
+		dp_name.ok = false;
 		if (dp->name != NULL && dp->name[0] != '\0') {
 			char l[DNAME_LABEL_MAX + 1];
 
 			dname_spec_label(dp->name, strlen(dp->name), g->rfc952,
 			    l);
-			fmt_name(pname, sizeof(pname), "_%s.", l);
+			frag_text(&dp_name, "_", l);
 		}
 		for (int k = 0; k < np; k++) {
-			srv_set(g, c, "", protos[k], false, true,
-			    (unsigned)dp->number, target);
-			if (pname[0] != '\0')
-				srv_set(g, c, pname, protos[k], false, true,
-				    (unsigned)dp->number, target);
+			owner_join(g, &o, (const struct frag *[]){ &uname,
+			    protos[k], fn }, 3);
+			owner_add(g, &o, RR_SRV, rd, len);
+			if (dp->name == NULL || dp->name[0] == '\0')
+				continue;
+			owner_join(g, &o, (const struct frag *[]){ &dp_name,
+			    &uname, protos[k], fn }, 4);
+			owner_add(g, &o, RR_SRV, rd, len);
 		}
 	}
 }
@@ -513,9 +644,11 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 		qsort(ai, cl->n_agents, sizeof(*ai), agent_cmp);
 	for (const struct framework *f = cl->frameworks; f; f = f->next) {
 		char fname[TEXT_MAX];
+		struct frag ffrag;
 
 		dname_frag(f->name ? f->name : "", f->name ? strlen(f->name) :
 		    0, g->rfc952, fname, sizeof(fname));
+		frag_text(&ffrag, fname, NULL);
 		table_builder_enum_framework(g->b, f->name);
 		for (const struct task *t = f->tasks; t; t = t->next) {
 			const struct agent_ips *a = find_agent(ai,
@@ -535,7 +668,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 				*p = (char)tolower((unsigned char)*p);
 			c.hash = hash;
 			c.sid = sid;
-			c.fname = fname;
+			c.fname = &ffrag;
 			c.agent = a;
 			task_ips(g, t, a, &c.ips, &c.n_ips);
 			c.ports = ports;
@@ -592,12 +725,18 @@ generate_records(const struct cluster *cl, const struct config *cfg,
     const struct gen_env *env, struct table_builder *b,
     struct gen_stats *stats, char *errbuf, size_t errlen)
 {
-	struct gen g = { cfg, env, b, stats, cfg->enforce_rfc952, cfg->domain,
-		0 };
+	struct gen g = { .cfg = cfg, .env = env, .b = b, .st = stats,
+		.rfc952 = cfg->enforce_rfc952, .dom = cfg->domain };
 	struct agent_ips *ai;
 	uint16_t *ports = xmalloc(MAX_TASK_PORTS * sizeof(uint16_t));
 
 	memset(stats, 0, sizeof(*stats));
+	g.zone_ok = dname_from_text(cfg->domain, strlen(cfg->domain),
+	    &g.zone) == 0;
+	dname_lower(&g.zone);
+	frag_label(&g.f_slave, "slave");
+	frag_label(&g.f_proto[0], "_tcp");
+	frag_label(&g.f_proto[1], "_udp");
 	framework_records(&g, cl);
 	ai = agent_records(&g, cl);
 	listener_records(&g);

@@ -363,27 +363,32 @@ rdata_copy(struct table_builder *b, const void *rdata, uint16_t rdlen)
 	return p;
 }
 
-int
-table_builder_add(struct table_builder *b, const struct dname *owner,
-    uint16_t type, const void *rdata, uint16_t rdlen)
+uint32_t
+table_builder_node(struct table_builder *b, const struct dname *owner_lower)
 {
-	struct dname low = *owner;
+	return node_with_ancestors(b, owner_lower);
+}
+
+int
+table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
+    const void *rdata, uint16_t rdlen)
+{
 	struct brec *r;
 
 	if (b->n_recs >= TABLE_MAX_RECORDS)
 		return -E_LIMIT;
-	dname_lower(&low);
 	if (b->n_recs == b->cap_recs) {
 		b->cap_recs = b->cap_recs ? b->cap_recs * 2 : 1024;
 		b->recs = xrealloc(b->recs,
 		    (size_t)b->cap_recs * sizeof(*b->recs));
 	}
 	r = &b->recs[b->n_recs];
-	r->node = owner_node(b, &low);
+	r->node = node;
 	r->type = type;
 	r->rdlen = rdlen;
 	r->rdata = rdata_copy(b, rdata, rdlen);
 	r->seq = b->n_recs++;
+	b->nodes[node].count++;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
 		b->eseq = grow(b->eseq, b->n_eseq, &b->cap_eseq,
@@ -392,6 +397,19 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 		b->etask[b->n_etask - 1].n_recs++;
 	}
 	return 1;
+}
+
+int
+table_builder_add(struct table_builder *b, const struct dname *owner,
+    uint16_t type, const void *rdata, uint16_t rdlen)
+{
+	struct dname low = *owner;
+
+	if (b->n_recs >= TABLE_MAX_RECORDS)
+		return -E_LIMIT;
+	dname_lower(&low);
+	return table_builder_add_at(b, owner_node(b, &low), type, rdata,
+	    rdlen);
 }
 
 bool
@@ -465,10 +483,7 @@ group_by_node(struct table_builder *b)
 	    sizeof(uint32_t));
 	uint32_t acc = 0;
 
-	for (uint32_t k = 0; k < b->n_nodes; k++)
-		b->nodes[k].count = 0;
-	for (uint32_t i = 0; i < b->n_recs; i++)
-		b->nodes[b->recs[i].node].count++;
+	/* Counted as added (table_builder_add_at). */
 	for (uint32_t k = 0; k < b->n_nodes; k++) {
 		b->nodes[k].first = acc;
 		next[k] = acc;

@@ -108,6 +108,13 @@ void table_builder_free(struct table_builder *b);
  * record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
+/* The same in two steps, for a caller adding many records on one name:
+ * the node of an owner already lower-cased (created, with its ancestors,
+ * when new), then records on it. */
+uint32_t table_builder_node(struct table_builder *b,
+    const struct dname *owner_lower);
+int table_builder_add_at(struct table_builder *b, uint32_t node,
+    uint16_t type, const void *rdata, uint16_t rdlen);
 /* Whether the triple was added already.  A scan of every record so far:
  * for the few checks made before the bulk of a generation. */
 bool table_builder_contains(const struct table_builder *b,
