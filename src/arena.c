@@ -110,22 +110,29 @@ grow(struct arena *a, size_t n)
 		a->chunk *= 2;
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* n bytes at the given alignment (a power of two, at most ALIGN). */
+static void *
+take(struct arena *a, size_t n, size_t align)
 {
 	struct chunk *c = a->cur;
 	size_t off;
 
 	if (n > SIZE_MAX - ALIGN)
 		oom(n);
-	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (c == NULL || c->size - c->used < n) {
+	off = c != NULL ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (c == NULL || off > c->size || c->size - off < n) {
 		grow(a, n);
 		c = a->cur;
+		off = 0;
 	}
-	off = c->used;
-	c->used += n;
+	c->used = off + n;
 	return c->mem + off;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return take(a, n, ALIGN);
 }
 
 void *
@@ -140,10 +147,20 @@ arena_calloc(struct arena *a, size_t n)
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = take(a, n + 1, 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
+	return p;
+}
+
+void *
+arena_bytes(struct arena *a, const void *s, size_t n)
+{
+	void *p = take(a, n, 1);
+
+	if (n > 0)
+		memcpy(p, s, n);
 	return p;
 }
 

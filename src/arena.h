@@ -25,9 +25,12 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n);
 /* Zeroed n bytes. */
 void *arena_calloc(struct arena *a, size_t n);
-/* Copy of n bytes plus a NUL. */
+/* Copy of n bytes plus a NUL, unaligned (strings pack tight). */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Copy of n bytes, aligned for any type. */
 void *arena_memdup(struct arena *a, const void *s, size_t n);
+/* Copy of n bytes, unaligned: names and rdata, read bytewise. */
+void *arena_bytes(struct arena *a, const void *s, size_t n);
 struct arena_mark arena_mark(const struct arena *a);
 /* Release everything allocated since the mark. */
 void arena_reset(struct arena *a, struct arena_mark m);

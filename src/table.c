@@ -290,7 +290,7 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
 		*created = true;
 	n = &b->nodes[b->n_nodes];
 	memset(n, 0, sizeof(*n));
-	n->name = arena_memdup(b->arena, name, len);
+	n->name = arena_bytes(b->arena, name, len);
 	n->name_len = len;
 	n->hash = h;
 	b->nindex[s] = (uint64_t)h << 32 | ++b->n_nodes;
@@ -357,7 +357,7 @@ rdata_copy(struct table_builder *b, const void *rdata, uint16_t rdlen)
 		    b->recent_rd[i].len == rdlen &&
 		    memcmp(b->recent_rd[i].p, rdata, rdlen) == 0)
 			return b->recent_rd[i].p;
-	p = arena_memdup(b->arena, rdata, rdlen);
+	p = arena_bytes(b->arena, rdata, rdlen);
 	b->recent_rd[b->recent_r % RECENT].p = p;
 	b->recent_rd[b->recent_r++ % RECENT].len = rdlen;
 	return p;
