@@ -114,21 +114,27 @@ since(const struct timespec *t0)
 }
 
 /* A generation from cl (NULL: the zone alone, not ready to answer for
- * tasks).  NULL on failure (logged). */
+ * tasks), which is freed here: before the builder is frozen, so that the
+ * state and the freeze's own memory are not held at once.  NULL on
+ * failure (logged). */
 static struct table *
-build(struct app *a, const struct cluster *cl, struct gen_stats *st)
+build(struct app *a, struct cluster *cl, struct gen_stats *st)
 {
 	char err[1024];
 	struct cluster empty = { 0 };
+	struct table_builder *b;
 	struct table *t;
+	bool ready = cl != NULL;
 
-	t = generate_table(cl ? cl : &empty, a->cfg, &a->env, a->table,
-	    (uint32_t)time(NULL), st, err, sizeof(err));
-	if (t == NULL) {
+	b = generate_builder(cl ? cl : &empty, a->cfg, &a->env, st, err,
+	    sizeof(err));
+	cluster_free(cl);
+	if (b == NULL) {
 		log_err("record generation failed, nothing changes: %s", err);
 		return NULL;
 	}
-	t->ready = cl != NULL;
+	t = table_builder_finish(b, a->table, (uint32_t)time(NULL));
+	t->ready = ready;
 	return t;
 }
 
@@ -137,7 +143,7 @@ build(struct app *a, const struct cluster *cl, struct gen_stats *st)
 static void
 use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 {
-	char why[512], ptext[48] = "";
+	char why[512], ptext[48] = "", leader[sizeof(a->leader)];
 	struct table *t = NULL;
 	struct timespec t0;
 	struct gen_stats st;
@@ -150,14 +156,16 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 		log_err("state from %s refused, nothing changes: %s", from, why);
 		set_error(a, "state from %s refused: %s", from, why);
 	} else {
+		snprintf(leader, sizeof(leader), "%s",
+		    cl->leader != NULL ? cl->leader : "");
 		t = build(a, cl, &st);
+		cl = NULL;
 		gen = since(&t0);
 		if (t == NULL)
 			set_error(a, "record generation failed");
 	}
 	if (t != NULL)
-		snprintf(a->leader, sizeof(a->leader), "%s",
-		    cl->leader != NULL ? cl->leader : "");
+		snprintf(a->leader, sizeof(a->leader), "%s", leader);
 	cluster_free(cl);
 	if (t == NULL)
 		a->refresh_failures++;

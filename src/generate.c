@@ -754,10 +754,10 @@ generate_records(const struct cluster *cl, const struct config *cfg,
 	return 0;
 }
 
-struct table *
-generate_table(const struct cluster *cl, const struct config *cfg,
-    const struct gen_env *env, const struct table *prev, uint32_t now,
-    struct gen_stats *stats, char *errbuf, size_t errlen)
+struct table_builder *
+generate_builder(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, struct gen_stats *stats, char *errbuf,
+    size_t errlen)
 {
 	struct dname apex;
 	struct table_soa soa;
@@ -778,5 +778,16 @@ generate_table(const struct cluster *cl, const struct config *cfg,
 		table_builder_free(b);
 		return NULL;
 	}
-	return table_builder_finish(b, prev, now);
+	return b;
+}
+
+struct table *
+generate_table(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, const struct table *prev, uint32_t now,
+    struct gen_stats *stats, char *errbuf, size_t errlen)
+{
+	struct table_builder *b = generate_builder(cl, cfg, env, stats,
+	    errbuf, errlen);
+
+	return b != NULL ? table_builder_finish(b, prev, now) : NULL;
 }

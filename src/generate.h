@@ -56,6 +56,14 @@ struct table *generate_table(const struct cluster *cl,
     const struct table *prev, uint32_t now, struct gen_stats *stats,
     char *errbuf, size_t errlen);
 
+/* The first half of generate_table: a builder holding every record, or
+ * NULL with errbuf filled.  Nothing in it points into cl, so the caller
+ * can free the state before table_builder_finish(), which needs memory
+ * of its own. */
+struct table_builder *generate_builder(const struct cluster *cl,
+    const struct config *cfg, const struct gen_env *env,
+    struct gen_stats *stats, char *errbuf, size_t errlen);
+
 /* The 5-character zbase32 prefix of sha1(id), NUL-terminated. */
 void generate_task_hash(const char *id, char out[6]);
 

@@ -56,8 +56,6 @@ struct table_builder {
 	uint32_t n_efw, cap_efw;
 	struct table_enum_task *etask;
 	uint32_t n_etask, cap_etask;
-	uint32_t *eseq;		/* insertion numbers, mapped at finish */
-	uint32_t n_eseq, cap_eseq;
 };
 
 /* Grow *v (of *cap items of size sz) to hold n + 1. */
@@ -122,7 +120,6 @@ table_builder_free(struct table_builder *b)
 	free(b->recs);
 	free(b->efw);
 	free(b->etask);
-	free(b->eseq);
 	free(b);
 }
 
@@ -164,7 +161,7 @@ table_builder_enum_task(struct table_builder *b, const char *name,
 	t = &b->etask[b->n_etask++];
 	t->name = adup(b->arena, name);
 	t->id = adup(b->arena, id);
-	t->first_rec = b->n_eseq;
+	t->first_rec = b->n_recs;	/* its adds are consecutive */
 	t->n_recs = 0;
 	b->efw[b->n_efw - 1].n_tasks++;
 }
@@ -189,17 +186,17 @@ enum_finish(struct table_builder *b, const uint32_t *pos)
 	if (b->n_etask > 0)
 		memcpy(e->tasks, b->etask, (size_t)b->n_etask *
 		    sizeof(*e->tasks));
-	e->recs = arena_alloc(b->arena, (size_t)(b->n_eseq ? b->n_eseq : 1) *
+	e->recs = arena_alloc(b->arena, (size_t)(b->n_recs ? b->n_recs : 1) *
 	    sizeof(*e->recs));
-	/* Each task's records are a range of eseq, in task order. */
+	/* Each task's records are a range of insertion numbers. */
 	for (uint32_t k = 0; k < b->n_etask; k++) {
 		struct table_enum_task *t = &e->tasks[k];
 		uint32_t end = t->first_rec + t->n_recs;
 
 		t->first_rec = w;
 		for (uint32_t i = end - t->n_recs; i < end; i++)
-			if (pos[b->eseq[i]] != UINT32_MAX)
-				e->recs[w++] = pos[b->eseq[i]];
+			if (pos[i] != UINT32_MAX)
+				e->recs[w++] = pos[i];
 		t->n_recs = w - t->first_rec;
 	}
 	e->n_recs = w;
@@ -391,9 +388,6 @@ table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
 	b->nodes[node].count++;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
-		b->eseq = grow(b->eseq, b->n_eseq, &b->cap_eseq,
-		    sizeof(*b->eseq));
-		b->eseq[b->n_eseq++] = r->seq;
 		b->etask[b->n_etask - 1].n_recs++;
 	}
 	return 1;
