@@ -717,6 +717,10 @@ metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 	sample(b, "taskdns_dns_tcp_refused_connections_total", "counter",
 	    "TCP connections closed at once: tcpMaxConnections reached.",
 	    s.tcp_refused_conns);
+	sample(b, "taskdns_dns_tcp_accept_errors_total", "counter",
+	    "TCP accept() failures, out of descriptors for one; each pauses "
+	    "new connections 10 ms to 1 s.",
+	    s.tcp_accept_errors);
 	sample(b, "taskdns_forward_refused_total", "counter",
 	    "Names outside the domain refused: the client is not in "
 	    "recurseFrom.",

@@ -152,6 +152,10 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	a->refresh_attempts++;
+	if (cl->ignored > 0)
+		log_warn("state from %s: %u fields ignored (a JSON type other "
+		    "than Mesos writes, or a string over %d bytes)", from,
+		    cl->ignored, STATE_MAX_STRING);
 	if (state_check_leader(cl, why, sizeof(why)) != 0) {
 		log_err("state from %s refused, nothing changes: %s", from, why);
 		set_error(a, "state from %s refused: %s", from, why);
@@ -187,6 +191,10 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 	a->refresh_seconds = since(&t0) + (parse > 0 ? parse : 0);
 	if (parse >= 0)
 		snprintf(ptext, sizeof(ptext), "parse %.3f s, ", parse);
+	if (st.capped > 0)
+		log_warn("%u records dropped over maxRecordsPerName (%d), first "
+		    "on %s", st.capped, a->cfg->max_records_per_name,
+		    st.capped_name);
 	log_info("generation serial %u from %s: %u records, %u tasks%s "
 	    "(%sgenerate %.3f s, publish %.3f s)", t->serial, from, t->n_recs,
 	    st.tasks, same ? ", record set unchanged" : "", ptext, gen,
@@ -252,7 +260,7 @@ read_state_file(struct app *a, bool force)
 	}
 	a->seen = st;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cl = source_load_state(path, err, sizeof(err));
+	cl = source_load_state(path, a->cfg, err, sizeof(err));
 	if (cl == NULL) {
 		log_err("state refused, nothing changes: %s", err);
 		a->refresh_attempts++;

@@ -73,6 +73,9 @@ static const struct key keys[] = {
 	K("tcpIdleSeconds", T_INT, tcp_idle_seconds, 1, 3600, true),
 	K("tcpMaxConnections", T_INT, tcp_max_connections, 1, 65535, true),
 	K("stateMaxBytes", T_INT, state_max_bytes, 1024, INTMAX_CFG, true),
+	K("maxTasks", T_INT, max_tasks, 1, INTMAX_CFG, true),
+	K("maxRecordsPerName", T_INT, max_records_per_name, 1, INTMAX_CFG,
+	    true),
 	K("recurseFrom", T_STRLIST, recurse_from, 0, 0, true),
 	K("forwardMaxInFlight", T_INT, forward_max_in_flight, 1, 1000000, true),
 	K("healthStaleSeconds", T_INT, health_stale_seconds, 0, INTMAX_CFG, true),
@@ -221,6 +224,8 @@ config_default(void)
 	c->tcp_idle_seconds = 10;
 	c->tcp_max_connections = 512;
 	c->state_max_bytes = 512 << 20;
+	c->max_tasks = 250000;
+	c->max_records_per_name = 10000;
 	for (size_t i = 0; acl_default_text[i] != NULL; i++)
 		strlist_add(&c->recurse_from, acl_default_text[i]);
 	c->forward_max_in_flight = 4096;

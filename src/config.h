@@ -61,6 +61,8 @@ struct config {
 	int tcp_idle_seconds;
 	int tcp_max_connections;	/* per worker */
 	int state_max_bytes;		/* cap on one /master/state body */
+	int max_tasks;			/* running tasks in one state */
+	int max_records_per_name;	/* records added on one owner */
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */

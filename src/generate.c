@@ -745,6 +745,15 @@ generate_records(const struct cluster *cl, const struct config *cfg,
 	free(ports);
 	free(ai);
 	stats->records = table_builder_count(b);
+	{
+		struct dname first;
+
+		stats->capped = table_builder_capped(b, &first);
+		if (stats->capped > 0 &&
+		    dname_to_text(&first, stats->capped_name,
+		    sizeof(stats->capped_name)) < 0)
+			stats->capped_name[0] = '\0';
+	}
 	table_builder_set_tasks(b, stats->tasks);
 	if (g.err != 0) {
 		snprintf(errbuf, errlen, "record table cap reached after %u "
@@ -770,6 +779,7 @@ generate_builder(const struct cluster *cl, const struct config *cfg,
 	b = table_builder_new(&apex, (uint32_t)cfg->ttl, &soa);
 	if (cfg->enumeration_on)
 		table_builder_enum_on(b);
+	table_builder_set_name_cap(b, (uint32_t)cfg->max_records_per_name);
 	/* A task makes some 8 to 16 records on 4 to 8 names: reserve the
 	 * low end, so a big state grows the indexes once at most. */
 	table_builder_reserve(b, 8 * cl->n_tasks + 4 * cl->n_agents + 64,

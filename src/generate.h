@@ -34,7 +34,11 @@ struct gen_env {
 };
 
 struct gen_stats {
-	uint32_t records, tasks, skipped_names;	/* records: added, duplicates
+	uint32_t records, tasks, skipped_names;
+	/* Records dropped over maxRecordsPerName, and the first name that
+	 * lost some (presentation form). */
+	uint32_t capped;
+	char capped_name[DNAME_TEXT_MAX];	/* records: added, duplicates
 						 * included */
 };
 

@@ -382,6 +382,7 @@ start_request(struct poller *p, const char *url)
 
 	snprintf(p->url, sizeof(p->url), "%s", url);
 	p->sp = state_parser_new();
+	state_parser_set_max_tasks(p->sp, (uint32_t)c->max_tasks);
 	p->body = 0;
 	p->status = 0;
 	p->abort_kind[0] = '\0';

@@ -61,6 +61,11 @@ struct worker {
 	int udp_fd, tcp_fd;
 	struct event *udp_ev, *swap_ev, *stop_ev;
 	struct evconnlistener *listener;
+	/* accept() failing (out of descriptors): the listener rests for
+	 * accept_backoff_ms, doubled while it keeps failing, instead of
+	 * spinning on a connection it cannot take. */
+	struct event *accept_ev;
+	unsigned accept_backoff_ms;
 	pthread_mutex_t mu;
 	struct table *pending;	/* under mu */
 	struct sconf *pending_conf;	/* under mu */
@@ -81,7 +86,7 @@ struct worker {
 	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
 	uint8_t abuf[UDP_OUT];
 	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
-	    not_recursed;
+	    not_recursed, accept_errors;
 	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
 	/* Counts of forwarders no longer current, so totals never fall. */
 	_Atomic uint64_t fwd_old[7];
@@ -541,6 +546,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 
 	(void)l;
 	(void)salen;
+	w->accept_backoff_ms = 0;
 	if (w->n_conns >= w->conf->o.tcp_max_conns) {
 		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
 		close(fd);
@@ -568,6 +574,44 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	bufferevent_setwatermark(c->bev, EV_READ, 0, MSG_MAX + 2 + 4096);
 	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+#define ACCEPT_BACKOFF_MIN_MS 10
+#define ACCEPT_BACKOFF_MAX_MS 1000
+
+static void
+accept_resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(w->listener);
+}
+
+/* accept() failed for a reason other than a connection gone before it
+ * was taken (libevent handles those): count it, and rest the listener
+ * 10 ms, then twice as long each time until an accept succeeds, 1 s at
+ * most.  The connections waiting stay in the kernel's backlog. */
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct worker *w = arg;
+	int e = EVUTIL_SOCKET_ERROR();
+	struct timeval tv;
+
+	atomic_fetch_add_explicit(&w->accept_errors, 1, memory_order_relaxed);
+	if (w->accept_backoff_ms == 0)
+		log_warn("TCP accept failed, pausing new connections: %s",
+		    evutil_socket_error_to_string(e));
+	w->accept_backoff_ms = w->accept_backoff_ms == 0 ?
+	    ACCEPT_BACKOFF_MIN_MS : w->accept_backoff_ms * 2;
+	if (w->accept_backoff_ms > ACCEPT_BACKOFF_MAX_MS)
+		w->accept_backoff_ms = ACCEPT_BACKOFF_MAX_MS;
+	evconnlistener_disable(l);
+	tv.tv_sec = w->accept_backoff_ms / 1000;
+	tv.tv_usec = (suseconds_t)(w->accept_backoff_ms % 1000) * 1000;
+	evtimer_add(w->accept_ev, &tv);
 }
 
 /* Add what f counted since *seen to the worker's fwd_old. */
@@ -782,12 +826,14 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
 	w->listener = evconnlistener_new(w->base, accept_cb, w,
 	    LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fd);
+	w->accept_ev = evtimer_new(w->base, accept_resume_cb, w);
 	if (w->udp_ev == NULL || w->swap_ev == NULL || w->stop_ev == NULL ||
-	    w->listener == NULL) {
+	    w->listener == NULL || w->accept_ev == NULL) {
 		snprintf(errbuf, errlen, "cannot create listener events");
 		return -1;
 	}
 	w->tcp_fd = -1;		/* the listener owns it now */
+	evconnlistener_set_error_cb(w->listener, accept_error_cb);
 	event_add(w->udp_ev, NULL);
 	if (w->conf->o.forward) {
 		w->fwd = fwd_new(w->base, &w->conf->o.fwd,
@@ -891,6 +937,7 @@ server_stats(struct server *s, struct server_stats *out)
 		out->truncated += atomic_load(&w->truncated);
 		out->refused += atomic_load(&w->refused);
 		out->tcp_refused_conns += atomic_load(&w->tcp_full);
+		out->tcp_accept_errors += atomic_load(&w->accept_errors);
 		out->not_recursed += atomic_load(&w->not_recursed);
 		for (int j = 0; j < SERVER_QT_N; j++)
 			out->by_type[j] += atomic_load(&w->by_type[j]);
@@ -963,6 +1010,8 @@ server_free(struct server *s)
 			event_free(w->swap_ev);
 		if (w->stop_ev != NULL)
 			event_free(w->stop_ev);
+		if (w->accept_ev != NULL)
+			event_free(w->accept_ev);
 		if (w->udp_fd >= 0)
 			close(w->udp_fd);
 		if (w->tcp_fd >= 0)

@@ -44,6 +44,7 @@ struct server_stats {
 	uint64_t by_rcode[SERVER_RC_N];	/* responses sent, by RCODE */
 	uint64_t udp_queries, tcp_queries, dropped, truncated, refused;
 	uint64_t tcp_refused_conns;
+	uint64_t tcp_accept_errors;	/* accept() failures (backed off) */
 	uint64_t not_recursed;	/* REFUSED: forwarding not for this client */
 	struct fwd_stats fwd;	/* summed over the workers */
 };

@@ -96,11 +96,13 @@ source_load_config(const char *path, const char *state_file, char *errbuf,
 }
 
 struct cluster *
-source_load_state(const char *path, char *errbuf, size_t errlen)
+source_load_state(const char *path, const struct config *cfg, char *errbuf,
+    size_t errlen)
 {
 	struct state_parser *p;
 	struct cluster *c = NULL;
 	char buf[65536], why[512];
+	size_t total = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -108,6 +110,7 @@ source_load_state(const char *path, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	p = state_parser_new();
+	state_parser_set_max_tasks(p, (uint32_t)cfg->max_tasks);
 	for (;;) {
 		ssize_t r = read(fd, buf, sizeof(buf));
 
@@ -120,6 +123,12 @@ source_load_state(const char *path, char *errbuf, size_t errlen)
 		}
 		if (r == 0)
 			break;
+		total += (size_t)r;
+		if (total > (size_t)cfg->state_max_bytes) {
+			snprintf(errbuf, errlen, "%s: over stateMaxBytes (%d "
+			    "bytes): refused", path, cfg->state_max_bytes);
+			goto out;
+		}
 		if (state_parser_feed(p, buf, (size_t)r, why,
 		    sizeof(why)) != 0) {
 			snprintf(errbuf, errlen, "%s: %s", path, why);

@@ -21,10 +21,11 @@ int source_read_file(const char *path, size_t max, char **out, size_t *len);
 struct config *source_load_config(const char *path, const char *state_file,
     char *errbuf, size_t errlen);
 
-/* Stream a state file through the parser.  NULL with the reason (naming
- * the file) in errbuf on failure. */
-struct cluster *source_load_state(const char *path, char *errbuf,
-    size_t errlen);
+/* Stream a state file through the parser, refusing one over cfg's
+ * stateMaxBytes or maxTasks.  NULL with the reason (naming the file) in
+ * errbuf on failure. */
+struct cluster *source_load_state(const char *path, const struct config *cfg,
+    char *errbuf, size_t errlen);
 
 /* Host lookups for the generator, cached across refreshes: getaddrinfo
  * blocks the main loop, so each name is asked at most every 5 minutes

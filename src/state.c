@@ -42,6 +42,7 @@ struct state_parser {
 	bool seen;		/* a top-level Mesos field was seen */
 	bool failed;
 	char err[256];
+	uint32_t max_tasks;	/* 0: no cap */
 
 	struct framework *fw, *fw_tail;
 	struct agent *agent, *agent_tail;
@@ -282,6 +283,13 @@ leave_task(struct state_parser *p)
 	p->fw->n_tasks++;
 	p->c->n_tasks++;
 	p->task = NULL;
+	if (p->max_tasks != 0 && p->c->n_tasks > p->max_tasks) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "more than %u running tasks "
+		    "(maxTasks): refused, not cut short", p->max_tasks);
+		fail(p, msg);
+	}
 }
 
 static void
@@ -389,7 +397,7 @@ pop(void *ctx)
 		return 0;
 	leave(p, p->frames[--p->depth]);
 	p->key_ok = false;
-	return 1;
+	return !p->failed;
 }
 
 static int
@@ -602,6 +610,12 @@ state_parser_new(void)
 		abort();
 	}
 	return p;
+}
+
+void
+state_parser_set_max_tasks(struct state_parser *p, uint32_t max)
+{
+	p->max_tasks = max;
 }
 
 void

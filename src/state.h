@@ -72,6 +72,9 @@ struct cluster {
 struct state_parser;
 
 struct state_parser *state_parser_new(void);
+/* Refuse a state with more than max running tasks (0: no cap): parsing
+ * stops there, so a huge state costs no more memory than max tasks. */
+void state_parser_set_max_tasks(struct state_parser *p, uint32_t max);
 /* Feed the next bytes.  Returns 0, or -E_FORMAT with the reason in errbuf
  * (the parser is then finished: only state_parser_free is allowed). */
 int state_parser_feed(struct state_parser *p, const void *buf, size_t len,

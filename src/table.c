@@ -49,6 +49,8 @@ struct table_builder {
 		uint16_t len;
 	} recent_rd[RECENT];
 	unsigned recent_n, recent_r;
+	uint32_t name_cap;	/* records per node; 0: none */
+	uint32_t n_capped, first_capped;
 	uint32_t n_tasks;
 	/* The enumeration, when kept (growing arrays, malloc'd). */
 	bool enum_on;
@@ -201,6 +203,22 @@ enum_finish(struct table_builder *b, const uint32_t *pos)
 	}
 	e->n_recs = w;
 	return e;
+}
+
+void
+table_builder_set_name_cap(struct table_builder *b, uint32_t cap)
+{
+	b->name_cap = cap;
+}
+
+uint32_t
+table_builder_capped(const struct table_builder *b, struct dname *first)
+{
+	if (b->n_capped > 0 && first != NULL) {
+		first->len = b->nodes[b->first_capped].name_len;
+		memcpy(first->data, b->nodes[b->first_capped].name, first->len);
+	}
+	return b->n_capped;
 }
 
 uint32_t
@@ -374,6 +392,11 @@ table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
 
 	if (b->n_recs >= TABLE_MAX_RECORDS)
 		return -E_LIMIT;
+	if (b->name_cap != 0 && b->nodes[node].count >= b->name_cap) {
+		if (b->n_capped++ == 0)
+			b->first_capped = node;
+		return 0;
+	}
 	if (b->n_recs == b->cap_recs) {
 		b->cap_recs = b->cap_recs ? b->cap_recs * 2 : 1024;
 		b->recs = xrealloc(b->recs,

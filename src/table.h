@@ -104,8 +104,9 @@ struct table_builder *table_builder_new(const struct dname *apex,
 void table_builder_free(struct table_builder *b);
 /* Add one record; owner is copied and lower-cased.  A triple added
  * twice is stored once: the later copies are dropped at finish (an add
- * does no lookup of its own).  Returns 1, or -E_LIMIT past the builder's
- * record cap. */
+ * does no lookup of its own).  Returns 1, 0 when the owner has its
+ * table_builder_set_name_cap() records already, or -E_LIMIT past the
+ * builder's record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
 /* The same in two steps, for a caller adding many records on one name:
@@ -120,6 +121,13 @@ int table_builder_add_at(struct table_builder *b, uint32_t node,
 bool table_builder_contains(const struct table_builder *b,
     const struct dname *owner, uint16_t type, const void *rdata,
     uint16_t rdlen);
+/* At most cap records on one owner (0: no cap, the default): the adds
+ * past it are dropped (add returns 0) and counted. */
+void table_builder_set_name_cap(struct table_builder *b, uint32_t cap);
+/* How many adds the cap dropped; *first (when not NULL and any were)
+ * gets the first owner it dropped records of. */
+uint32_t table_builder_capped(const struct table_builder *b,
+    struct dname *first);
 /* Records added so far, duplicates included. */
 uint32_t table_builder_count(const struct table_builder *b);
 /* Room for about recs records on nodes names, so that a large generation
