@@ -149,6 +149,9 @@ add_ip(struct gen *g, const char *owner, const struct ipaddr *ip)
 		add(g, owner, RR_AAAA, ip->addr, 16);
 }
 
+static uint16_t srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
+    const struct dname *target);
+
 static void
 add_srv(struct gen *g, const char *owner, unsigned port, const char *target)
 {
@@ -158,14 +161,7 @@ add_srv(struct gen *g, const char *owner, unsigned port, const char *target)
 	if (!to_name(g, target, &t))
 		return;
 	dname_lower(&t);
-	rd[0] = 0;
-	rd[1] = 0;	/* priority 0 */
-	rd[2] = (uint8_t)(g->cfg->srv_weight >> 8);
-	rd[3] = (uint8_t)(g->cfg->srv_weight & 0xff);
-	rd[4] = (uint8_t)(port >> 8);
-	rd[5] = (uint8_t)(port & 0xff);
-	memcpy(rd + 6, t.data, t.len);
-	add(g, owner, RR_SRV, rd, (uint16_t)(6 + t.len));
+	add(g, owner, RR_SRV, rd, srv_rdata(g, rd, port, &t));
 }
 
 /* Split "name@host:port" (host may be [v6]) into host and port text. */
@@ -499,7 +495,7 @@ owner_add_ip(struct gen *g, struct owner *o, const struct ipaddr *ip)
 /* SRV rdata: priority 0, the configured weight, port, target. */
 static uint16_t
 srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
-    const struct owner *target)
+    const struct dname *target)
 {
 	rd[0] = 0;
 	rd[1] = 0;
@@ -507,8 +503,8 @@ srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
 	rd[3] = (uint8_t)(g->cfg->srv_weight & 0xff);
 	rd[4] = (uint8_t)(port >> 8);
 	rd[5] = (uint8_t)(port & 0xff);
-	memcpy(rd + 6, target->n.data, target->n.len);
-	return (uint16_t)(6 + target->n.len);
+	memcpy(rd + 6, target->data, target->len);
+	return (uint16_t)(6 + target->len);
 }
 
 struct task_ctx {
@@ -566,7 +562,7 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 			    &uname, proto, fn }, 3);
 		}
 		for (size_t i = 0; i < c->n_ports; i++) {
-			uint16_t len = srv_rdata(g, rd, c->ports[i], &canon_s);
+			uint16_t len = srv_rdata(g, rd, c->ports[i], &canon_s.n);
 
 			for (int p = 0; p < 2; p++) {
 				owner_add(g, &srv[p][0], RR_SRV, rd, len);
@@ -583,7 +579,8 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 		const struct frag *protos[2] = { &g->f_proto[0],
 		    &g->f_proto[1] };
 		int np = 2;
-		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number, &canon_o);
+		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number,
+		    &canon_o.n);
 
 		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
 			char l[DNAME_LABEL_MAX + 1];
