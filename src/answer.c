@@ -52,6 +52,17 @@ put_ns(struct ctx *c, const struct dname *owner)
 	return message_rr_end(&c->b, mark, SEC_ANSWER);
 }
 
+static int
+put_rec(struct ctx *c, enum msg_section sec, const struct dname *owner,
+    const struct table_rec *r)
+{
+	uint8_t buf[TABLE_RDATA_MAX];
+	uint16_t len;
+	const uint8_t *rd = table_rdata(c->t, r, buf, &len);
+
+	return message_put_rr(&c->b, sec, owner, r->type, c->t->ttl, rd, len);
+}
+
 /* Put an rrset, rotated by rnd; false when one did not fit. */
 static bool
 put_rrset(struct ctx *c, enum msg_section sec, const struct dname *owner,
@@ -59,13 +70,9 @@ put_rrset(struct ctx *c, enum msg_section sec, const struct dname *owner,
 {
 	uint32_t start = n > 1 ? c->rnd % n : 0;
 
-	for (uint32_t i = 0; i < n; i++) {
-		const struct table_rec *r = &rs[(start + i) % n];
-
-		if (message_put_rr(&c->b, sec, owner, r->type, c->t->ttl,
-		    r->rdata, r->rdlen) != 0)
+	for (uint32_t i = 0; i < n; i++)
+		if (put_rec(c, sec, owner, &rs[(start + i) % n]) != 0)
 			return false;
-	}
 	return true;
 }
 
@@ -77,27 +84,24 @@ srv_glue(struct ctx *c, const struct table_rec *rs, uint32_t n)
 {
 	/* Targets already glued: the duplicate check costs at most 64
 	 * compares per record, whatever the rrset's size. */
-	const struct table_rec *seen[MAX_GLUE_TARGETS];
+	const struct table_node *seen[MAX_GLUE_TARGETS];
 	uint32_t done = 0;
 
 	for (uint32_t i = 0; i < n && done < MAX_GLUE_TARGETS; i++) {
-		struct wbuf rd;
+		const struct table_node *tn = table_srv_target(c->t, &rs[i]);
 		struct dname target;
-		const struct table_node *tn;
 		bool dup = false;
 
+		/* A target without records (or outside the zone) gets none. */
+		if (tn == NULL || tn->count == 0)
+			continue;
 		for (uint32_t k = 0; k < done && !dup; k++)
-			dup = seen[k]->rdlen == rs[i].rdlen &&
-			    memcmp(seen[k]->rdata + 6, rs[i].rdata + 6,
-			    rs[i].rdlen - 6u) == 0;
+			dup = seen[k] == tn;
 		if (dup)
 			continue;
-		wire_init_read(&rd, rs[i].rdata, rs[i].rdlen);
-		wire_skip(&rd, 6);
-		if (dname_parse(&rd, &target) != 0 ||
-		    (tn = table_lookup(c->t, &target)) == NULL)
-			continue;
-		seen[done++] = &rs[i];
+		seen[done++] = tn;
+		target.len = tn->name_len;
+		memcpy(target.data, tn->name, tn->name_len);
 		for (uint16_t type = RR_A; ; type = RR_AAAA) {
 			uint32_t m;
 			const struct table_rec *g = table_rrset(c->t, tn, type,
@@ -161,10 +165,8 @@ answer_any(struct ctx *c, const struct table_node *node, bool apex)
 			answer_type(c, node, RR_NS, true);
 	}
 	for (uint32_t i = 0; i < node->count && !c->full; i++) {
-		const struct table_rec *r = &c->t->recs[node->first + i];
-
-		if (message_put_rr(&c->b, SEC_ANSWER, &c->q->qname, r->type,
-		    c->t->ttl, r->rdata, r->rdlen) != 0)
+		if (put_rec(c, SEC_ANSWER, &c->q->qname,
+		    &c->t->recs[node->first + i]) != 0)
 			truncated(c);
 		any = true;
 	}

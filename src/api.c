@@ -94,27 +94,30 @@ node_text(const struct table_node *n, char *buf, size_t cap)
 }
 
 static void
-ip_text(const struct table_rec *r, char *buf, size_t cap)
+ip_text(const struct table *t, const struct table_rec *r, char *buf,
+    size_t cap)
 {
 	buf[0] = '\0';
 	if (r->type == RR_A && r->rdlen == 4)
-		inet_ntop(AF_INET, r->rdata, buf, (socklen_t)cap);
+		inet_ntop(AF_INET, t->rdata + r->off, buf, (socklen_t)cap);
 	else if (r->type == RR_AAAA && r->rdlen == 16)
-		inet_ntop(AF_INET6, r->rdata, buf, (socklen_t)cap);
+		inet_ntop(AF_INET6, t->rdata + r->off, buf, (socklen_t)cap);
 }
 
-/* An SRV's port and target text; -1 when the rdata is not one. */
+/* An SRV's port and target; -1 when r is no SRV. */
 static int
-srv_parts(const struct table_rec *r, unsigned *port, struct dname *target)
+srv_parts(const struct table *t, const struct table_rec *r, unsigned *port,
+    struct dname *target)
 {
-	struct wbuf w;
+	const struct table_node *n = table_srv_target(t, r);
+	const uint8_t *rd = t->rdata + r->off;
 
-	if (r->rdlen < 7)
+	if (n == NULL)
 		return -1;
-	wire_init_read(&w, r->rdata, r->rdlen);
-	wire_skip(&w, 4);
-	*port = wire_get_u16(&w);
-	return dname_parse(&w, target) == 0 && wire_err(&w) == 0 ? 0 : -1;
+	*port = (unsigned)rd[4] << 8 | rd[5];
+	target->len = n->name_len;
+	memcpy(target->data, n->name, n->name_len);
+	return 0;
 }
 
 /* The name of a /v1/hosts or /v1/services path, as mesos-dns cleans it:
@@ -283,7 +286,7 @@ v1_hosts(struct api *a, struct evhttp_request *req, const struct table *t,
 		const struct table_rec *r = table_rrset(t, n, types[k], &cnt);
 
 		for (uint32_t i = 0; i < cnt; i++) {
-			ip_text(&r[i], ip, sizeof(ip));
+			ip_text(t, &r[i], ip, sizeof(ip));
 			evbuffer_add_printf(b, "%s{\"host\":", any ? "," : "");
 			jstr(b, dom);
 			evbuffer_add_printf(b, ",\"ip\":");
@@ -322,7 +325,7 @@ v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
 		const struct table_node *tn;
 		unsigned port;
 
-		if (srv_parts(&r[i], &port, &target) != 0 ||
+		if (srv_parts(t, &r[i], &port, &target) != 0 ||
 		    dname_to_text(&target, host, sizeof(host)) < 0)
 			continue;
 		dname_lower(&target);
@@ -336,7 +339,7 @@ v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
 
 			if (m == 0)
 				continue;
-			ip_text(&ar[0], ip, sizeof(ip));
+			ip_text(t, &ar[0], ip, sizeof(ip));
 			evbuffer_add_printf(b, "%s{\"service\":",
 			    any ? "," : "");
 			jstr(b, arg);
@@ -439,8 +442,8 @@ stream_fill(struct stream *s, struct evbuffer *b)
 				unsigned port;
 
 				if (phase_type[s->phase] != RR_SRV) {
-					ip_text(&r[i], val, sizeof(val));
-				} else if (srv_parts(&r[i], &port,
+					ip_text(s->t, &r[i], val, sizeof(val));
+				} else if (srv_parts(s->t, &r[i], &port,
 				    &target) == 0 && dname_to_text(&target,
 				    val, sizeof(val) - 8) > 0) {
 					size_t l = strlen(val);
@@ -474,16 +477,16 @@ enum_record(struct evbuffer *b, const struct table *t, uint32_t i)
 	const char *rtype = r->type == RR_A ? "A" : r->type == RR_AAAA ?
 	    "AAAA" : "SRV";
 
-	if (node_text(&t->nodes[r->node], name, sizeof(name)) <= 0)
+	if (node_text(table_rec_node(t, i), name, sizeof(name)) <= 0)
 		name[0] = '\0';
 	if (r->type != RR_SRV)
-		ip_text(r, host, sizeof(host));
+		ip_text(t, r, host, sizeof(host));
 	else {
 		struct dname target;
 		unsigned port;
 
 		host[0] = '\0';
-		if (srv_parts(r, &port, &target) == 0 && dname_to_text(&target,
+		if (srv_parts(t, r, &port, &target) == 0 && dname_to_text(&target,
 		    host, sizeof(host) - 8) > 0) {
 			size_t l = strlen(host);
 
@@ -774,6 +777,10 @@ metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 	    "Records in the table being served.");
 	evbuffer_add_printf(b, "taskdns_table_records %u\n",
 	    st->table != NULL ? st->table->n_recs : 0);
+	metric(b, "taskdns_table_bytes", "gauge",
+	    "Memory held by the table being served, in bytes.");
+	evbuffer_add_printf(b, "taskdns_table_bytes %zu\n",
+	    st->table != NULL ? table_bytes(st->table) : 0);
 	metric(b, "taskdns_table_tasks", "gauge",
 	    "Running tasks in the table being served.");
 	evbuffer_add_printf(b, "taskdns_table_tasks %u\n",

@@ -174,6 +174,12 @@ arena_memdup(struct arena *a, const void *s, size_t n)
 	return p;
 }
 
+size_t
+arena_size(const struct arena *a)
+{
+	return a != NULL ? a->total : 0;
+}
+
 struct arena_mark
 arena_mark(const struct arena *a)
 {

@@ -31,6 +31,8 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *s, size_t n);
 /* Copy of n bytes, unaligned: names and rdata, read bytewise. */
 void *arena_bytes(struct arena *a, const void *s, size_t n);
+/* Bytes of chunks the arena holds. */
+size_t arena_size(const struct arena *a);
 struct arena_mark arena_mark(const struct arena *a);
 /* Release everything allocated since the mark. */
 void arena_reset(struct arena *a, struct arena_mark m);

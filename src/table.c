@@ -15,15 +15,16 @@
 
 /* How many recent owners and rdata an add looks at before the index. */
 #define RECENT 8
-/* brec.rdata of a duplicate dropped at finish. */
-#define DROPPED NULL
+/* brec.rdlen of a duplicate dropped at finish (no rdata is that long). */
+#define DROPPED UINT16_MAX
 
+/* A record as added: the table's record plus its node.  Records are
+ * grouped by node only at finish. */
 struct brec {
 	uint32_t node;
 	uint16_t type;
 	uint16_t rdlen;
-	const uint8_t *rdata;
-	uint32_t seq;
+	uint32_t off;
 };
 
 struct table_builder {
@@ -39,13 +40,16 @@ struct table_builder {
 	uint32_t nmask;
 	struct brec *recs;
 	uint32_t n_recs, cap_recs;
+	/* Stored rdata, one growing array (offsets stay valid). */
+	uint8_t *rd;
+	uint32_t rd_len, rd_cap;
 	/* The nodes and rdata of the last few adds: a task's records come
 	 * in runs on a handful of names, and its SRV records share targets,
 	 * so most adds find their owner here without probing the index and
 	 * store no second copy of their rdata. */
 	uint32_t recent_node[RECENT];
 	struct {
-		const uint8_t *p;
+		uint32_t off;
 		uint16_t len;
 	} recent_rd[RECENT];
 	unsigned recent_n, recent_r;
@@ -106,8 +110,10 @@ table_builder_new(const struct dname *apex, uint32_t ttl,
 	b->soa = *soa;
 	b->nmask = 1023;
 	b->nindex = xcalloc(b->nmask + 1, sizeof(uint64_t));
-	for (unsigned i = 0; i < RECENT; i++)
+	for (unsigned i = 0; i < RECENT; i++) {
 		b->recent_node[i] = UINT32_MAX;
+		b->recent_rd[i].len = DROPPED;
+	}
 	return b;
 }
 
@@ -120,6 +126,7 @@ table_builder_free(struct table_builder *b)
 	free(b->nodes);
 	free(b->nindex);
 	free(b->recs);
+	free(b->rd);
 	free(b->efw);
 	free(b->etask);
 	free(b);
@@ -277,36 +284,62 @@ table_builder_reserve(struct table_builder *b, uint32_t recs, uint32_t nodes)
 	}
 }
 
-/* Index of the node for a lower-case name, created when missing (then
- * *created is set, when created is not NULL). */
+/* Index of the node for a lower-case name, or UINT32_MAX; *slot gets
+ * where the index holds it or would. */
 static uint32_t
-node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
-    bool *created)
+node_find(const struct table_builder *b, const uint8_t *name, uint8_t len,
+    uint32_t h, uint32_t *slot)
 {
-	uint32_t h = dname_hash(name, len), s = h & b->nmask;
-	struct table_node *n;
+	uint32_t s = h & b->nmask;
 
 	while (b->nindex[s] != 0) {
 		if ((uint32_t)(b->nindex[s] >> 32) == h) {
 			uint32_t id = (uint32_t)b->nindex[s] - 1;
+			const struct table_node *n = &b->nodes[id];
 
-			n = &b->nodes[id];
 			if (n->name_len == len && memcmp(n->name, name, len) == 0)
 				return id;
 		}
 		s = (s + 1) & b->nmask;
+	}
+	*slot = s;
+	return UINT32_MAX;
+}
+
+/* Index of the node for a lower-case name, created when missing.  A
+ * target node (target: named by an SRV only) is not a name of the zone;
+ * asked for as an owner, it becomes one.  *fresh (when not NULL) is set
+ * when the name is new to the zone: created as an owner, or a target
+ * node made an owner. */
+static uint32_t
+node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
+    bool target, bool *fresh)
+{
+	uint32_t h = dname_hash(name, len), s = 0;
+	uint32_t id = node_find(b, name, len, h, &s);
+	struct table_node *n;
+
+	if (id != UINT32_MAX) {
+		n = &b->nodes[id];
+		if (!target && (n->flags & NODE_TARGET)) {
+			n->flags &= (uint8_t)~NODE_TARGET;
+			if (fresh != NULL)
+				*fresh = true;
+		}
+		return id;
 	}
 	if (b->n_nodes == b->cap_nodes) {
 		b->cap_nodes = b->cap_nodes ? b->cap_nodes * 2 : 1024;
 		b->nodes = xrealloc(b->nodes,
 		    (size_t)b->cap_nodes * sizeof(*b->nodes));
 	}
-	if (created != NULL)
-		*created = true;
+	if (fresh != NULL && !target)
+		*fresh = true;
 	n = &b->nodes[b->n_nodes];
 	memset(n, 0, sizeof(*n));
 	n->name = arena_bytes(b->arena, name, len);
 	n->name_len = len;
+	n->flags = target ? NODE_TARGET : 0;
 	n->hash = h;
 	b->nindex[s] = (uint64_t)h << 32 | ++b->n_nodes;
 	/* Keep the load under one half. */
@@ -321,34 +354,31 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
 static uint32_t
 node_with_ancestors(struct table_builder *b, const struct dname *owner)
 {
-	bool created = false;
-	uint32_t id = node_get(b, owner->data, owner->len, &created);
+	bool fresh = false;
+	uint32_t id = node_get(b, owner->data, owner->len, false, &fresh);
 
-	if (created && dname_is_subdomain(owner, &b->apex)) {
+	if (fresh && dname_is_subdomain(owner, &b->apex)) {
 		unsigned extra = dname_labels(owner) - dname_labels(&b->apex);
 
-		for (unsigned i = 1; i <= extra && created; i++) {
+		for (unsigned i = 1; i <= extra && fresh; i++) {
 			size_t off = dname_suffix_off(owner, i);
 
-			created = false;
+			fresh = false;
 			node_get(b, owner->data + off,
-			    (uint8_t)(owner->len - off), &created);
+			    (uint8_t)(owner->len - off), false, &fresh);
 		}
 	}
 	return id;
 }
 
-/* The node of a lower-case owner: one of the last few, or from the
- * index (created with its ancestors when missing). */
+/* One of the last few nodes named low, or UINT32_MAX. */
 static uint32_t
-owner_node(struct table_builder *b, const struct dname *low)
+recent_node(const struct table_builder *b, const struct dname *low)
 {
-	uint32_t id;
-
 	for (unsigned i = 0; i < RECENT; i++) {
+		uint32_t id = b->recent_node[i];
 		const struct table_node *n;
 
-		id = b->recent_node[i];
 		if (id == UINT32_MAX)
 			break;
 		n = &b->nodes[id];
@@ -356,26 +386,105 @@ owner_node(struct table_builder *b, const struct dname *low)
 		    memcmp(n->name, low->data, low->len) == 0)
 			return id;
 	}
+	return UINT32_MAX;
+}
+
+/* The node of a lower-case owner: one of the last few, or from the
+ * index (created with its ancestors when missing). */
+static uint32_t
+owner_node(struct table_builder *b, const struct dname *low)
+{
+	uint32_t id = recent_node(b, low);
+
+	if (id != UINT32_MAX && !(b->nodes[id].flags & NODE_TARGET))
+		return id;
 	id = node_with_ancestors(b, low);
 	b->recent_node[b->recent_n++ % RECENT] = id;
 	return id;
 }
 
-/* rdata stored once for a run of records that share it. */
-static const uint8_t *
-rdata_copy(struct table_builder *b, const void *rdata, uint16_t rdlen)
+/* The node of a lower-case SRV target, created (as a target node, with
+ * no ancestors) when missing. */
+static uint32_t
+target_node(struct table_builder *b, const struct dname *low)
 {
-	const uint8_t *p;
+	uint32_t id = recent_node(b, low);
 
+	if (id != UINT32_MAX)
+		return id;
+	id = node_get(b, low->data, low->len, true, NULL);
+	b->recent_node[b->recent_n++ % RECENT] = id;
+	return id;
+}
+
+/* The target of an SRV's wire rdata, lower-cased; -1 when the rdata is
+ * not priority, weight, port and one whole uncompressed name. */
+static int
+srv_target(const uint8_t *rd, uint16_t rdlen, struct dname *out)
+{
+	size_t pos = 6;
+
+	if (rdlen < 7 || rdlen - 6 > DNAME_MAX)
+		return -1;
+	while (pos < rdlen && rd[pos] != 0) {
+		if (rd[pos] > DNAME_LABEL_MAX)
+			return -1;
+		pos += (size_t)rd[pos] + 1;
+	}
+	if (pos != (size_t)rdlen - 1)
+		return -1;
+	out->len = (uint8_t)(rdlen - 6);
+	memcpy(out->data, rd + 6, out->len);
+	dname_lower(out);
+	return 0;
+}
+
+/* The stored form of an SRV's rdata (see table.h) into out. */
+static int
+srv_store(struct table_builder *b, const uint8_t *rd, uint16_t rdlen,
+    uint8_t out[10])
+{
+	struct dname target;
+	uint32_t id;
+
+	if (srv_target(rd, rdlen, &target) != 0)
+		return -E_FORMAT;
+	id = target_node(b, &target);
+	memcpy(out, rd, 6);
+	memcpy(out + 6, &id, 4);
+	return 0;
+}
+
+/* Offset of a copy of rdata: one stored once for a run of records that
+ * share it; -E_LIMIT when the store is full. */
+static int64_t
+rdata_put(struct table_builder *b, const void *rdata, uint16_t rdlen)
+{
+	uint32_t off;
+
+	if (rdlen == 0)
+		return 0;
 	for (unsigned i = 0; i < RECENT; i++)
-		if (b->recent_rd[i].p != NULL &&
-		    b->recent_rd[i].len == rdlen &&
-		    memcmp(b->recent_rd[i].p, rdata, rdlen) == 0)
-			return b->recent_rd[i].p;
-	p = arena_bytes(b->arena, rdata, rdlen);
-	b->recent_rd[b->recent_r % RECENT].p = p;
+		if (b->recent_rd[i].len == rdlen &&
+		    memcmp(b->rd + b->recent_rd[i].off, rdata, rdlen) == 0)
+			return b->recent_rd[i].off;
+	if ((uint64_t)b->rd_len + rdlen > UINT32_MAX)
+		return -E_LIMIT;
+	if (b->rd_len + rdlen > b->rd_cap) {
+		uint64_t cap = b->rd_cap ? b->rd_cap : 65536;
+
+		while (cap < (uint64_t)b->rd_len + rdlen)
+			cap *= 2;
+		b->rd_cap = cap > UINT32_MAX ? UINT32_MAX : (uint32_t)cap;
+		b->rd = xrealloc(b->rd, b->rd_cap);
+	}
+	off = b->rd_len;
+	if (rdlen > 0)
+		memcpy(b->rd + off, rdata, rdlen);
+	b->rd_len += rdlen;
+	b->recent_rd[b->recent_r % RECENT].off = off;
 	b->recent_rd[b->recent_r++ % RECENT].len = rdlen;
-	return p;
+	return off;
 }
 
 uint32_t
@@ -388,7 +497,9 @@ int
 table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
     const void *rdata, uint16_t rdlen)
 {
+	uint8_t srv[10];
 	struct brec *r;
+	int64_t off;
 
 	if (b->n_recs >= TABLE_MAX_RECORDS)
 		return -E_LIMIT;
@@ -397,17 +508,27 @@ table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
 			b->first_capped = node;
 		return 0;
 	}
+	if (type == RR_SRV) {
+		if (srv_store(b, rdata, rdlen, srv) != 0)
+			return -E_FORMAT;
+		rdata = srv;
+		rdlen = sizeof(srv);
+	}
+	if (rdlen == DROPPED)
+		return -E_LIMIT;
+	off = rdata_put(b, rdata, rdlen);
+	if (off < 0)
+		return (int)off;
 	if (b->n_recs == b->cap_recs) {
 		b->cap_recs = b->cap_recs ? b->cap_recs * 2 : 1024;
 		b->recs = xrealloc(b->recs,
 		    (size_t)b->cap_recs * sizeof(*b->recs));
 	}
-	r = &b->recs[b->n_recs];
+	r = &b->recs[b->n_recs++];
 	r->node = node;
 	r->type = type;
 	r->rdlen = rdlen;
-	r->rdata = rdata_copy(b, rdata, rdlen);
-	r->seq = b->n_recs++;
+	r->off = (uint32_t)off;
 	b->nodes[node].count++;
 	if (b->enum_on && b->n_etask > 0 && b->n_efw > 0 &&
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
@@ -434,54 +555,68 @@ table_builder_contains(const struct table_builder *b,
     const struct dname *owner, uint16_t type, const void *rdata,
     uint16_t rdlen)
 {
-	struct dname low = *owner;
-	uint32_t h, s;
+	struct dname low = *owner, target;
+	uint8_t srv[10];
+	uint32_t id, s;
 
 	dname_lower(&low);
-	h = dname_hash(low.data, low.len);
-	for (s = h & b->nmask; b->nindex[s] != 0; s = (s + 1) & b->nmask) {
-		uint32_t id = (uint32_t)b->nindex[s] - 1;
-		const struct table_node *n = &b->nodes[id];
-
-		if (n->name_len != low.len ||
-		    memcmp(n->name, low.data, low.len) != 0)
-			continue;
-		for (uint32_t i = 0; i < b->n_recs; i++) {
-			const struct brec *r = &b->recs[i];
-
-			if (r->node == id && r->type == type &&
-			    r->rdlen == rdlen &&
-			    memcmp(r->rdata, rdata, rdlen) == 0)
-				return true;
-		}
+	id = node_find(b, low.data, low.len, dname_hash(low.data, low.len), &s);
+	if (id == UINT32_MAX || (b->nodes[id].flags & NODE_TARGET))
 		return false;
+	if (type == RR_SRV) {
+		uint32_t tid;
+
+		if (srv_target(rdata, rdlen, &target) != 0)
+			return false;
+		tid = node_find(b, target.data, target.len,
+		    dname_hash(target.data, target.len), &s);
+		if (tid == UINT32_MAX)
+			return false;
+		memcpy(srv, rdata, 6);
+		memcpy(srv + 6, &tid, 4);
+		rdata = srv;
+		rdlen = sizeof(srv);
+	}
+	for (uint32_t i = 0; i < b->n_recs; i++) {
+		const struct brec *r = &b->recs[i];
+
+		if (r->node == id && r->type == type && r->rdlen == rdlen &&
+		    (rdlen == 0 || memcmp(b->rd + r->off, rdata, rdlen) == 0))
+			return true;
 	}
 	return false;
 }
 
-/* Order within one node: by type, then as added. */
-static int
-brec_cmp(const void *pa, const void *pb)
-{
-	const struct brec *a = pa, *b = pb;
+/* One record of a node while it is put in order at finish: the record,
+ * and where the scatter put it (its order among the node's adds). */
+struct item {
+	struct table_rec r;
+	uint32_t at;
+};
 
-	if (a->type != b->type)
-		return a->type < b->type ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
+static int
+item_cmp(const void *pa, const void *pb)
+{
+	const struct item *a = pa, *b = pb;
+
+	if (a->r.type != b->r.type)
+		return a->r.type < b->r.type ? -1 : 1;
+	return a->at < b->at ? -1 : a->at > b->at;
 }
 
+/* By type, then as added: insertion sort when short. */
 static void
-sort_range(struct brec *v, uint32_t n)
+sort_items(struct item *v, uint32_t n)
 {
 	if (n > 16) {
-		qsort(v, n, sizeof(*v), brec_cmp);
+		qsort(v, n, sizeof(*v), item_cmp);
 		return;
 	}
 	for (uint32_t i = 1; i < n; i++) {
-		struct brec x = v[i];
+		struct item x = v[i];
 		uint32_t j = i;
 
-		while (j > 0 && brec_cmp(&v[j - 1], &x) > 0) {
+		while (j > 0 && item_cmp(&v[j - 1], &x) > 0) {
 			v[j] = v[j - 1];
 			j--;
 		}
@@ -489,64 +624,28 @@ sort_range(struct brec *v, uint32_t n)
 	}
 }
 
-/* The records grouped by node in place, each node's in (type, order
- * added): every node's range from the counts, records swapped along
- * cycles into their ranges (one pass, no second array), then each range
- * sorted (they are short). */
-static void
-group_by_node(struct table_builder *b)
-{
-	uint32_t *next = xmalloc((size_t)(b->n_nodes ? b->n_nodes : 1) *
-	    sizeof(uint32_t));
-	uint32_t acc = 0;
-
-	/* Counted as added (table_builder_add_at). */
-	for (uint32_t k = 0; k < b->n_nodes; k++) {
-		b->nodes[k].first = acc;
-		next[k] = acc;
-		acc += b->nodes[k].count;
-	}
-	for (uint32_t k = 0; k < b->n_nodes; k++) {
-		uint32_t end = b->nodes[k].first + b->nodes[k].count;
-
-		while (next[k] < end) {
-			struct brec r = b->recs[next[k]];
-
-			while (r.node != k) {
-				uint32_t d = next[r.node]++;
-				struct brec t = b->recs[d];
-
-				b->recs[d] = r;
-				r = t;
-			}
-			b->recs[next[k]++] = r;
-		}
-		sort_range(b->recs + b->nodes[k].first, b->nodes[k].count);
-	}
-	free(next);
-}
-
 static bool
-same_rdata(const struct brec *x, const struct brec *y)
+same_rdata(const uint8_t *rd, const struct item *x, const struct item *y)
 {
-	return x->rdlen == y->rdlen && (x->rdata == y->rdata ||
-	    memcmp(x->rdata, y->rdata, x->rdlen) == 0);
+	return x->r.rdlen == y->r.rdlen && (x->r.off == y->r.off ||
+	    memcmp(rd + x->r.off, rd + y->r.off, x->r.rdlen) == 0);
 }
 
 /* Mark the later copies of a triple DROPPED in one (node, type) run
- * (sorted as added, so the first copy stays): pairwise when short,
+ * (in the order added, so the first copy stays): pairwise when short,
  * through a scratch hash set (*set, *cap slots) when long. */
 static void
-drop_duplicates(struct brec *v, uint32_t n, uint32_t **set, uint32_t *cap)
+drop_duplicates(const uint8_t *rd, struct item *v, uint32_t n,
+    uint32_t **set, uint32_t *cap)
 {
 	uint32_t mask;
 
 	if (n <= 16) {
 		for (uint32_t i = 1; i < n; i++)
 			for (uint32_t j = 0; j < i; j++)
-				if (v[j].rdata != DROPPED &&
-				    same_rdata(&v[i], &v[j])) {
-					v[i].rdata = DROPPED;
+				if (v[j].r.rdlen != DROPPED &&
+				    same_rdata(rd, &v[i], &v[j])) {
+					v[i].r.rdlen = DROPPED;
 					break;
 				}
 		return;
@@ -561,14 +660,15 @@ drop_duplicates(struct brec *v, uint32_t n, uint32_t **set, uint32_t *cap)
 		;
 	memset(*set, 0, ((size_t)mask + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t s = mix(2166136261u, v[i].rdata, v[i].rdlen) & mask;
+		uint32_t s = mix(2166136261u, rd + v[i].r.off, v[i].r.rdlen) &
+		    mask;
 
 		for (; (*set)[s] != 0; s = (s + 1) & mask)
-			if (same_rdata(&v[i], &v[(*set)[s] - 1])) {
-				v[i].rdata = DROPPED;
+			if (same_rdata(rd, &v[i], &v[(*set)[s] - 1])) {
+				v[i].r.rdlen = DROPPED;
 				break;
 			}
-		if (v[i].rdata != DROPPED)
+		if (v[i].r.rdlen != DROPPED)
 			(*set)[s] = i + 1;
 	}
 }
@@ -582,77 +682,136 @@ soa_equal(const struct table_soa *x, const struct table_soa *y)
 	    x->minimum == y->minimum && x->ttl == y->ttl;
 }
 
+/* The records grouped by node, in the order added within each node (a
+ * counting sort: stable, one sequential read, no comparisons).  at[i]
+ * (when not NULL) gets where record i went.  The builder's array is
+ * freed. */
+static struct table_rec *
+scatter(struct table_builder *b, uint32_t *at)
+{
+	struct table_rec *v = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+	    sizeof(*v));
+	uint32_t *next = xmalloc((size_t)b->n_nodes * sizeof(uint32_t));
+	uint32_t acc = 0;
+
+	for (uint32_t k = 0; k < b->n_nodes; k++) {
+		next[k] = acc;
+		acc += b->nodes[k].count;
+	}
+	for (uint32_t i = 0; i < b->n_recs; i++) {
+		const struct brec *r = &b->recs[i];
+		uint32_t d = next[r->node]++;
+
+		v[d].type = r->type;
+		v[d].rdlen = r->rdlen;
+		v[d].off = r->off;
+		if (at != NULL)
+			at[i] = d;
+	}
+	free(next);
+	free(b->recs);
+	b->recs = NULL;
+	return v;
+}
+
+/* Content hash of one record, independent of the order it was added in:
+ * an SRV's target enters as its name's hash, not its node's number. */
+static uint64_t
+rec_hash(const struct table_builder *b, uint32_t nh, const struct table_rec *r)
+{
+	const uint8_t *rd = b->rd + r->off;
+	uint32_t h;
+
+	if (r->type == RR_SRV && r->rdlen == 10) {
+		uint32_t id;
+
+		memcpy(&id, rd + 6, 4);
+		h = mix(nh ^ r->type, rd, 6);
+		h = mix(h, &b->nodes[id].hash, 4);
+		h = mix(h, &b->nodes[id].name_len, 1);
+	} else
+		h = mix(nh ^ r->type, rd, r->rdlen);
+	return mix64((uint64_t)h << 32 | r->rdlen) ^ h;
+}
+
 struct table *
 table_builder_finish(struct table_builder *b, const struct table *prev,
     uint32_t now)
 {
 	struct table *t = xcalloc(1, sizeof(*t));
+	struct table_rec *v;
+	struct item *items = NULL;
 	uint64_t content = 0;
-	uint32_t *pos = NULL, *set = NULL, set_cap = 0, w = 0;
-	uint32_t last = UINT32_MAX, nh = 0;
+	uint32_t *at = NULL, *where = NULL, *set = NULL, set_cap = 0;
+	uint32_t n_items = 0, w = 0;
 
 	/* The apex always exists: SOA and NS live there. */
-	node_get(b, b->apex.data, b->apex.len, NULL);
-	group_by_node(b);
-	for (uint32_t k = 0; k < b->n_nodes; k++) {
-		struct brec *v = b->recs + b->nodes[k].first;
-		uint32_t i = 0, n = b->nodes[k].count;
-
-		while (i < n) {
-			uint32_t j = i + 1;
-
-			while (j < n && v[j].type == v[i].type)
-				j++;
-			drop_duplicates(v + i, j - i, &set, &set_cap);
-			i = j;
-		}
-	}
-	free(set);
+	node_get(b, b->apex.data, b->apex.len, false, NULL);
 	if (b->enum_on)
-		pos = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		at = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
 		    sizeof(uint32_t));
-	/* The records become the table's in place, the dropped ones left
-	 * out: a table_rec is smaller than a brec and w never passes i, so
-	 * writing record w never reaches a brec not yet read. */
-	t->recs = (struct table_rec *)(void *)b->recs;
-	for (uint32_t k = 0; k < b->n_nodes; k++)
-		b->nodes[k].count = 0;
-	for (uint32_t i = 0; i < b->n_recs; i++) {
-		const struct brec r = b->recs[i];
-		struct table_node *n = &b->nodes[r.node];
-		uint64_t h;
+	v = scatter(b, at);
+	if (at != NULL)
+		where = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		    sizeof(uint32_t));
+	/* Each node's records: by type, duplicates dropped, moved down to
+	 * w (never past the range being read, which is copied out first). */
+	for (uint32_t k = 0, d = 0; k < b->n_nodes; k++) {
+		struct table_node *n = &b->nodes[k];
+		uint32_t c = n->count, first = w, nh;
 
-		if (r.rdata == DROPPED) {
-			if (pos != NULL)
-				pos[r.seq] = UINT32_MAX;
+		n->first = w;
+		if (c == 0)
 			continue;
+		nh = mix(n->hash, n->name, n->name_len);
+		if (c > n_items) {
+			n_items = c > 64 ? c : 64;
+			free(items);
+			items = xmalloc((size_t)n_items * sizeof(*items));
 		}
-		if (pos != NULL)
-			pos[r.seq] = w;
-		if (n->count == 0)
-			n->first = w;
-		n->count++;
-		t->recs[w].node = r.node;
-		t->recs[w].type = r.type;
-		t->recs[w].rdlen = r.rdlen;
-		t->recs[w].rdata = r.rdata;
-		w++;
-		/* The node hash does not depend on insertion order, so the
-		 * sum identifies the set whatever order built it. */
-		if (r.node != last) {
-			last = r.node;
-			nh = mix(n->hash, n->name, n->name_len);
+		for (uint32_t i = 0; i < c; i++) {
+			items[i].r = v[d + i];
+			items[i].at = d + i;
 		}
-		h = mix(nh ^ r.type, r.rdata, r.rdlen);
-		content += mix64((uint64_t)h << 32 | r.rdlen) ^ h;
+		if (c > 1) {
+			sort_items(items, c);
+			for (uint32_t i = 0, j; i < c; i = j) {
+				for (j = i + 1; j < c &&
+				    items[j].r.type == items[i].r.type; j++)
+					;
+				drop_duplicates(b->rd, items + i, j - i, &set,
+				    &set_cap);
+			}
+		}
+		for (uint32_t i = 0; i < c; i++) {
+			if (items[i].r.rdlen == DROPPED) {
+				if (where != NULL)
+					where[items[i].at] = UINT32_MAX;
+				continue;
+			}
+			if (where != NULL)
+				where[items[i].at] = w;
+			v[w] = items[i].r;
+			content += rec_hash(b, nh, &v[w]);
+			w++;
+		}
+		n->count = w - first;
+		d += c;
 	}
-	if (pos != NULL) {
-		t->enumeration = enum_finish(b, pos);
-		free(pos);
+	free(items);
+	free(set);
+	if (at != NULL) {
+		for (uint32_t i = 0; i < b->n_recs; i++)
+			at[i] = where[at[i]];
+		free(where);
+		t->enumeration = enum_finish(b, at);
+		free(at);
 	}
-	t->recs = xrealloc(t->recs, (size_t)(w ? w : 1) * sizeof(*t->recs));
-	b->recs = NULL;
+	t->recs = xrealloc(v, (size_t)(w ? w : 1) * sizeof(*t->recs));
 	t->n_recs = w;
+	t->rdata = xrealloc(b->rd, b->rd_len ? b->rd_len : 1);
+	t->rdata_len = b->rd_len;
+	b->rd = NULL;
 	t->nodes = xrealloc(b->nodes, (size_t)(b->n_nodes ? b->n_nodes : 1) *
 	    sizeof(*b->nodes));
 	b->nodes = NULL;
@@ -685,6 +844,15 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	return t;
 }
 
+size_t
+table_bytes(const struct table *t)
+{
+	return sizeof(*t) + (size_t)t->n_recs * sizeof(*t->recs) +
+	    (size_t)t->rdata_len + (size_t)t->n_nodes * sizeof(*t->nodes) +
+	    ((size_t)t->index_mask + 1) * sizeof(*t->index) +
+	    arena_size(t->arena);
+}
+
 struct table *
 table_ref(struct table *t)
 {
@@ -702,6 +870,7 @@ table_unref(struct table *t)
 		return;
 	arena_free(t->arena);
 	free(t->recs);
+	free(t->rdata);
 	free(t->nodes);
 	free(t->index);
 	free(t);
@@ -717,7 +886,7 @@ table_lookup(const struct table *t, const struct dname *name)
 
 		if (n->hash == h && n->name_len == name->len &&
 		    memcmp(n->name, name->data, name->len) == 0)
-			return n;
+			return (n->flags & NODE_TARGET) ? NULL : n;
 		s = (s + 1) & t->index_mask;
 	}
 	return NULL;
@@ -741,12 +910,61 @@ table_rrset(const struct table *t, const struct table_node *node,
 	return &t->recs[i];
 }
 
+const uint8_t *
+table_rdata(const struct table *t, const struct table_rec *r,
+    uint8_t buf[TABLE_RDATA_MAX], uint16_t *len)
+{
+	const uint8_t *p = t->rdata + r->off;
+	const struct table_node *n = table_srv_target(t, r);
+
+	if (n == NULL) {
+		*len = r->rdlen;
+		return p;
+	}
+	memcpy(buf, p, 6);
+	memcpy(buf + 6, n->name, n->name_len);
+	*len = (uint16_t)(6 + n->name_len);
+	return buf;
+}
+
+const struct table_node *
+table_srv_target(const struct table *t, const struct table_rec *r)
+{
+	uint32_t id;
+
+	if (r->type != RR_SRV || r->rdlen != 10)
+		return NULL;
+	memcpy(&id, t->rdata + r->off + 6, 4);
+	return &t->nodes[id];
+}
+
+const struct table_node *
+table_rec_node(const struct table *t, uint32_t i)
+{
+	/* Nodes hold consecutive ranges in node order (an empty one starts
+	 * where the next begins): the last node starting at or before i. */
+	uint32_t lo = 0, hi = t->n_nodes;
+
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (t->nodes[mid].first <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &t->nodes[lo];
+}
+
 int
 table_record_text(const struct table *t, uint32_t i, char *buf, size_t len)
 {
 	const struct table_rec *r = &t->recs[i];
-	const struct table_node *n = &t->nodes[r->node];
+	const struct table_node *n = table_rec_node(t, i);
 	char owner[DNAME_TEXT_MAX], data[DNAME_TEXT_MAX + 32];
+	uint8_t rb[TABLE_RDATA_MAX];
+	const uint8_t *rd;
+	uint16_t rdlen;
 	struct dname name;
 	int w;
 
@@ -754,27 +972,28 @@ table_record_text(const struct table *t, uint32_t i, char *buf, size_t len)
 	memcpy(name.data, n->name, n->name_len);
 	if (dname_to_text(&name, owner, sizeof(owner)) < 0)
 		return -E_SPACE;
+	rd = table_rdata(t, r, rb, &rdlen);
 	switch (r->type) {
 	case RR_A:
-		inet_ntop(AF_INET, r->rdata, data, sizeof(data));
+		inet_ntop(AF_INET, rd, data, sizeof(data));
 		w = snprintf(buf, len, "A %s %s", owner, data);
 		break;
 	case RR_AAAA:
-		inet_ntop(AF_INET6, r->rdata, data, sizeof(data));
+		inet_ntop(AF_INET6, rd, data, sizeof(data));
 		w = snprintf(buf, len, "AAAA %s %s", owner, data);
 		break;
 	case RR_SRV: {
 		struct dname target;
 		char tt[DNAME_TEXT_MAX];
 
-		target.len = (uint8_t)(r->rdlen - 6);
-		memcpy(target.data, r->rdata + 6, target.len);
+		target.len = (uint8_t)(rdlen - 6);
+		memcpy(target.data, rd + 6, target.len);
 		if (dname_to_text(&target, tt, sizeof(tt)) < 0)
 			return -E_SPACE;
 		w = snprintf(buf, len, "SRV %s %u %u %u %s", owner,
-		    (unsigned)r->rdata[0] << 8 | r->rdata[1],
-		    (unsigned)r->rdata[2] << 8 | r->rdata[3],
-		    (unsigned)r->rdata[4] << 8 | r->rdata[5], tt);
+		    (unsigned)rd[0] << 8 | rd[1],
+		    (unsigned)rd[2] << 8 | rd[3],
+		    (unsigned)rd[4] << 8 | rd[5], tt);
 		break;
 	}
 	default:

@@ -37,16 +37,31 @@ struct table_soa {
 	uint32_t refresh, retry, expire, minimum, ttl;
 };
 
+/* A record: its type and where its rdata is stored.  The stored form is
+ * the wire form, except an SRV's: priority, weight and port (6 octets),
+ * then the index of its target's node (4 octets, host order), so that a
+ * target is held once, in its node, however many records name it.
+ * table_rdata() gives the wire form of any record.  Which node a record
+ * belongs to follows from the nodes' ranges (table_rec_node()). */
 struct table_rec {
-	uint32_t node;
 	uint16_t type;
-	uint16_t rdlen;
-	const uint8_t *rdata;
+	uint16_t rdlen;		/* of the stored form */
+	uint32_t off;		/* into table.rdata */
+};
+
+/* Longest wire rdata a table holds: an SRV with the longest target. */
+#define TABLE_RDATA_MAX (6 + DNAME_MAX)
+
+enum {
+	/* Named only as an SRV target: no records, and not a name of the
+	 * zone (a lookup does not find it). */
+	NODE_TARGET = 1,
 };
 
 struct table_node {
 	const uint8_t *name;	/* lower-case wire form */
 	uint8_t name_len;
+	uint8_t flags;		/* NODE_* */
 	uint32_t hash;
 	uint32_t first;		/* index of its first record */
 	uint32_t count;		/* records at this node, all types */
@@ -84,6 +99,8 @@ struct table {
 	uint32_t n_nodes;
 	struct table_rec *recs;
 	uint32_t n_recs;
+	uint8_t *rdata;		/* every record's stored rdata */
+	uint32_t rdata_len;
 	uint32_t *index;	/* open addressing, node index + 1, 0 = free */
 	uint32_t index_mask;
 	uint64_t content;	/* order-independent hash of the record set */
@@ -104,9 +121,10 @@ struct table_builder *table_builder_new(const struct dname *apex,
 void table_builder_free(struct table_builder *b);
 /* Add one record; owner is copied and lower-cased.  A triple added
  * twice is stored once: the later copies are dropped at finish (an add
- * does no lookup of its own).  Returns 1, 0 when the owner has its
- * table_builder_set_name_cap() records already, or -E_LIMIT past the
- * builder's record cap. */
+ * does no lookup of its own).  An SRV's rdata is its wire form, target
+ * uncompressed.  Returns 1, 0 when the owner has its
+ * table_builder_set_name_cap() records already, -E_FORMAT for an SRV
+ * rdata that is not one, or -E_LIMIT past the builder's record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
 /* The same in two steps, for a caller adding many records on one name:
@@ -151,6 +169,9 @@ void table_builder_set_tasks(struct table_builder *b, uint32_t n);
 struct table *table_builder_finish(struct table_builder *b,
     const struct table *prev, uint32_t now);
 
+/* Bytes the table holds: records, rdata, nodes, index and names. */
+size_t table_bytes(const struct table *t);
+
 /* Take and drop references; the last unref frees.  NULL is a no-op. */
 struct table *table_ref(struct table *t);
 void table_unref(struct table *t);
@@ -162,6 +183,17 @@ const struct table_node *table_lookup(const struct table *t,
  * consecutive); *n = 0 when none. */
 const struct table_rec *table_rrset(const struct table *t,
     const struct table_node *node, uint16_t type, uint32_t *n);
+
+/* The wire form of r's rdata: a pointer into the table, or for an SRV
+ * composed in buf.  *len gets its length. */
+const uint8_t *table_rdata(const struct table *t, const struct table_rec *r,
+    uint8_t buf[TABLE_RDATA_MAX], uint16_t *len);
+/* The node an SRV record names as its target (it may have no records),
+ * or NULL when r is no SRV. */
+const struct table_node *table_srv_target(const struct table *t,
+    const struct table_rec *r);
+/* The node record i belongs to. */
+const struct table_node *table_rec_node(const struct table *t, uint32_t i);
 
 /* Text of record i: "A owner ip", "AAAA owner ip" or "SRV owner priority
  * weight port target", owner in presentation form.  Returns the length,

@@ -3,7 +3,7 @@
 # /metrics checked by promtool, /healthz following the fake master, 404,
 # 405, an oversized request, and DNS unaffected by a stalled HTTP client.
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 49
 watchdog 120
 
 need curl jq promtool
@@ -165,6 +165,10 @@ is "$(m 'taskdns_forward_servfail_total{reason="upstreams_failed"}')" "1" \
     "metrics: the failed forward counted"
 is "$(m taskdns_table_records)" "$(wc -l < "$T/records")" \
     "metrics: records in the table"
+tb=$(m taskdns_table_bytes)
+ok "$([ "${tb:-0}" -gt "$(( $(wc -l < "$T/records") * 8 ))" ] &&
+    [ "$tb" -lt 10000000 ]; echo $?)" \
+    "metrics: the table's memory, more than its records and under 10 MB ($tb)"
 finish_daemon
 
 # --- /healthz follows the master -----------------------------------------------

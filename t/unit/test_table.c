@@ -159,6 +159,103 @@ record_text_is_presentation_form(void **state)
 	table_unref(t);
 }
 
+/* Add an SRV on owner to target, port p; returns the add's result. */
+static int
+add_srv(struct table_builder *b, const char *owner, const char *target,
+    uint16_t p)
+{
+	struct dname o, tn;
+	uint8_t rd[6 + DNAME_MAX] = { 0, 0, 0, 1, (uint8_t)(p >> 8),
+		(uint8_t)p };
+
+	assert_int_equal(dname_from_text(owner, strlen(owner), &o), 0);
+	assert_int_equal(dname_from_text(target, strlen(target), &tn), 0);
+	memcpy(rd + 6, tn.data, tn.len);
+	return table_builder_add(b, &o, RR_SRV, rd, (uint16_t)(6 + tn.len));
+}
+
+/* An SRV holds its target as a node: a target without records is no
+ * name of the zone, one that gets records later (or becomes an
+ * ancestor) is, and the wire rdata reads back as it was added. */
+static void
+srv_targets_are_nodes(void **state)
+{
+	struct table_builder *b = builder();
+	struct table *t, *t2;
+	const struct table_node *n;
+	const struct table_rec *r;
+	uint8_t buf[TABLE_RDATA_MAX], bad[8] = { 0, 0, 0, 1, 0, 80, 3, 'a' };
+	const uint8_t *rd;
+	uint16_t len;
+	uint32_t cnt;
+	struct dname o;
+	char text[512];
+
+	(void)state;
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "Lone.Host.mesos", 80),
+	    1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "later.y.mesos", 81), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "up.mesos", 82), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "later.y.mesos", 81), 1);
+	add_a(b, "later.y.mesos", 7, 1);
+	add_a(b, "down.up.mesos", 8, 1);
+	/* Not an SRV rdata: a label running past the end. */
+	dname_from_text("_b._tcp.x.mesos", 15, &o);
+	assert_int_equal(table_builder_add(b, &o, RR_SRV, bad, sizeof(bad)),
+	    -E_FORMAT);
+	assert_int_equal(table_builder_add(b, &o, RR_SRV, bad, 6), -E_FORMAT);
+	t = table_builder_finish(b, NULL, 1);
+
+	assert_null(look(t, "lone.host.mesos"));	/* NXDOMAIN */
+	assert_null(look(t, "host.mesos"));		/* no ancestors */
+	assert_non_null(look(t, "y.mesos"));		/* an owner's ENT */
+	n = look(t, "up.mesos");			/* made an ENT */
+	assert_non_null(n);
+	assert_int_equal(n->count, 0);
+	n = look(t, "later.y.mesos");
+	assert_non_null(n);
+	table_rrset(t, n, RR_A, &cnt);
+	assert_int_equal(cnt, 1);
+
+	n = look(t, "_a._tcp.x.mesos");
+	r = table_rrset(t, n, RR_SRV, &cnt);
+	assert_int_equal(cnt, 3);			/* one dropped */
+	rd = table_rdata(t, &r[0], buf, &len);
+	assert_int_equal(len, 6 + 17);
+	assert_int_equal(rd[5], 80);
+	assert_memory_equal(rd + 6, "\4lone\4host\5mesos", 17);
+	assert_ptr_equal(table_srv_target(t, &r[1]), look(t, "later.y.mesos"));
+	assert_null(table_srv_target(t, table_rrset(t, look(t,
+	    "later.y.mesos"), RR_A, &cnt)));
+	assert_true(table_record_text(t, (uint32_t)(r - t->recs) + 2, text,
+	    sizeof(text)) > 0);
+	assert_string_equal(text, "SRV _a._tcp.x.mesos. 0 1 82 up.mesos.");
+
+	/* The same set added in another order: the same content. */
+	b = builder();
+	add_a(b, "down.up.mesos", 8, 1);
+	add_a(b, "later.y.mesos", 7, 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "up.mesos", 82), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "later.y.mesos", 81), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "lone.host.mesos", 80),
+	    1);
+	t2 = table_builder_finish(b, t, 2);
+	assert_int_equal(t2->serial, t->serial);
+	table_unref(t2);
+	/* And one target changed: not the same. */
+	b = builder();
+	add_a(b, "down.up.mesos", 8, 1);
+	add_a(b, "later.y.mesos", 7, 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "up.mesos", 82), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "later.y.mesos", 81), 1);
+	assert_int_equal(add_srv(b, "_a._tcp.x.mesos", "lone.hosT.meso", 80),
+	    1);
+	t2 = table_builder_finish(b, t, 2);
+	assert_int_equal(t2->serial, 2);
+	table_unref(t2);
+	table_unref(t);
+}
+
 /* The enumeration: each task owns the records it added first, mapped to
  * the table's (sorted) record order. */
 /* Many names, long rrsets and duplicates far apart: the grouping moves
@@ -195,7 +292,7 @@ long_rrsets_and_scattered_duplicates(void **state)
 	assert_int_equal(cnt, 40);
 	/* Kept in the order first added. */
 	for (uint32_t i = 0; i < cnt; i++) {
-		assert_int_equal(r[i].rdata[3], i);
+		assert_int_equal(t->rdata[r[i].off + 3], i);
 	}
 	for (int i = 0; i < 50; i++) {
 		snprintf(name, sizeof(name), "n%d.marathon.mesos", i);
@@ -210,7 +307,8 @@ long_rrsets_and_scattered_duplicates(void **state)
 	/* Every node's records are its own, all of them. */
 	for (uint32_t k = 0; k < t->n_nodes; k++)
 		for (uint32_t i = 0; i < t->nodes[k].count; i++)
-			assert_int_equal(t->recs[t->nodes[k].first + i].node, k);
+			assert_ptr_equal(table_rec_node(t,
+			    t->nodes[k].first + i), &t->nodes[k]);
 	table_unref(t);
 }
 
@@ -273,6 +371,7 @@ main(void)
 		cmocka_unit_test(record_text_is_presentation_form),
 		cmocka_unit_test(long_rrsets_and_scattered_duplicates),
 		cmocka_unit_test(enumeration_follows_first_insertion),
+		cmocka_unit_test(srv_targets_are_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
