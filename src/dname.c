@@ -212,17 +212,43 @@ dname_suffix_off(const struct dname *n, unsigned strip)
 	return i;
 }
 
+/* Eight octets with 'A'..'Z' folded to lower case, all at once: a byte
+ * is upper case when its low seven bits are at least 'A' and not above
+ * 'Z' and its top bit is clear; 0x20 is then or'ed into it. */
+static uint64_t
+fold8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
+	uint64_t low7 = x & ~high;
+	uint64_t ge_a = low7 + ones * (0x80 - 'A');
+	uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+
+	return x | ((ge_a & ~gt_z & ~x & high) >> 2);
+}
+
 uint32_t
 dname_hash(const uint8_t *data, size_t len)
 {
-	/* FNV-1a over the folded octets. */
-	uint32_t h = 2166136261u;
+	/* A word at a time: a multiply and a shift per eight octets, then
+	 * a final mix so that the low bits (the index slot) depend on
+	 * every octet. */
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= fold(data[i]);
-		h *= 16777619u;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, data + i, 8);
+		h = (h ^ fold8(w)) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	if (i < len) {
+		w = 0;
+		memcpy(&w, data + i, len - i);
+		h = (h ^ fold8(w)) * 0xff51afd7ed558ccdULL;
+	}
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 void

@@ -432,11 +432,12 @@ frag_label(struct frag *f, const char *label)
 	frag_text(f, label, NULL);
 }
 
-/* An owner name built once for all of a task's records on it, and its
- * node, looked up at its first record. */
+/* An owner name built once for all of a task's records on it, its hash
+ * (its index slot prefetched when it was built), and its node, looked up
+ * at its first record. */
 struct owner {
 	bool ok;
-	uint32_t node;
+	uint32_t node, hash;
 	struct dname n;
 };
 
@@ -461,6 +462,7 @@ owner_join(struct gen *g, struct owner *o, const struct frag *const *parts,
 		return;
 	memcpy(o->n.data + len, g->zone.data, g->zone.len);
 	o->n.len = (uint8_t)(len + g->zone.len);
+	o->hash = table_builder_prefetch(g->b, &o->n);
 	o->ok = true;
 }
 
@@ -477,7 +479,7 @@ owner_add(struct gen *g, struct owner *o, uint16_t type, const void *rd,
 		return;
 	}
 	if (o->node == UINT32_MAX)
-		o->node = table_builder_node(g->b, &o->n);
+		o->node = table_builder_node(g->b, &o->n, o->hash);
 	r = table_builder_add_at(g->b, o->node, type, rd, rdlen);
 	if (r < 0)
 		g->err = r;
@@ -542,6 +544,21 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 	owner_join(g, &arec_s, (const struct frag *[]){ &name, fn, sl }, 3);
 	owner_join(g, &canon_s, (const struct frag *[]){ &canon, fn, sl },
 	    3);
+	/* Every owner is built (and its index slot prefetched) before the
+	 * first lookup: the lookups then wait for memory once, not once
+	 * each. */
+	if (c->n_ports > 0 && canon_s.ok) {
+		for (int p = 0; p < 2; p++) {
+			const struct frag *proto = &g->f_proto[p];
+
+			owner_join(g, &srv[p][0], (const struct frag *[]){
+			    &uname, proto, fn, sl }, 4);
+			if (!disc)
+				owner_join(g, &srv[p][1],
+				    (const struct frag *[]){ &uname, proto,
+				    fn }, 3);
+		}
+	}
 	for (uint32_t i = 0; i < c->n_ips; i++) {
 		owner_add_ip(g, &arec, &c->ips[i]);
 		owner_add_ip(g, &canon_o, &c->ips[i]);
@@ -553,14 +570,6 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 	/* RFC 2782 records to the agent: under slave always, and under the
 	 * framework too when the task has no discovery info. */
 	if (c->n_ports > 0 && canon_s.ok) {
-		for (int p = 0; p < 2; p++) {
-			const struct frag *proto = &g->f_proto[p];
-
-			owner_join(g, &srv[p][0], (const struct frag *[]){
-			    &uname, proto, fn, sl }, 4);
-			owner_join(g, &srv[p][1], (const struct frag *[]){
-			    &uname, proto, fn }, 3);
-		}
 		for (size_t i = 0; i < c->n_ports; i++) {
 			uint16_t len = srv_rdata(g, rd, c->ports[i], &canon_s.n);
 
@@ -612,33 +621,61 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 	}
 }
 
-static int
-agent_cmp(const void *a, const void *b)
-{
-	const char *x = ((const struct agent_ips *)a)->id;
-	const char *y = ((const struct agent_ips *)b)->id;
+/* Agents by id: open addressing over ai's indexes + 1, the first agent
+ * of an id in state order winning; agents without an id are never
+ * found. */
+struct agent_map {
+	const struct agent_ips *ai;
+	uint32_t *slot;
+	uint32_t mask;
+};
 
-	/* Agents without an id sort first and are never found. */
-	if (x == NULL || y == NULL)
-		return (x != NULL) - (y != NULL);
-	return strcmp(x, y);
+static uint32_t
+id_hash(const char *s)
+{
+	return dname_hash((const uint8_t *)s, strlen(s));
 }
 
-/* ai is sorted by id (task_records sorts it once). */
-static const struct agent_ips *
-find_agent(const struct agent_ips *ai, uint32_t n, const char *id)
+static void
+agent_map_init(struct agent_map *m, const struct agent_ips *ai, uint32_t n)
 {
-	struct agent_ips key = { .id = id };
+	m->ai = ai;
+	for (m->mask = 15; m->mask < 2 * (uint64_t)n; m->mask = m->mask * 2 + 1)
+		;
+	m->slot = xcalloc((size_t)m->mask + 1, sizeof(uint32_t));
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t s;
 
-	return bsearch(&key, ai, n, sizeof(*ai), agent_cmp);
+		if (ai[i].id == NULL)
+			continue;
+		for (s = id_hash(ai[i].id) & m->mask; m->slot[s] != 0;
+		    s = (s + 1) & m->mask)
+			if (strcmp(ai[m->slot[s] - 1].id, ai[i].id) == 0)
+				break;
+		if (m->slot[s] == 0)
+			m->slot[s] = i + 1;
+	}
+}
+
+static const struct agent_ips *
+find_agent(const struct agent_map *m, const char *id)
+{
+	if (id == NULL)
+		return NULL;
+	for (uint32_t s = id_hash(id) & m->mask; m->slot[s] != 0;
+	    s = (s + 1) & m->mask)
+		if (strcmp(m->ai[m->slot[s] - 1].id, id) == 0)
+			return &m->ai[m->slot[s] - 1];
+	return NULL;
 }
 
 static void
 task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
     uint16_t *ports)
 {
-	if (cl->n_agents > 0)
-		qsort(ai, cl->n_agents, sizeof(*ai), agent_cmp);
+	struct agent_map am;
+
+	agent_map_init(&am, ai, cl->n_agents);
 	for (const struct framework *f = cl->frameworks; f; f = f->next) {
 		char fname[TEXT_MAX];
 		struct frag ffrag;
@@ -648,8 +685,8 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 		frag_text(&ffrag, fname, NULL);
 		table_builder_enum_framework(g->b, f->name);
 		for (const struct task *t = f->tasks; t; t = t->next) {
-			const struct agent_ips *a = find_agent(ai,
-			    cl->n_agents, t->slave_id);
+			const struct agent_ips *a = find_agent(&am,
+			    t->slave_id);
 			struct task_ctx c = { 0 };
 			char hash[6], sid[256], spec[DNAME_LABEL_MAX + 1];
 			const char *dash = strrchr(t->slave_id, '-');
@@ -687,6 +724,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			task_context(g, t, &c);
 		}
 	}
+	free(am.slot);
 }
 
 int

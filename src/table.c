@@ -53,6 +53,9 @@ struct table_builder {
 		uint16_t len;
 	} recent_rd[RECENT];
 	unsigned recent_n, recent_r;
+	/* The last SRV rdata added and its stored form. */
+	uint8_t last_srv[TABLE_RDATA_MAX], last_stored[10];
+	uint16_t last_srv_len;
 	uint32_t name_cap;	/* records per node; 0: none */
 	uint32_t n_capped, first_capped;
 	uint32_t n_tasks;
@@ -313,9 +316,9 @@ node_find(const struct table_builder *b, const uint8_t *name, uint8_t len,
  * node made an owner. */
 static uint32_t
 node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
-    bool target, bool *fresh)
+    uint32_t h, bool target, bool *fresh)
 {
-	uint32_t h = dname_hash(name, len), s = 0;
+	uint32_t s = 0;
 	uint32_t id = node_find(b, name, len, h, &s);
 	struct table_node *n;
 
@@ -352,10 +355,11 @@ node_get(struct table_builder *b, const uint8_t *name, uint8_t len,
  * non-terminals, RFC 8020).  A node that already existed has its
  * ancestors already, so the walk stops at the first one found. */
 static uint32_t
-node_with_ancestors(struct table_builder *b, const struct dname *owner)
+node_with_ancestors(struct table_builder *b, const struct dname *owner,
+    uint32_t h)
 {
 	bool fresh = false;
-	uint32_t id = node_get(b, owner->data, owner->len, false, &fresh);
+	uint32_t id = node_get(b, owner->data, owner->len, h, false, &fresh);
 
 	if (fresh && dname_is_subdomain(owner, &b->apex)) {
 		unsigned extra = dname_labels(owner) - dname_labels(&b->apex);
@@ -365,7 +369,8 @@ node_with_ancestors(struct table_builder *b, const struct dname *owner)
 
 			fresh = false;
 			node_get(b, owner->data + off,
-			    (uint8_t)(owner->len - off), false, &fresh);
+			    (uint8_t)(owner->len - off), dname_hash(owner->data +
+			    off, owner->len - off), false, &fresh);
 		}
 	}
 	return id;
@@ -398,7 +403,7 @@ owner_node(struct table_builder *b, const struct dname *low)
 
 	if (id != UINT32_MAX && !(b->nodes[id].flags & NODE_TARGET))
 		return id;
-	id = node_with_ancestors(b, low);
+	id = node_with_ancestors(b, low, dname_hash(low->data, low->len));
 	b->recent_node[b->recent_n++ % RECENT] = id;
 	return id;
 }
@@ -412,13 +417,14 @@ target_node(struct table_builder *b, const struct dname *low)
 
 	if (id != UINT32_MAX)
 		return id;
-	id = node_get(b, low->data, low->len, true, NULL);
+	id = node_get(b, low->data, low->len, dname_hash(low->data, low->len),
+	    true, NULL);
 	b->recent_node[b->recent_n++ % RECENT] = id;
 	return id;
 }
 
-/* The target of an SRV's wire rdata, lower-cased; -1 when the rdata is
- * not priority, weight, port and one whole uncompressed name. */
+/* The target of an SRV's wire rdata; -1 when the rdata is not priority,
+ * weight, port and one whole uncompressed name. */
 static int
 srv_target(const uint8_t *rd, uint16_t rdlen, struct dname *out)
 {
@@ -435,11 +441,12 @@ srv_target(const uint8_t *rd, uint16_t rdlen, struct dname *out)
 		return -1;
 	out->len = (uint8_t)(rdlen - 6);
 	memcpy(out->data, rd + 6, out->len);
-	dname_lower(out);
 	return 0;
 }
 
-/* The stored form of an SRV's rdata (see table.h) into out. */
+/* The stored form of an SRV's rdata (see table.h) into out, its target
+ * lower-case.  A task adds the same SRV rdata under several owners: the
+ * last one converted is kept and reused. */
 static int
 srv_store(struct table_builder *b, const uint8_t *rd, uint16_t rdlen,
     uint8_t out[10])
@@ -447,11 +454,19 @@ srv_store(struct table_builder *b, const uint8_t *rd, uint16_t rdlen,
 	struct dname target;
 	uint32_t id;
 
+	if (rdlen > 6 && rdlen == b->last_srv_len &&
+	    memcmp(rd, b->last_srv, rdlen) == 0) {
+		memcpy(out, b->last_stored, 10);
+		return 0;
+	}
 	if (srv_target(rd, rdlen, &target) != 0)
 		return -E_FORMAT;
 	id = target_node(b, &target);
 	memcpy(out, rd, 6);
 	memcpy(out + 6, &id, 4);
+	memcpy(b->last_srv, rd, rdlen);
+	b->last_srv_len = rdlen;
+	memcpy(b->last_stored, out, 10);
 	return 0;
 }
 
@@ -488,9 +503,22 @@ rdata_put(struct table_builder *b, const void *rdata, uint16_t rdlen)
 }
 
 uint32_t
-table_builder_node(struct table_builder *b, const struct dname *owner_lower)
+table_builder_prefetch(const struct table_builder *b,
+    const struct dname *owner_lower)
 {
-	return node_with_ancestors(b, owner_lower);
+	uint32_t h = dname_hash(owner_lower->data, owner_lower->len);
+
+	/* The index is the one large array a lookup reads at random: its
+	 * slot is what a lookup waits for. */
+	__builtin_prefetch(&b->nindex[h & b->nmask]);
+	return h;
+}
+
+uint32_t
+table_builder_node(struct table_builder *b, const struct dname *owner_lower,
+    uint32_t hash)
+{
+	return node_with_ancestors(b, owner_lower, hash);
 }
 
 int
@@ -541,11 +569,20 @@ int
 table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen)
 {
-	struct dname low = *owner;
+	struct dname low = *owner, target;
+	uint8_t rd[TABLE_RDATA_MAX];
 
 	if (b->n_recs >= TABLE_MAX_RECORDS)
 		return -E_LIMIT;
 	dname_lower(&low);
+	if (type == RR_SRV) {
+		if (srv_target(rdata, rdlen, &target) != 0)
+			return -E_FORMAT;
+		dname_lower(&target);
+		memcpy(rd, rdata, 6);
+		memcpy(rd + 6, target.data, target.len);
+		rdata = rd;
+	}
 	return table_builder_add_at(b, owner_node(b, &low), type, rdata,
 	    rdlen);
 }
@@ -568,6 +605,7 @@ table_builder_contains(const struct table_builder *b,
 
 		if (srv_target(rdata, rdlen, &target) != 0)
 			return false;
+		dname_lower(&target);
 		tid = node_find(b, target.data, target.len,
 		    dname_hash(target.data, target.len), &s);
 		if (tid == UINT32_MAX)
@@ -746,7 +784,8 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	uint32_t n_items = 0, w = 0;
 
 	/* The apex always exists: SOA and NS live there. */
-	node_get(b, b->apex.data, b->apex.len, false, NULL);
+	node_get(b, b->apex.data, b->apex.len, dname_hash(b->apex.data,
+	    b->apex.len), false, NULL);
 	if (b->enum_on)
 		at = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
 		    sizeof(uint32_t));

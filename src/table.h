@@ -127,11 +127,15 @@ void table_builder_free(struct table_builder *b);
  * rdata that is not one, or -E_LIMIT past the builder's record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
-/* The same in two steps, for a caller adding many records on one name:
- * the node of an owner already lower-cased (created, with its ancestors,
- * when new), then records on it. */
-uint32_t table_builder_node(struct table_builder *b,
+/* The same in steps, for a caller adding many records on one name: the
+ * name's hash (its index slot fetched into the cache meanwhile, so that
+ * a caller with several names to look up waits for them at once), the
+ * node of the owner already lower-cased (created, with its ancestors,
+ * when new), then records on it (an SRV's target lower-cased too). */
+uint32_t table_builder_prefetch(const struct table_builder *b,
     const struct dname *owner_lower);
+uint32_t table_builder_node(struct table_builder *b,
+    const struct dname *owner_lower, uint32_t hash);
 int table_builder_add_at(struct table_builder *b, uint32_t node,
     uint16_t type, const void *rdata, uint16_t rdlen);
 /* Whether the triple was added already.  A scan of every record so far:

@@ -102,6 +102,22 @@ compares_without_case(void **state)
 	dname_from_text("mesos", 5, &zone);
 	assert_true(dname_equal(&a, &b));
 	assert_int_equal(dname_hash(a.data, a.len), dname_hash(b.data, b.len));
+	/* Every octet folds as itself lower-cased would, and only A-Z. */
+	for (unsigned c = 0; c < 256; c++) {
+		uint8_t x[9] = { 7, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 0 };
+		uint8_t y[9];
+		uint8_t lc = (uint8_t)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+
+		for (unsigned at = 1; at < 8; at++) {
+			memcpy(y, x, sizeof(y));
+			y[at] = (uint8_t)c;
+			x[at] = lc;
+			assert_int_equal(dname_hash(x, 9), dname_hash(y, 9));
+			y[at] = lc == 'q' ? 'r' : 'q';
+			assert_true(dname_hash(x, 9) != dname_hash(y, 9));
+			x[at] = (uint8_t)('a' + at - 1);
+		}
+	}
 	assert_true(dname_is_subdomain(&a, &zone));
 	assert_true(dname_is_subdomain(&zone, &zone));
 	dname_from_text("notmesos", 8, &b);
