@@ -393,9 +393,11 @@ task_ips(struct gen *g, const struct task *t, const struct agent_ips *ai,
 			k = IPSRC_MESOS;
 		else if (strcmp(s, "docker") == 0)
 			k = IPSRC_DOCKER;
-		if (k >= 0 && t->ips[k].n > 0) {
-			*v = t->ips[k].v;
-			*n = t->ips[k].n;
+		if (k >= 0 && t->n_ips[k] > 0) {
+			struct iplist l = task_iplist(t, k);
+
+			*v = l.v;
+			*n = l.n;
 			return;
 		}
 	}
@@ -464,6 +466,21 @@ owner_join(struct gen *g, struct owner *o, const struct frag *const *parts,
 	o->n.len = (uint8_t)(len + g->zone.len);
 	o->hash = table_builder_prefetch(g->b, &o->n);
 	o->ok = true;
+}
+
+/* The nodes and names of the owners' lookups fetched at once.  An
+ * owner skipped (not ok, or not built: the last ones when n is short)
+ * is passed over. */
+static void
+owners_warm(struct gen *g, struct owner *const *o, unsigned n)
+{
+	uint32_t h[8];
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n && i < 8; i++)
+		if (o[i]->ok)
+			h[k++] = o[i]->hash;
+	table_builder_warm(g->b, h, k);
 }
 
 static void
@@ -553,12 +570,16 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 
 			owner_join(g, &srv[p][0], (const struct frag *[]){
 			    &uname, proto, fn, sl }, 4);
+			srv[p][1].ok = false;
 			if (!disc)
 				owner_join(g, &srv[p][1],
 				    (const struct frag *[]){ &uname, proto,
 				    fn }, 3);
 		}
 	}
+	owners_warm(g, (struct owner *[]){ &arec, &canon_o, &arec_s, &canon_s,
+	    &srv[0][0], &srv[0][1], &srv[1][0], &srv[1][1] },
+	    c->n_ports > 0 && canon_s.ok ? 8 : 4);
 	for (uint32_t i = 0; i < c->n_ips; i++) {
 		owner_add_ip(g, &arec, &c->ips[i]);
 		owner_add_ip(g, &canon_o, &c->ips[i]);

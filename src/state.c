@@ -14,6 +14,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "arena.h"
+#include "dname.h"
 #include "err.h"
 #include "state.h"
 
@@ -67,6 +68,11 @@ struct state_parser {
 	struct disc_port dport;
 	struct disc_port *dports;
 	uint32_t n_dports, cap_dports;
+
+	/* The strings tasks share (agent ids, task names), each kept once
+	 * in the cluster's shared arena: open addressing, NULL = free. */
+	const char **shared;
+	uint32_t shared_mask, n_shared;
 };
 
 bool
@@ -136,6 +142,45 @@ keep(struct state_parser *p, const unsigned char *s, size_t n)
 		return NULL;
 	}
 	return arena_strndup(p->c->arena, (const char *)s, n);
+}
+
+/* A kept string that many tasks share: the one copy, made when it is
+ * first seen.  A task given back (arena_reset) leaves the shared arena
+ * alone, and the copies are bounded by the document's size. */
+static const char *
+keep_shared(struct state_parser *p, const unsigned char *s, size_t n)
+{
+	uint32_t i;
+
+	if (n > STATE_MAX_STRING) {
+		p->c->ignored++;
+		return NULL;
+	}
+	if (p->n_shared * 2 >= p->shared_mask) {
+		uint32_t mask = p->shared_mask ? p->shared_mask * 2 + 1 : 255;
+		const char **v = xcalloc((size_t)mask + 1, sizeof(*v));
+
+		for (uint32_t k = 0; k <= p->shared_mask && p->shared; k++) {
+			const char *x = p->shared[k];
+
+			if (x == NULL)
+				continue;
+			for (i = dname_hash((const uint8_t *)x, strlen(x)) &
+			    mask; v[i] != NULL; i = (i + 1) & mask)
+				;
+			v[i] = x;
+		}
+		free(p->shared);
+		p->shared = v;
+		p->shared_mask = mask;
+	}
+	for (i = dname_hash(s, n) & p->shared_mask; p->shared[i] != NULL;
+	    i = (i + 1) & p->shared_mask)
+		if (strncmp(p->shared[i], (const char *)s, n) == 0 &&
+		    p->shared[i][n] == '\0')
+			return p->shared[i];
+	p->n_shared++;
+	return p->shared[i] = arena_strndup(p->c->shared, (const char *)s, n);
 }
 
 static enum frame
@@ -292,6 +337,32 @@ leave_task(struct state_parser *p)
 	}
 }
 
+/* The current status's IPs become the task's, in one array; a source
+ * keeps its first 65535. */
+static void
+keep_ips(struct state_parser *p)
+{
+	struct task *t = p->task;
+	struct ipaddr *v;
+	size_t total = 0;
+
+	for (int i = 0; i < IPSRC_N; i++) {
+		t->n_ips[i] = p->st_ips[i].n > UINT16_MAX ? UINT16_MAX :
+		    (uint16_t)p->st_ips[i].n;
+		total += t->n_ips[i];
+	}
+	t->ipv = NULL;
+	if (total == 0)
+		return;
+	v = arena_alloc(p->c->arena, total * sizeof(*v));
+	t->ipv = v;
+	for (int i = 0; i < IPSRC_N; i++) {
+		if (t->n_ips[i] > 0)
+			memcpy(v, p->st_ips[i].v, t->n_ips[i] * sizeof(*v));
+		v += t->n_ips[i];
+	}
+}
+
 static void
 leave(struct state_parser *p, enum frame f)
 {
@@ -323,13 +394,7 @@ leave(struct state_parser *p, enum frame f)
 		/* The latest TASK_RUNNING status wins, the first on a tie. */
 		if (p->task != NULL && p->st_running && p->st_ts > p->best_ts) {
 			p->best_ts = p->st_ts;
-			for (int i = 0; i < IPSRC_N; i++) {
-				struct iplist *l = &p->task->ips[i];
-
-				l->n = p->st_ips[i].n;
-				l->v = l->n == 0 ? NULL : arena_memdup(c->arena,
-				    p->st_ips[i].v, l->n * sizeof(*l->v));
-			}
+			keep_ips(p);
 		}
 		break;
 	case F_SLABEL:
@@ -477,9 +542,9 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 		if (key_is(p, "id"))
 			p->task->id = keep(p, s, n);
 		else if (key_is(p, "name"))
-			p->task->name = keep(p, s, n);
+			p->task->name = keep_shared(p, s, n);
 		else if (key_is(p, "slave_id"))
-			p->task->slave_id = keep(p, s, n);
+			p->task->slave_id = keep_shared(p, s, n);
 		else if (key_is(p, "state"))
 			p->task_running = n == 12 &&
 			    memcmp(s, "TASK_RUNNING", 12) == 0;
@@ -604,6 +669,7 @@ state_parser_new(void)
 
 	p->c = xcalloc(1, sizeof(*p->c));
 	p->c->arena = arena_new(1u << 16);
+	p->c->shared = arena_new(1u << 14);
 	p->h = yajl_alloc(&callbacks, NULL, p);
 	if (p->h == NULL) {
 		fprintf(stderr, "taskdns: out of memory (yajl)\n");
@@ -630,6 +696,7 @@ state_parser_free(struct state_parser *p)
 		free(p->st_ips[i].v);
 	free(p->ni_ips.v);
 	free(p->dports);
+	free(p->shared);
 	free(p);
 }
 
@@ -731,5 +798,6 @@ cluster_free(struct cluster *c)
 	if (c == NULL)
 		return;
 	arena_free(c->arena);
+	arena_free(c->shared);
 	free(c);
 }

@@ -26,7 +26,7 @@ struct ipaddr {
 bool ipaddr_parse(const char *s, size_t n, struct ipaddr *out);
 
 struct iplist {
-	struct ipaddr *v;
+	const struct ipaddr *v;
 	uint32_t n;
 };
 
@@ -43,10 +43,25 @@ struct task {
 	const char *ports;		/* resources.ports, NULL if absent */
 	const char *disc_name;		/* discovery.name, NULL if absent */
 	struct disc_port *dports;
-	uint32_t n_dports;
-	struct iplist ips[IPSRC_N];	/* from the latest running status */
+	/* The IPs of the latest running status, by source in enum ipsrc
+	 * order: n_ips[IPSRC_NETINFO] first, then the others (see
+	 * task_iplist()). */
+	const struct ipaddr *ipv;
 	struct task *next;
+	uint32_t n_dports;
+	uint16_t n_ips[IPSRC_N];
 };
+
+/* One source's IPs of a task. */
+static inline struct iplist
+task_iplist(const struct task *t, enum ipsrc k)
+{
+	struct iplist l = { t->ipv, t->n_ips[k] };
+
+	for (int i = 0; i < (int)k; i++)
+		l.v += t->n_ips[i];
+	return l;
+}
 
 struct framework {
 	const char *id, *name, *pid, *hostname;
@@ -62,6 +77,7 @@ struct agent {
 
 struct cluster {
 	struct arena *arena;
+	struct arena *shared;	/* strings tasks share: agent ids, names */
 	const char *leader, *pid, *hostname, *version;
 	struct framework *frameworks;
 	struct agent *agents;

@@ -514,6 +514,30 @@ table_builder_prefetch(const struct table_builder *b,
 	return h;
 }
 
+void
+table_builder_warm(const struct table_builder *b, const uint32_t *hash,
+    unsigned n)
+{
+	uint32_t id[16];
+
+	if (n > 16)
+		n = 16;
+	/* The slots (prefetched when the hashes were taken) name the
+	 * nodes; the nodes name the names a lookup compares. */
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t slot = b->nindex[hash[i] & b->nmask];
+
+		id[i] = UINT32_MAX;
+		if (slot != 0 && (uint32_t)(slot >> 32) == hash[i]) {
+			id[i] = (uint32_t)slot - 1;
+			__builtin_prefetch(&b->nodes[id[i]]);
+		}
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (id[i] != UINT32_MAX)
+			__builtin_prefetch(b->nodes[id[i]].name);
+}
+
 uint32_t
 table_builder_node(struct table_builder *b, const struct dname *owner_lower,
     uint32_t hash)

@@ -136,6 +136,10 @@ uint32_t table_builder_prefetch(const struct table_builder *b,
     const struct dname *owner_lower);
 uint32_t table_builder_node(struct table_builder *b,
     const struct dname *owner_lower, uint32_t hash);
+/* After the prefetches of up to 16 names, given their hashes: fetch
+ * the nodes and names their lookups will compare, all at once. */
+void table_builder_warm(const struct table_builder *b, const uint32_t *hash,
+    unsigned n);
 int table_builder_add_at(struct table_builder *b, uint32_t node,
     uint16_t type, const void *rdata, uint16_t rdlen);
 /* Whether the triple was added already.  A scan of every record so far:

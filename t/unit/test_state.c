@@ -86,19 +86,19 @@ keeps_what_naming_needs(void **state)
 	assert_string_equal(t->ports, "[31000-31001, 31005-31005]");
 	/* The latest running status: 172.16.0.2, fd01::2, then 0.3 from the
 	 * second network; "bogus" is dropped; the KILLED one ignored. */
-	assert_int_equal(t->ips[IPSRC_NETINFO].n, 3);
-	assert_int_equal(t->ips[IPSRC_NETINFO].v[0].addr[3], 2);
-	assert_int_equal(t->ips[IPSRC_NETINFO].v[1].family, 6);
-	assert_int_equal(t->ips[IPSRC_NETINFO].v[2].addr[3], 3);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 3);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[0].addr[3], 2);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[1].family, 6);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[2].addr[3], 3);
 	/* 0.25's single ip_address when ip_addresses is empty. */
 	t = must_task(c, "legacy.1");
-	assert_int_equal(t->ips[IPSRC_NETINFO].n, 1);
-	assert_int_equal(t->ips[IPSRC_NETINFO].v[0].addr[2], 1);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 1);
+	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[0].addr[2], 1);
 	/* Labels in either key order; discovery ports, a bad one dropped. */
 	t = must_task(c, "svc.1");
-	assert_int_equal(t->ips[IPSRC_MESOS].n, 1);
-	assert_int_equal(t->ips[IPSRC_DOCKER].n, 1);
-	assert_int_equal(t->ips[IPSRC_DOCKER].v[0].addr[3], 2);
+	assert_int_equal(task_iplist(t, IPSRC_MESOS).n, 1);
+	assert_int_equal(task_iplist(t, IPSRC_DOCKER).n, 1);
+	assert_int_equal(task_iplist(t, IPSRC_DOCKER).v[0].addr[3], 2);
 	assert_string_equal(t->disc_name, "Svc.Front");
 	assert_int_equal(t->n_dports, 2);
 	assert_int_equal(t->dports[0].number, 80);
@@ -127,7 +127,7 @@ any_chunking_gives_the_same_cluster(void **state)
 
 		assert_int_equal(c->n_tasks, 5);
 		t = must_task(c, "app.1");
-		assert_int_equal(t->ips[IPSRC_NETINFO].n, 3);
+		assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 3);
 		cluster_free(c);
 	}
 	free(buf);
