@@ -25,29 +25,25 @@ block(uint32_t h[5], const uint8_t *p)
 	c = h[2];
 	d = h[3];
 	e = h[4];
-	for (int t = 0; t < 80; t++) {
-		uint32_t f, k, tmp;
-
-		if (t < 20) {
-			f = (b & c) | (~b & d);
-			k = 0x5A827999u;
-		} else if (t < 40) {
-			f = b ^ c ^ d;
-			k = 0x6ED9EBA1u;
-		} else if (t < 60) {
-			f = (b & c) | (b & d) | (c & d);
-			k = 0x8F1BBCDCu;
-		} else {
-			f = b ^ c ^ d;
-			k = 0xCA62C1D6u;
-		}
-		tmp = rol(a, 5) + f + e + k + w[t];
-		e = d;
-		d = c;
-		c = rol(b, 30);
-		b = a;
-		a = tmp;
-	}
+	/* The four rounds of twenty, each its own loop: no branch on t. */
+#define ROUND(F, K)							\
+	do {								\
+		uint32_t tmp = rol(a, 5) + (F) + e + (K) + w[t];	\
+		e = d;							\
+		d = c;							\
+		c = rol(b, 30);						\
+		b = a;							\
+		a = tmp;						\
+	} while (0)
+	for (int t = 0; t < 20; t++)
+		ROUND((b & c) | (~b & d), 0x5A827999u);
+	for (int t = 20; t < 40; t++)
+		ROUND(b ^ c ^ d, 0x6ED9EBA1u);
+	for (int t = 40; t < 60; t++)
+		ROUND((b & c) | (b & d) | (c & d), 0x8F1BBCDCu);
+	for (int t = 60; t < 80; t++)
+		ROUND(b ^ c ^ d, 0xCA62C1D6u);
+#undef ROUND
 	h[0] += a;
 	h[1] += b;
 	h[2] += c;

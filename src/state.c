@@ -482,7 +482,9 @@ on_key(void *ctx, const unsigned char *k, size_t n)
 {
 	struct state_parser *p = ctx;
 
-	p->key_ok = n < sizeof(p->key);
+	/* Nothing in a skipped subtree is looked at: most of a real
+	 * state's keys are there. */
+	p->key_ok = n < sizeof(p->key) && p->depth > 0 && top(p) != F_SKIP;
 	if (p->key_ok) {
 		memcpy(p->key, k, n);
 		p->key[n] = '\0';
@@ -610,7 +612,8 @@ on_number(void *ctx, const char *s, size_t n)
 
 	if (scalar_at_root(p))
 		return 0;
-	if (n >= sizeof(buf)) {
+	if (n >= sizeof(buf) || !p->key_ok ||
+	    (top(p) != F_STATUS && top(p) != F_DPORT)) {
 		p->key_ok = false;
 		return 1;
 	}

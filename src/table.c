@@ -77,18 +77,6 @@ grow(void *v, uint32_t n, uint32_t *cap, size_t sz)
 	return xrealloc(v, (size_t)*cap * sz);
 }
 
-static uint32_t
-mix(uint32_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static uint64_t
 mix64(uint64_t x)
 {
@@ -98,6 +86,29 @@ mix64(uint64_t x)
 	x *= 0xc4ceb9fe1a85ec53ULL;
 	x ^= x >> 33;
 	return x;
+}
+
+/* Hash of n octets, eight at a time, chained from h. */
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t w;
+	size_t i = 0;
+
+	h ^= n * 0x9e3779b97f4a7c15ULL;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	if (i < n) {
+		w = 0;
+		memcpy(&w, b + i, n - i);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 29;
+	}
+	return h;
 }
 
 struct table_builder *
@@ -722,7 +733,7 @@ drop_duplicates(const uint8_t *rd, struct item *v, uint32_t n,
 		;
 	memset(*set, 0, ((size_t)mask + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t s = mix(2166136261u, rd + v[i].r.off, v[i].r.rdlen) &
+		uint32_t s = (uint32_t)mix(0, rd + v[i].r.off, v[i].r.rdlen) &
 		    mask;
 
 		for (; (*set)[s] != 0; s = (s + 1) & mask)
@@ -779,10 +790,10 @@ scatter(struct table_builder *b, uint32_t *at)
 /* Content hash of one record, independent of the order it was added in:
  * an SRV's target enters as its name's hash, not its node's number. */
 static uint64_t
-rec_hash(const struct table_builder *b, uint32_t nh, const struct table_rec *r)
+rec_hash(const struct table_builder *b, uint64_t nh, const struct table_rec *r)
 {
 	const uint8_t *rd = b->rd + r->off;
-	uint32_t h;
+	uint64_t h;
 
 	if (r->type == RR_SRV && r->rdlen == 10) {
 		uint32_t id;
@@ -793,7 +804,7 @@ rec_hash(const struct table_builder *b, uint32_t nh, const struct table_rec *r)
 		h = mix(h, &b->nodes[id].name_len, 1);
 	} else
 		h = mix(nh ^ r->type, rd, r->rdlen);
-	return mix64((uint64_t)h << 32 | r->rdlen) ^ h;
+	return mix64(h ^ r->rdlen);
 }
 
 struct table *
@@ -821,12 +832,23 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	 * w (never past the range being read, which is copied out first). */
 	for (uint32_t k = 0, d = 0; k < b->n_nodes; k++) {
 		struct table_node *n = &b->nodes[k];
-		uint32_t c = n->count, first = w, nh;
+		uint32_t c = n->count, first = w;
+		uint64_t nh;
 
 		n->first = w;
 		if (c == 0)
 			continue;
 		nh = mix(n->hash, n->name, n->name_len);
+		if (c == 1) {
+			/* Most names hold one record: nothing to order. */
+			if (where != NULL)
+				where[d] = w;
+			v[w] = v[d];
+			content += rec_hash(b, nh, &v[w]);
+			w++;
+			d++;
+			continue;
+		}
 		if (c > n_items) {
 			n_items = c > 64 ? c : 64;
 			free(items);
