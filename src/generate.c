@@ -684,9 +684,13 @@ find_agent(const struct agent_map *m, const char *id)
 	if (id == NULL)
 		return NULL;
 	for (uint32_t s = id_hash(id) & m->mask; m->slot[s] != 0;
-	    s = (s + 1) & m->mask)
-		if (strcmp(m->ai[m->slot[s] - 1].id, id) == 0)
+	    s = (s + 1) & m->mask) {
+		const char *x = m->ai[m->slot[s] - 1].id;
+
+		/* The parser keeps one copy of an id for agent and tasks. */
+		if (x == id || strcmp(x, id) == 0)
 			return &m->ai[m->slot[s] - 1];
+	}
 	return NULL;
 }
 

@@ -524,7 +524,7 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 		break;
 	case F_SLAVE:
 		if (key_is(p, "id"))
-			p->agent->id = keep(p, s, n);
+			p->agent->id = keep_shared(p, s, n);
 		else if (key_is(p, "pid"))
 			p->agent->pid = keep(p, s, n);
 		else if (key_is(p, "hostname"))

@@ -77,7 +77,9 @@ struct agent {
 
 struct cluster {
 	struct arena *arena;
-	struct arena *shared;	/* strings tasks share: agent ids, names */
+	/* Strings kept once however often they occur (agent ids, task
+	 * names): equal strings are the same pointer. */
+	struct arena *shared;
 	const char *leader, *pid, *hostname, *version;
 	struct framework *frameworks;
 	struct agent *agents;

@@ -816,7 +816,7 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	struct item *items = NULL;
 	uint64_t content = 0;
 	uint32_t *at = NULL, *where = NULL, *set = NULL, set_cap = 0;
-	uint32_t n_items = 0, w = 0;
+	uint32_t n_items = 0, w = 0, ahead = 0;
 
 	/* The apex always exists: SOA and NS live there. */
 	node_get(b, b->apex.data, b->apex.len, dname_hash(b->apex.data,
@@ -838,6 +838,15 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 		n->first = w;
 		if (c == 0)
 			continue;
+		/* An SRV's content hash reads its target's node, anywhere in
+		 * the array: fetched some records ahead. */
+		for (; ahead < b->n_recs && ahead < d + c + 32; ahead++)
+			if (v[ahead].type == RR_SRV && v[ahead].rdlen == 10) {
+				uint32_t id;
+
+				memcpy(&id, b->rd + v[ahead].off + 6, 4);
+				__builtin_prefetch(&b->nodes[id]);
+			}
 		nh = mix(n->hash, n->name, n->name_len);
 		if (c == 1) {
 			/* Most names hold one record: nothing to order. */

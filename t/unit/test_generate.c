@@ -2,6 +2,7 @@
 #include "helpers.h"
 #include "config.h"
 #include "generate.h"
+#include "sha1.h"
 #include "state.h"
 #include "table.h"
 
@@ -83,6 +84,39 @@ count_prefix(const struct table *t, const char *prefix)
 		    strncmp(buf, prefix, strlen(prefix)) == 0)
 			n++;
 	return n;
+}
+
+/* FIPS 180-4's examples (one block, two blocks) and a million 'a's. */
+static void
+sha1_vectors(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *hex;
+	} v[] = {
+		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		    "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+	};
+	uint8_t d[SHA1_LEN];
+	char hex[2 * SHA1_LEN + 1];
+	char *m = malloc(1000000);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		sha1_digest(v[i].in, strlen(v[i].in), d);
+		for (int k = 0; k < SHA1_LEN; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		assert_string_equal(hex, v[i].hex);
+	}
+	assert_non_null(m);
+	memset(m, 'a', 1000000);
+	sha1_digest(m, 1000000, d);
+	for (int k = 0; k < SHA1_LEN; k++)
+		snprintf(hex + 2 * k, 3, "%02x", d[k]);
+	assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	free(m);
 }
 
 static void
@@ -331,6 +365,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sha1_vectors),
 		cmocka_unit_test(task_hash_and_ports),
 		cmocka_unit_test(frameworks_agents_and_listener),
 		cmocka_unit_test(host_lookup_can_be_turned_off),
