@@ -46,7 +46,7 @@ done
 tls_master() {
 	rm -f "$T/tls.port"
 	python3 "$TOP_SRCDIR/t/tls_master.py" "$T/tls.port" "$DEMO" "$T/srv.pem" "$T/srv.key" "$@" > /dev/null 2>> "$T/tls.log" &
-	FM_PIDS="$FM_PIDS $!"
+	echo "$!" >> "$T/helper.pids"
 	i=0; while [ ! -s "$T/tls.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	cat "$T/tls.port"
 }

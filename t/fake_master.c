@@ -362,6 +362,8 @@ main(int argc, char **argv)
 		return 1;
 	fprintf(pf, "%d\n", f.port);
 	fclose(pf);
+	/* Never outlive a test by long, whatever happens to the test. */
+	alarm(600);
 	event_base_dispatch(f.base);
 	return 0;
 }

@@ -16,8 +16,12 @@ PORT=
 
 FM_PIDS=
 
+# Helpers started inside $(...) record their pids in $T/helper.pids: a
+# subshell's FM_PIDS would not reach cleanup.
 cleanup() {
-	for _p in $FM_PIDS; do kill "$_p" 2>/dev/null; done
+	for _p in $FM_PIDS $(cat "$T/helper.pids" 2>/dev/null); do
+		kill "$_p" 2>/dev/null
+	done
 	if [ -n "$PID" ]; then
 		kill -TERM "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
@@ -225,7 +229,7 @@ wait_answer() {
 start_fm() {
 	_pf=$T/fm.$$.$(date +%N).port
 	"$TOP_BUILDDIR/t/fake_master" "$_pf" "$1" ${2:-} > /dev/null 2>> "$T/fm.log" &
-	FM_PIDS="$FM_PIDS $!"
+	echo "$!" >> "$T/helper.pids"
 	wait_file "$_pf" 5
 	cat "$_pf"
 }

@@ -5,7 +5,7 @@ A Mesos master stand-in over HTTPS for the tests: serves STATEFILE at
 /master/state on 127.0.0.1 on a free port (written to PORTFILE).  With
 CLIENT_CA, a client certificate signed by it is required.
 """
-import http.server, ssl, sys
+import http.server, os, ssl, sys, threading
 
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
@@ -30,4 +30,6 @@ if len(sys.argv) > 5:
     ctx.load_verify_locations(sys.argv[5])
 srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
 open(sys.argv[1], "w").write("%d\n" % srv.server_address[1])
+# Never outlive a test by long, whatever happens to the test.
+threading.Timer(600, os._exit, (0,)).start()
 srv.serve_forever()
