@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "builder.h"
 #include "config.h"
 #include "state.h"
 #include "table.h"

@@ -1,6 +1,7 @@
 /* test_answer.c - responses built from a table, checked on the wire. */
 #include "helpers.h"
 #include "answer.h"
+#include "builder.h"
 #include "message.h"
 #include "table.h"
 

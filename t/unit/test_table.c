@@ -1,5 +1,6 @@
 /* test_table.c - generations: dedupe, empty non-terminals, serials. */
 #include "helpers.h"
+#include "builder.h"
 #include "err.h"
 #include "table.h"
 
