@@ -846,7 +846,9 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 				memcpy(&id, b->rd + v[ahead].off + 6, 4);
 				__builtin_prefetch(&b->nodes[id]);
 			}
-		nh = mix(n->hash, n->name, n->name_len);
+		/* The name enters the content hash as its index hash and
+		 * length, as an SRV target does. */
+		nh = mix64((uint64_t)n->hash << 8 | n->name_len);
 		if (c == 1) {
 			/* Most names hold one record: nothing to order. */
 			if (where != NULL)

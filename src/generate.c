@@ -533,76 +533,101 @@ struct task_ctx {
 	const struct ipaddr *ips;
 	uint32_t n_ips;
 	const struct agent_ips *agent;
-	const uint16_t *ports;
-	size_t n_ports;
 };
+
+/* One task under one label, its names composed and their index slots
+ * prefetched (unit_prepare) one unit before its records are added
+ * (unit_emit): the memory a unit's lookups wait for arrives while the
+ * previous unit is added. */
+struct unit {
+	const struct task *t;
+	bool first;		/* the task's first unit: opens it */
+	bool disc;		/* the task has discovery info */
+	struct task_ctx c;	/* name, hash and sid point below */
+	char label[DNAME_LABEL_MAX + 1], hash[6], sid[256];
+	struct frag uname;
+	struct owner arec, canon_o, arec_s, canon_s, srv[2][2];
+};
+
+static void
+unit_prepare(struct gen *g, struct unit *u)
+{
+	struct frag name, canon;
+	const struct frag *fn = u->c.fname, *sl = &g->f_slave;
+	char ctext[DNAME_TEXT_MAX];
+
+	frag_text(&name, u->c.name, NULL);
+	frag_text(&u->uname, "_", u->c.name);
+	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", u->c.name, u->c.hash,
+	    u->c.sid) >= (int)sizeof(ctext))
+		ctext[0] = '\0';
+	frag_text(&canon, ctext, NULL);
+	owner_join(g, &u->arec, (const struct frag *[]){ &name, fn }, 2);
+	owner_join(g, &u->canon_o, (const struct frag *[]){ &canon, fn }, 2);
+	owner_join(g, &u->arec_s, (const struct frag *[]){ &name, fn, sl }, 3);
+	owner_join(g, &u->canon_s, (const struct frag *[]){ &canon, fn, sl },
+	    3);
+	for (int p = 0; p < 2; p++) {
+		const struct frag *proto = &g->f_proto[p];
+
+		u->srv[p][0].ok = u->srv[p][1].ok = false;
+		if (u->t->ports == NULL || !u->canon_s.ok)
+			continue;
+		owner_join(g, &u->srv[p][0], (const struct frag *[]){
+		    &u->uname, proto, fn, sl }, 4);
+		if (!u->disc)
+			owner_join(g, &u->srv[p][1], (const struct frag *[]){
+			    &u->uname, proto, fn }, 3);
+	}
+}
 
 /* The records of one task under one label (NAMING.md): A/AAAA on the
  * task's names, SRV for its ports under slave (and the framework when it
  * has no discovery info), SRV for its discovery ports. */
 static void
-task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
+unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 {
-	struct frag name, uname, canon, dp_proto, dp_name;
-	const struct frag *fn = c->fname, *sl = &g->f_slave;
-	struct owner arec, canon_o, arec_s, canon_s, srv[2][2], o;
-	bool disc = t->disc_name != NULL && t->disc_name[0] != '\0';
+	const struct task *t = u->t;
+	const struct task_ctx *c = &u->c;
+	const struct frag *fn = c->fname;
+	struct frag dp_proto, dp_name;
+	struct owner o;
 	uint8_t rd[6 + DNAME_MAX];
-	char ctext[DNAME_TEXT_MAX];
+	size_t n_ports;
 
-	frag_text(&name, c->name, NULL);
-	frag_text(&uname, "_", c->name);
-	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", c->name, c->hash,
-	    c->sid) >= (int)sizeof(ctext))
-		ctext[0] = '\0';
-	frag_text(&canon, ctext, NULL);
-	owner_join(g, &arec, (const struct frag *[]){ &name, fn }, 2);
-	owner_join(g, &canon_o, (const struct frag *[]){ &canon, fn }, 2);
-	owner_join(g, &arec_s, (const struct frag *[]){ &name, fn, sl }, 3);
-	owner_join(g, &canon_s, (const struct frag *[]){ &canon, fn, sl },
-	    3);
-	/* Every owner is built (and its index slot prefetched) before the
-	 * first lookup: the lookups then wait for memory once, not once
-	 * each. */
-	if (c->n_ports > 0 && canon_s.ok) {
-		for (int p = 0; p < 2; p++) {
-			const struct frag *proto = &g->f_proto[p];
-
-			owner_join(g, &srv[p][0], (const struct frag *[]){
-			    &uname, proto, fn, sl }, 4);
-			srv[p][1].ok = false;
-			if (!disc)
-				owner_join(g, &srv[p][1],
-				    (const struct frag *[]){ &uname, proto,
-				    fn }, 3);
-		}
+	if (u->first) {
+		g->st->tasks++;
+		table_builder_enum_task(g->b, t->name, t->id);
 	}
-	owners_warm(g, (struct owner *[]){ &arec, &canon_o, &arec_s, &canon_s,
-	    &srv[0][0], &srv[0][1], &srv[1][0], &srv[1][1] },
-	    c->n_ports > 0 && canon_s.ok ? 8 : 4);
+	owners_warm(g, (struct owner *[]){ &u->arec, &u->canon_o, &u->arec_s,
+	    &u->canon_s, &u->srv[0][0], &u->srv[0][1], &u->srv[1][0],
+	    &u->srv[1][1] }, 8);
 	for (uint32_t i = 0; i < c->n_ips; i++) {
-		owner_add_ip(g, &arec, &c->ips[i]);
-		owner_add_ip(g, &canon_o, &c->ips[i]);
+		owner_add_ip(g, &u->arec, &c->ips[i]);
+		owner_add_ip(g, &u->canon_o, &c->ips[i]);
 	}
 	for (int i = 0; i < c->agent->n; i++) {
-		owner_add_ip(g, &arec_s, &c->agent->ips[i]);
-		owner_add_ip(g, &canon_s, &c->agent->ips[i]);
+		owner_add_ip(g, &u->arec_s, &c->agent->ips[i]);
+		owner_add_ip(g, &u->canon_s, &c->agent->ips[i]);
 	}
 	/* RFC 2782 records to the agent: under slave always, and under the
 	 * framework too when the task has no discovery info. */
-	if (c->n_ports > 0 && canon_s.ok) {
-		for (size_t i = 0; i < c->n_ports; i++) {
-			uint16_t len = srv_rdata(g, rd, c->ports[i], &canon_s.n);
+	n_ports = t->ports ? generate_parse_ports(t->ports, ports,
+	    MAX_TASK_PORTS) : 0;
+	if (n_ports > 0 && u->canon_s.ok) {
+		for (size_t i = 0; i < n_ports; i++) {
+			uint16_t len = srv_rdata(g, rd, ports[i],
+			    &u->canon_s.n);
 
 			for (int p = 0; p < 2; p++) {
-				owner_add(g, &srv[p][0], RR_SRV, rd, len);
-				if (!disc)
-					owner_add(g, &srv[p][1], RR_SRV, rd,
+				owner_add(g, &u->srv[p][0], RR_SRV, rd, len);
+				if (!u->disc)
+					owner_add(g, &u->srv[p][1], RR_SRV, rd,
 					    len);
 			}
 		}
 	}
-	if (!disc || !canon_o.ok)
+	if (!u->disc || !u->canon_o.ok)
 		return;
 	for (uint32_t i = 0; i < t->n_dports; i++) {
 		const struct disc_port *dp = &t->dports[i];
@@ -610,7 +635,7 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 		    &g->f_proto[1] };
 		int np = 2;
 		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number,
-		    &canon_o.n);
+		    &u->canon_o.n);
 
 		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
 			char l[DNAME_LABEL_MAX + 1];
@@ -630,16 +655,49 @@ task_context(struct gen *g, const struct task *t, const struct task_ctx *c)
 			frag_text(&dp_name, "_", l);
 		}
 		for (int k = 0; k < np; k++) {
-			owner_join(g, &o, (const struct frag *[]){ &uname,
+			owner_join(g, &o, (const struct frag *[]){ &u->uname,
 			    protos[k], fn }, 3);
 			owner_add(g, &o, RR_SRV, rd, len);
 			if (dp->name == NULL || dp->name[0] == '\0')
 				continue;
 			owner_join(g, &o, (const struct frag *[]){ &dp_name,
-			    &uname, protos[k], fn }, 4);
+			    &u->uname, protos[k], fn }, 4);
 			owner_add(g, &o, RR_SRV, rd, len);
 		}
 	}
+}
+
+/* Two units in turn: the one prepared last waits while the other is
+ * emitted. */
+struct pipe {
+	struct unit u[2];
+	unsigned next;		/* the slot to fill */
+	bool pending;		/* the other slot waits to be emitted */
+};
+
+/* The slot to fill next (emit the prepared unit with pipe_push). */
+static struct unit *
+pipe_slot(struct pipe *pp)
+{
+	return &pp->u[pp->next];
+}
+
+static void
+pipe_push(struct gen *g, struct pipe *pp, uint16_t *ports)
+{
+	unit_prepare(g, &pp->u[pp->next]);
+	pp->next ^= 1;
+	if (pp->pending)
+		unit_emit(g, &pp->u[pp->next], ports);
+	pp->pending = true;
+}
+
+static void
+pipe_flush(struct gen *g, struct pipe *pp, uint16_t *ports)
+{
+	if (pp->pending)
+		unit_emit(g, &pp->u[pp->next ^ 1], ports);
+	pp->pending = false;
 }
 
 /* Agents by id: open addressing over ai's indexes + 1, the first agent
@@ -699,6 +757,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
     uint16_t *ports)
 {
 	struct agent_map am;
+	struct pipe *pp = xcalloc(1, sizeof(*pp));
 
 	agent_map_init(&am, ai, cl->n_agents);
 	for (const struct framework *f = cl->frameworks; f; f = f->next) {
@@ -712,43 +771,54 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 		for (const struct task *t = f->tasks; t; t = t->next) {
 			const struct agent_ips *a = find_agent(&am,
 			    t->slave_id);
-			struct task_ctx c = { 0 };
-			char hash[6], sid[256], spec[DNAME_LABEL_MAX + 1];
 			const char *dash = strrchr(t->slave_id, '-');
+			struct unit *u = pipe_slot(pp);
 
 			if (a == NULL || g->err != 0)
 				continue;
-			g->st->tasks++;
-			table_builder_enum_task(g->b, t->name, t->id);
-			generate_task_hash(t->id, hash);
-			fmt_name(sid, sizeof(sid), "%s",
+			u->t = t;
+			u->first = true;
+			u->disc = t->disc_name != NULL &&
+			    t->disc_name[0] != '\0';
+			generate_task_hash(t->id, u->hash);
+			fmt_name(u->sid, sizeof(u->sid), "%s",
 			    dash ? dash + 1 : t->slave_id);
-			for (char *p = sid; *p; p++)
+			for (char *p = u->sid; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			c.hash = hash;
-			c.sid = sid;
-			c.fname = &ffrag;
-			c.agent = a;
-			task_ips(g, t, a, &c.ips, &c.n_ips);
-			c.ports = ports;
-			c.n_ports = t->ports ? generate_parse_ports(t->ports,
-			    ports, MAX_TASK_PORTS) : 0;
-			if (t->disc_name != NULL && t->disc_name[0] != '\0') {
+			u->c.hash = u->hash;
+			u->c.sid = u->sid;
+			u->c.fname = &ffrag;
+			u->c.agent = a;
+			task_ips(g, t, a, &u->c.ips, &u->c.n_ips);
+			if (u->disc) {
 				dname_spec_label(t->disc_name,
-				    strlen(t->disc_name), g->rfc952, spec);
+				    strlen(t->disc_name), g->rfc952, u->label);
 				/* mesos-dns's legacy raw name first; when it
 				 * is already a label, it adds nothing. */
-				c.name = t->disc_name;
-				if (strcmp(spec, t->disc_name) != 0)
-					task_context(g, t, &c);
+				if (strcmp(u->label, t->disc_name) != 0) {
+					struct unit *v;
+
+					u->c.name = t->disc_name;
+					pipe_push(g, pp, ports);
+					v = pipe_slot(pp);
+					*v = *u;
+					u = v;
+					u->first = false;
+					u->c.hash = u->hash;
+					u->c.sid = u->sid;
+				}
 			} else
 				dname_spec_label(t->name ? t->name : "",
 				    t->name ? strlen(t->name) : 0, g->rfc952,
-				    spec);
-			c.name = spec;
-			task_context(g, t, &c);
+				    u->label);
+			u->c.name = u->label;
+			pipe_push(g, pp, ports);
 		}
+		/* The framework's fragment goes out of scope, and the next
+		 * framework's enumeration opens after these tasks. */
+		pipe_flush(g, pp, ports);
 	}
+	free(pp);
 	free(am.slot);
 }
 
