@@ -214,6 +214,90 @@ task_records(void **state)
 	table_unref(t);
 }
 
+/* A state of thousands of tasks over two frameworks, a seventh with a
+ * discovery name that is no label (two passes each): the names of
+ * every kind as one task at a time would give them, and the
+ * enumeration in state order, however the generator overlaps one
+ * task's lookups with the next one's names. */
+static void
+large_state_in_state_order(void **state)
+{
+	enum { N = 5000 };
+	size_t cap = (size_t)N * 320 + 1024, len = 0;
+	char *js = malloc(cap), h[6], line[512];
+	struct config *cfg = cfg_from("{}");
+	const struct table_enum *e;
+	struct table *t;
+
+	(void)state;
+	assert_non_null(js);
+	len += (size_t)snprintf(js + len, cap - len, "{\"leader\": "
+	    "\"master@10.0.0.1:5050\", \"frameworks\": [");
+	for (int i = 0; i < N; i++) {
+		if (i == 0 || i == N / 2)
+			len += (size_t)snprintf(js + len, cap - len,
+			    "%s{\"name\": \"%s\", \"tasks\": [", i ? "]}, " :
+			    "", i ? "beta" : "alpha");
+		len += (size_t)snprintf(js + len, cap - len, "%s{\"id\": "
+		    "\"t%d.x\", \"name\": \"t%d\", \"slave_id\": \"S1\", "
+		    "\"state\": \"TASK_RUNNING\", \"resources\": "
+		    "{\"ports\": \"[%d-%d]\"}", i == 0 || i == N / 2 ? "" :
+		    ", ", i, i, 2000 + i, 2000 + i);
+		if (i % 7 == 0)
+			len += (size_t)snprintf(js + len, cap - len,
+			    ", \"discovery\": {\"name\": \"Disc.N%d\", "
+			    "\"ports\": {\"ports\": [{\"number\": 80, "
+			    "\"name\": \"http\"}]}}", i);
+		len += (size_t)snprintf(js + len, cap - len, "}");
+	}
+	len += (size_t)snprintf(js + len, cap - len, "]}], \"slaves\": "
+	    "[{\"id\": \"S1\", \"pid\": \"slave(1)@10.0.0.9:5051\", "
+	    "\"hostname\": \"a1\"}]}");
+	assert_true(len < cap);
+	t = build(js, len, cfg);
+	assert_int_equal(t->n_tasks, N);
+	for (int i = 0; i < N; i += 701) {
+		const char *fw = i < N / 2 ? "alpha" : "beta";
+
+		snprintf(line, sizeof(line), "t%d.x", i);
+		generate_task_hash(line, h);
+		if (i % 7 == 0) {
+			/* Both the legacy raw name and the label. */
+			snprintf(line, sizeof(line), "A disc.n%d.%s.mesos. "
+			    "10.0.0.9", i, fw);
+			assert_true(has(t, line));
+			snprintf(line, sizeof(line), "SRV _http._disc-n%d._tcp."
+			    "%s.mesos. 0 1 80 disc-n%d-%s-s1.%s.mesos.", i, fw,
+			    i, h, fw);
+			assert_true(has(t, line));
+		} else {
+			snprintf(line, sizeof(line), "A t%d.%s.mesos. 10.0.0.9",
+			    i, fw);
+			assert_true(has(t, line));
+			snprintf(line, sizeof(line), "SRV _t%d._tcp.%s.mesos. "
+			    "0 1 %d t%d-%s-s1.%s.slave.mesos.", i, fw,
+			    2000 + i, i, h, fw);
+			assert_true(has(t, line));
+		}
+	}
+	/* Frameworks, then their tasks, in state order. */
+	e = t->enumeration;
+	assert_non_null(e);
+	assert_int_equal(e->n_fws, 2);
+	assert_string_equal(e->fws[0].name, "alpha");
+	assert_int_equal(e->fws[0].n_tasks, N / 2);
+	assert_int_equal(e->fws[1].first_task, N / 2);
+	assert_int_equal(e->n_tasks, N);
+	for (int i = 0; i < N; i++) {
+		snprintf(line, sizeof(line), "t%d.x", i);
+		assert_string_equal(e->tasks[i].id, line);
+		assert_true(e->tasks[i].n_recs > 0);
+	}
+	table_unref(t);
+	config_free(cfg);
+	free(js);
+}
+
 static void
 discovery_records(void **state)
 {
@@ -370,6 +454,7 @@ main(void)
 		cmocka_unit_test(frameworks_agents_and_listener),
 		cmocka_unit_test(host_lookup_can_be_turned_off),
 		cmocka_unit_test(task_records),
+		cmocka_unit_test(large_state_in_state_order),
 		cmocka_unit_test(discovery_records),
 		cmocka_unit_test(ip_sources_order),
 		cmocka_unit_test(rfc952_labels),
