@@ -65,6 +65,7 @@ keeps_what_naming_needs(void **state)
 	struct cluster *c = must(state_parse(buf, len, err, sizeof(err)), err);
 	const struct task *t;
 	const struct agent *a;
+	unsigned n;
 
 	(void)state;
 	assert_string_equal(c->leader, "master@10.1.0.1:5050");
@@ -108,6 +109,18 @@ keeps_what_naming_needs(void **state)
 	t = must_task(c, "typed.1");
 	assert_null(t->name);
 	assert_null(t->ports);
+	/* An agent id is kept once for the agent and all its tasks, a
+	 * task given back (staged.1, on the same agent) notwithstanding. */
+	assert_ptr_equal(must_task(c, "app.1")->slave_id,
+	    must_task(c, "svc.1")->slave_id);
+	assert_ptr_equal(t->slave_id, must_task(c, "app.1")->slave_id);
+	n = 0;
+	for (a = c->agents; a; a = a->next)
+		if (a->id != NULL && strcmp(a->id, "AG-S0") == 0) {
+			assert_ptr_equal(a->id, t->slave_id);
+			n++;
+		}
+	assert_int_equal(n, 1);
 	cluster_free(c);
 	free(buf);
 }
