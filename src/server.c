@@ -1,4 +1,5 @@
-/* server.c - UDP and TCP listeners on libevent (see server.h). */
+/* server.c - DNS workers on libevent: UDP, the table and configuration
+ * they follow, forwarding (see server.h); TCP connections are tcp.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,76 +22,8 @@
 #include "log.h"
 #include "message.h"
 #include "server.h"
-
-#define UDP_BATCH 64		/* datagrams per callback before yielding */
-#define UDP_VLEN 32		/* datagrams per recvmmsg / sendmmsg */
-#define UDP_QMAX 4096		/* a larger UDP query is dropped */
-#define UDP_OUT (UDP_VLEN * 2048 + MSG_UDP_MAX)	/* answers of a batch */
-#define TCP_OUT_HIGH (256u * 1024)	/* stop reading past this backlog */
-#define TCP_FWD_MAX 64
-#define UDP_RCVBUF (4 << 20)		/* forwarded queries one connection holds */
-
-/* What the workers follow besides the table: a deep copy of the options,
- * replaced as a whole by server_reconfigure() and freed by its last
- * holder (the server, a worker, a retired forwarder). */
-struct sconf {
-	atomic_uint refs;
-	struct server_opts o;	/* o.fwd.groups, o.recurse_from: below */
-	struct fwd_group_cfg *groups;
-	char **zones, ***servers;	/* what groups points to, owned */
-	struct acl acl;
-	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
-};
-
-/* A forwarder replaced by a reconfiguration: freed once every query it
- * holds has had its answer or its SERVFAIL (its own timeout bounds that). */
-struct retired {
-	struct worker *w;
-	struct fwd *fwd;
-	struct sconf *conf;
-	struct event *timer;
-	struct fwd_stats seen;	/* counted into the worker's fwd_old */
-	struct retired *next;
-};
-
-struct worker {
-	struct server *srv;
-	pthread_t thread;
-	bool started;
-	struct event_base *base;
-	int udp_fd, tcp_fd;
-	struct event *udp_ev, *swap_ev, *stop_ev;
-	struct evconnlistener *listener;
-	/* accept() failing (out of descriptors): the listener rests for
-	 * accept_backoff_ms, doubled while it keeps failing, instead of
-	 * spinning on a connection it cannot take. */
-	struct event *accept_ev;
-	unsigned accept_backoff_ms;
-	pthread_mutex_t mu;
-	struct table *pending;	/* under mu */
-	struct sconf *pending_conf;	/* under mu */
-	struct table *cur;	/* this thread only */
-	struct sconf *conf;	/* this thread only */
-	struct fwd *fwd;	/* NULL: forwarding off */
-	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
-	struct retired *retired;	/* this thread only */
-	unsigned n_conns;
-	struct conn *conns;
-	uint32_t rng;
-	uint8_t in[MSG_MAX + 2];
-	uint8_t out[MSG_MAX + 2];
-	/* UDP batches: queries in, answers out, one system call each way. */
-	struct mmsghdr rmsg[UDP_VLEN], smsg[UDP_VLEN];
-	struct iovec riov[UDP_VLEN], siov[UDP_VLEN];
-	struct sockaddr_storage from[UDP_VLEN];
-	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
-	uint8_t abuf[UDP_OUT];
-	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
-	    not_recursed, accept_errors;
-	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
-	/* Counts of forwarders no longer current, so totals never fall. */
-	_Atomic uint64_t fwd_old[7];
-};
+#include "tcp.h"
+#include "worker.h"
 
 const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
     "SOA", "NS", "ANY", "PTR", "MX", "TXT", "other" };
@@ -99,8 +32,8 @@ static const uint16_t qtype_codes[SERVER_QT_N - 1] = { 1, 28, 33, 6, 2, 255,
 const char *const server_rcode_names[SERVER_RC_N] = { "NOERROR", "FORMERR",
     "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "BADVERS", "other" };
 
-static void
-count_type(struct worker *w, uint16_t qtype)
+void
+worker_count_type(struct worker *w, uint16_t qtype)
 {
 	unsigned i = 0;
 
@@ -109,21 +42,13 @@ count_type(struct worker *w, uint16_t qtype)
 	atomic_fetch_add_explicit(&w->by_type[i], 1, memory_order_relaxed);
 }
 
-static void
-count_rcode(struct worker *w, unsigned rcode)
+void
+worker_count_rcode(struct worker *w, unsigned rcode)
 {
 	unsigned i = rcode <= 5 ? rcode : rcode == 16 ? 6 : 7;
 
 	atomic_fetch_add_explicit(&w->by_rcode[i], 1, memory_order_relaxed);
 }
-
-struct server {
-	char *addr;
-	int port;
-	struct sconf *conf;	/* the latest; workers switch to it */
-	struct worker *w;
-	int n;
-};
 
 static char *
 dup_str(const char *s)
@@ -201,21 +126,8 @@ sconf_unref(struct sconf *c)
 	free(c);
 }
 
-struct conn {
-	struct worker *w;
-	struct bufferevent *bev;
-	/* When the message now being read began; a query must arrive whole
-	 * within the idle time of its first byte, so a client trickling
-	 * bytes cannot hold a connection forever.  0: between messages. */
-	struct timeval msg_start;
-	struct conn *prev, *next;	/* the worker's open connections */
-	bool may_recurse;	/* the client is in recurseFrom */
-	bool closed;		/* kept only for answers being forwarded */
-	unsigned n_fwd;		/* queries being forwarded for it */
-};
-
-static uint32_t
-next_rand(struct worker *w)
+uint32_t
+worker_rand(struct worker *w)
 {
 	/* xorshift32: shuffling needs variety, not secrecy. */
 	uint32_t x = w->rng;
@@ -227,14 +139,14 @@ next_rand(struct worker *w)
 	return x;
 }
 
-static void
-count(struct worker *w, enum answer_kind k, const struct answer_info *info)
+void
+worker_count(struct worker *w, enum answer_kind k, const struct answer_info *info)
 {
 	if (k == ANSWER_DROP) {
 		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
 		return;
 	}
-	count_rcode(w, info->rcode);
+	worker_count_rcode(w, info->rcode);
 	if (info->truncated)
 		atomic_fetch_add_explicit(&w->truncated, 1,
 		    memory_order_relaxed);
@@ -244,8 +156,8 @@ count(struct worker *w, enum answer_kind k, const struct answer_info *info)
 
 /* A name outside our zone: forward it, or leave the REFUSED answer_query
  * wrote.  True when forwarded (the answer comes later). */
-static bool
-try_forward(struct worker *w, const uint8_t *pkt, size_t len,
+bool
+worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
     bool may_recurse, struct fwd_client *cl)
 {
 	struct query q;
@@ -321,9 +233,9 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
 			    n, w->abuf + used, MSG_UDP_MAX, false,
-			    next_rand(w), &olen, &info);
+			    worker_rand(w), &olen, &info);
 			if (k != ANSWER_DROP)
-				count_type(w, info.qtype);
+				worker_count_type(w, info.qtype);
 			if (k == ANSWER_NOT_OURS) {
 				struct fwd_client cl;
 
@@ -331,13 +243,13 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 				cl.conn = NULL;
 				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
 				cl.addrlen = h->msg_namelen;
-				if (try_forward(w, w->qbuf[i], n,
+				if (worker_try_forward(w, w->qbuf[i], n,
 				    w->conf->o.recurse_from != NULL &&
 				    acl_match(w->conf->o.recurse_from,
 				    (struct sockaddr *)&w->from[i]), &cl))
 					continue;
 			}
-			count(w, k, &info);
+			worker_count(w, k, &info);
 			if (k == ANSWER_DROP)
 				continue;
 			w->siov[ns].iov_base = w->abuf + used;
@@ -356,262 +268,22 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Close c; its memory stays while answers are being forwarded for it. */
-static void
-conn_free(struct conn *c)
-{
-	struct worker *w = c->w;
-
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		w->conns = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	w->n_conns--;
-	bufferevent_free(c->bev);
-	c->bev = NULL;
-	c->closed = true;
-	if (c->n_fwd == 0)
-		free(c);
-}
-
-/* Read queries again unless the client is behind on its answers or has
- * too many being forwarded; a whole query already buffered is handled. */
-static void
-conn_resume(struct conn *c)
-{
-	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    TCP_OUT_HIGH || c->n_fwd >= TCP_FWD_MAX ||
-	    (bufferevent_get_enabled(c->bev) & EV_READ))
-		return;
-	bufferevent_enable(c->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
-		bufferevent_trigger(c->bev, EV_READ, BEV_TRIG_DEFER_CALLBACKS |
-		    BEV_TRIG_IGNORE_WATERMARKS);
-}
-
-/* Has the message being read taken longer than the idle time? */
-static bool
-too_slow(struct conn *c)
-{
-	struct timeval now, d;
-	unsigned ms;
-
-	event_base_gettimeofday_cached(c->w->base, &now);
-	timersub(&now, &c->msg_start, &d);
-	ms = (unsigned)d.tv_sec * 1000u + (unsigned)(d.tv_usec / 1000);
-	return ms >= c->w->conf->o.tcp_idle_ms;
-}
-
-static void
-tcp_read_cb(struct bufferevent *bev, void *arg)
-{
-	struct conn *c = arg;
-	struct worker *w = c->w;
-	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer *out = bufferevent_get_output(bev);
-
-	for (;;) {
-		uint8_t hdr[2];
-		size_t len, olen = 0;
-		struct answer_info info;
-		enum answer_kind k;
-
-		if (evbuffer_get_length(in) == 0) {
-			timerclear(&c->msg_start);
-			break;
-		}
-		if (!timerisset(&c->msg_start))
-			event_base_gettimeofday_cached(w->base, &c->msg_start);
-		if (evbuffer_copyout(in, hdr, 2) < 2 || evbuffer_get_length(in) <
-		    ((size_t)hdr[0] << 8 | hdr[1]) + 2u) {
-			if (too_slow(c)) {
-				conn_free(c);
-				return;
-			}
-			break;
-		}
-		timerclear(&c->msg_start);
-		len = (size_t)hdr[0] << 8 | hdr[1];
-		if (len == 0) {
-			conn_free(c);
-			return;
-		}
-		evbuffer_drain(in, 2);
-		evbuffer_remove(in, w->in, len);
-		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
-		k = answer_query(w->cur, &w->conf->o.answer, w->in, len,
-		    w->out + 2, MSG_MAX, true, next_rand(w), &olen, &info);
-		if (k != ANSWER_DROP)
-			count_type(w, info.qtype);
-		if (k == ANSWER_NOT_OURS) {
-			struct fwd_client cl;
-
-			memset(&cl, 0, sizeof(cl));
-			cl.tcp = true;
-			cl.conn = c;
-			c->n_fwd++;
-			if (try_forward(w, w->in, len, c->may_recurse, &cl)) {
-				if (c->n_fwd >= TCP_FWD_MAX) {
-					bufferevent_disable(bev, EV_READ);
-					break;
-				}
-				continue;
-			}
-			c->n_fwd--;
-		}
-		count(w, k, &info);
-		if (k == ANSWER_DROP) {
-			/* RFC 7766 allows closing on a message we cannot
-			 * use; it also stops a stream of garbage. */
-			conn_free(c);
-			return;
-		}
-		w->out[0] = (uint8_t)(olen >> 8);
-		w->out[1] = (uint8_t)(olen & 0xff);
-		evbuffer_add(out, w->out, olen + 2);
-		if (evbuffer_get_length(out) > TCP_OUT_HIGH) {
-			/* The client is not reading: stop reading its
-			 * queries until it drains its answers. */
-			bufferevent_disable(bev, EV_READ);
-			break;
-		}
-	}
-}
-
-static void
-tcp_write_cb(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	/* Called when the output drained to the low watermark (0). */
-	conn_resume(arg);
-}
-
-static void
-tcp_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct conn *c = arg;
-
-	if ((what & BEV_EVENT_TIMEOUT) && c->n_fwd > 0 &&
-	    !(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))) {
-		/* Idle only because its answers are still upstream. */
-		bufferevent_enable(bev, what & (EV_READ | EV_WRITE));
-		return;
-	}
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
-		conn_free(c);
-}
-
 /* A forwarded query's answer (resp NULL: none will come). */
 static void
 fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
     size_t len)
 {
 	struct worker *w = arg;
-	struct conn *c;
-	uint8_t hdr[2];
 
 	if (resp != NULL && len >= MSG_HDR_LEN)
-		count_rcode(w, resp[3] & 0xf);
+		worker_count_rcode(w, resp[3] & 0xf);
 	if (!cl->tcp) {
 		if (resp != NULL)
 			(void)sendto(w->udp_fd, resp, len, 0,
 			    (const struct sockaddr *)&cl->addr, cl->addrlen);
 		return;
 	}
-	c = cl->conn;
-	c->n_fwd--;
-	if (c->closed) {
-		if (c->n_fwd == 0)
-			free(c);
-		return;
-	}
-	if (resp != NULL) {
-		hdr[0] = (uint8_t)(len >> 8);
-		hdr[1] = (uint8_t)(len & 0xff);
-		evbuffer_add(bufferevent_get_output(c->bev), hdr, 2);
-		evbuffer_add(bufferevent_get_output(c->bev), resp, len);
-	}
-	conn_resume(c);
-}
-
-static void
-accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-    int salen, void *arg)
-{
-	struct worker *w = arg;
-	struct conn *c;
-	struct timeval tv;
-
-	(void)l;
-	(void)salen;
-	w->accept_backoff_ms = 0;
-	if (w->n_conns >= w->conf->o.tcp_max_conns) {
-		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
-		close(fd);
-		return;
-	}
-	c = xcalloc(1, sizeof(*c));
-	c->w = w;
-	c->may_recurse = w->conf->o.recurse_from != NULL &&
-	    acl_match(w->conf->o.recurse_from, sa);
-	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		close(fd);
-		free(c);
-		return;
-	}
-	w->n_conns++;
-	c->next = w->conns;
-	if (w->conns != NULL)
-		w->conns->prev = c;
-	w->conns = c;
-	tv.tv_sec = w->conf->o.tcp_idle_ms / 1000;
-	tv.tv_usec = (suseconds_t)(w->conf->o.tcp_idle_ms % 1000) * 1000;
-	bufferevent_set_timeouts(c->bev, &tv, &tv);
-	/* Bound what one connection may queue: one message and a bit. */
-	bufferevent_setwatermark(c->bev, EV_READ, 0, MSG_MAX + 2 + 4096);
-	bufferevent_setcb(c->bev, tcp_read_cb, tcp_write_cb, tcp_event_cb, c);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-}
-
-#define ACCEPT_BACKOFF_MIN_MS 10
-#define ACCEPT_BACKOFF_MAX_MS 1000
-
-static void
-accept_resume_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker *w = arg;
-
-	(void)fd;
-	(void)what;
-	evconnlistener_enable(w->listener);
-}
-
-/* accept() failed for a reason other than a connection gone before it
- * was taken (libevent handles those): count it, and rest the listener
- * 10 ms, then twice as long each time until an accept succeeds, 1 s at
- * most.  The connections waiting stay in the kernel's backlog. */
-static void
-accept_error_cb(struct evconnlistener *l, void *arg)
-{
-	struct worker *w = arg;
-	int e = EVUTIL_SOCKET_ERROR();
-	struct timeval tv;
-
-	atomic_fetch_add_explicit(&w->accept_errors, 1, memory_order_relaxed);
-	if (w->accept_backoff_ms == 0)
-		log_warn("TCP accept failed, pausing new connections: %s",
-		    evutil_socket_error_to_string(e));
-	w->accept_backoff_ms = w->accept_backoff_ms == 0 ?
-	    ACCEPT_BACKOFF_MIN_MS : w->accept_backoff_ms * 2;
-	if (w->accept_backoff_ms > ACCEPT_BACKOFF_MAX_MS)
-		w->accept_backoff_ms = ACCEPT_BACKOFF_MAX_MS;
-	evconnlistener_disable(l);
-	tv.tv_sec = w->accept_backoff_ms / 1000;
-	tv.tv_usec = (suseconds_t)(w->accept_backoff_ms % 1000) * 1000;
-	evtimer_add(w->accept_ev, &tv);
+	tcp_fwd_answer(cl->conn, resp, len);
 }
 
 /* Add what f counted since *seen to the worker's fwd_old. */
@@ -824,16 +496,16 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	    udp_cb, w);
 	w->swap_ev = event_new(w->base, -1, 0, swap_cb, w);
 	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
-	w->listener = evconnlistener_new(w->base, accept_cb, w,
+	w->listener = evconnlistener_new(w->base, tcp_accept_cb, w,
 	    LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fd);
-	w->accept_ev = evtimer_new(w->base, accept_resume_cb, w);
+	w->accept_ev = evtimer_new(w->base, tcp_accept_resume_cb, w);
 	if (w->udp_ev == NULL || w->swap_ev == NULL || w->stop_ev == NULL ||
 	    w->listener == NULL || w->accept_ev == NULL) {
 		snprintf(errbuf, errlen, "cannot create listener events");
 		return -1;
 	}
 	w->tcp_fd = -1;		/* the listener owns it now */
-	evconnlistener_set_error_cb(w->listener, accept_error_cb);
+	evconnlistener_set_error_cb(w->listener, tcp_accept_error_cb);
 	event_add(w->udp_ev, NULL);
 	if (w->conf->o.forward) {
 		w->fwd = fwd_new(w->base, &w->conf->o.fwd,
@@ -969,13 +641,6 @@ server_stats(struct server *s, struct server_stats *out)
 	}
 }
 
-static void
-conns_free_all(struct worker *w)
-{
-	while (w->conns != NULL)
-		conn_free(w->conns);
-}
-
 void
 server_free(struct server *s)
 {
@@ -1001,7 +666,7 @@ server_free(struct server *s)
 			w->retired = r->next;
 			retired_free(r);
 		}
-		conns_free_all(w);
+		tcp_conns_free_all(w);
 		if (w->listener != NULL)
 			evconnlistener_free(w->listener);
 		if (w->udp_ev != NULL)

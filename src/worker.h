@@ -1,0 +1,118 @@
+/* worker.h - what the DNS worker modules share (server.c, tcp.c): a
+ * worker's state and the helpers every transport answers with.  Private
+ * to them; the rest of taskdns sees server.h. */
+#ifndef TASKDNS_WORKER_H
+#define TASKDNS_WORKER_H
+
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "acl.h"
+#include "answer.h"
+#include "forward.h"
+#include "message.h"
+#include "server.h"
+#include "table.h"
+
+#define UDP_BATCH 64		/* datagrams per callback before yielding */
+#define UDP_VLEN 32		/* datagrams per recvmmsg / sendmmsg */
+#define UDP_QMAX 4096		/* a larger UDP query is dropped */
+#define UDP_OUT (UDP_VLEN * 2048 + MSG_UDP_MAX)	/* answers of a batch */
+#define TCP_OUT_HIGH (256u * 1024)	/* stop reading past this backlog */
+#define TCP_FWD_MAX 64		/* forwarded queries one connection holds */
+#define UDP_RCVBUF (4 << 20)	/* the UDP socket's receive buffer */
+
+
+struct event;
+struct event_base;
+struct evconnlistener;
+struct conn;
+
+/* What the workers follow besides the table: a deep copy of the options,
+ * replaced as a whole by server_reconfigure() and freed by its last
+ * holder (the server, a worker, a retired forwarder). */
+struct sconf {
+	atomic_uint refs;
+	struct server_opts o;	/* o.fwd.groups, o.recurse_from: below */
+	struct fwd_group_cfg *groups;
+	char **zones, ***servers;	/* what groups points to, owned */
+	struct acl acl;
+	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
+};
+
+/* A forwarder replaced by a reconfiguration: freed once every query it
+ * holds has had its answer or its SERVFAIL (its own timeout bounds that). */
+struct retired {
+	struct worker *w;
+	struct fwd *fwd;
+	struct sconf *conf;
+	struct event *timer;
+	struct fwd_stats seen;	/* counted into the worker's fwd_old */
+	struct retired *next;
+};
+
+struct worker {
+	struct server *srv;
+	pthread_t thread;
+	bool started;
+	struct event_base *base;
+	int udp_fd, tcp_fd;
+	struct event *udp_ev, *swap_ev, *stop_ev;
+	struct evconnlistener *listener;
+	/* accept() failing (out of descriptors): the listener rests for
+	 * accept_backoff_ms, doubled while it keeps failing, instead of
+	 * spinning on a connection it cannot take. */
+	struct event *accept_ev;
+	unsigned accept_backoff_ms;
+	pthread_mutex_t mu;
+	struct table *pending;	/* under mu */
+	struct sconf *pending_conf;	/* under mu */
+	struct table *cur;	/* this thread only */
+	struct sconf *conf;	/* this thread only */
+	struct fwd *fwd;	/* NULL: forwarding off */
+	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
+	struct retired *retired;	/* this thread only */
+	unsigned n_conns;
+	struct conn *conns;
+	uint32_t rng;
+	uint8_t in[MSG_MAX + 2];
+	uint8_t out[MSG_MAX + 2];
+	/* UDP batches: queries in, answers out, one system call each way. */
+	struct mmsghdr rmsg[UDP_VLEN], smsg[UDP_VLEN];
+	struct iovec riov[UDP_VLEN], siov[UDP_VLEN];
+	struct sockaddr_storage from[UDP_VLEN];
+	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
+	uint8_t abuf[UDP_OUT];
+	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
+	    not_recursed, accept_errors;
+	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
+	/* Counts of forwarders no longer current, so totals never fall. */
+	_Atomic uint64_t fwd_old[7];
+};
+
+struct server {
+	char *addr;
+	int port;
+	struct sconf *conf;	/* the latest; workers switch to it */
+	struct worker *w;
+	int n;
+};
+
+/* A worker's shuffling randomness (xorshift32: variety, not secrecy). */
+uint32_t worker_rand(struct worker *w);
+/* Count an answer of kind k (its rcode, truncation, refusal). */
+void worker_count(struct worker *w, enum answer_kind k,
+    const struct answer_info *info);
+void worker_count_type(struct worker *w, uint16_t qtype);
+void worker_count_rcode(struct worker *w, unsigned rcode);
+/* A name outside our zone: forward it, or leave the REFUSED answer_query
+ * wrote.  True when forwarded (the answer comes later). */
+bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
+    bool may_recurse, struct fwd_client *cl);
+
+#endif
