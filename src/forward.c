@@ -1,10 +1,8 @@
 /* forward.c - c-ares forwarding on a libevent loop (see forward.h).
  *
- * c-ares 1.18 is driven by hand: ARES_OPT_SOCK_STATE_CB tells us which
- * sockets to watch, ares_process_fd() handles their events, and a timer
- * from ares_timeout() drives its retransmissions and timeouts.  There is
- * one channel per upstream and transport, so the channel's own server
- * rotation is unused (ARES_OPT_TRIES 1): the choice of upstream is ours.
+ * There is one channel (ares_ev.h) per upstream and transport, so the
+ * channel's own server rotation is unused (ARES_OPT_TRIES 1): the choice
+ * of upstream, hedging and backoff are ours.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +17,7 @@
 #include <event2/event.h>
 
 #include "arena.h"
+#include "ares_ev.h"
 #include "dname.h"
 #include "forward.h"
 #include "log.h"
@@ -31,25 +30,6 @@
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 60000
 #define CARES_UDP_MAX 4096
-#define UPSTREAM_RCVBUF (1 << 20)	/* c-ares 1.18 reads UDP into 4096 bytes */
-
-struct fwd;
-
-/* One c-ares channel and the libevent events that drive it. */
-struct chan {
-	struct fwd *f;
-	ares_channel ch;
-	bool ok;
-	struct event *timer;
-	struct sockev *socks;
-};
-
-struct sockev {
-	struct chan *c;
-	ares_socket_t fd;
-	struct event *ev;
-	struct sockev *next;
-};
 
 /* What every worker knows of one upstream.  Relaxed atomics: these are
  * estimates, and a lost update among racing workers costs nothing. */
@@ -137,143 +117,6 @@ bump(_Atomic uint64_t *c)
 	atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
 }
 
-/* --- c-ares on libevent --- */
-
-static void chan_rearm(struct chan *c);
-
-static void
-sock_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct sockev *se = arg;
-	struct chan *c = se->c;
-
-	/* se may be freed inside ares_process_fd (the socket closed). */
-	ares_process_fd(c->ch, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
-	    (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
-	chan_rearm(c);
-}
-
-static void
-sock_state_cb(void *data, ares_socket_t fd, int readable, int writable)
-{
-	struct chan *c = data;
-	struct sockev **pp, *se = NULL;
-	short ev = EV_PERSIST;
-
-	for (pp = &c->socks; *pp != NULL; pp = &(*pp)->next)
-		if ((*pp)->fd == fd) {
-			se = *pp;
-			break;
-		}
-	if (!readable && !writable) {
-		if (se != NULL) {
-			*pp = se->next;
-			event_free(se->ev);
-			free(se);
-		}
-		return;
-	}
-	if (se == NULL) {
-		se = xcalloc(1, sizeof(*se));
-		se->c = c;
-		se->fd = fd;
-		se->next = c->socks;
-		c->socks = se;
-	} else {
-		event_free(se->ev);
-	}
-	if (readable)
-		ev |= EV_READ;
-	if (writable)
-		ev |= EV_WRITE;
-	se->ev = event_new(c->f->base, fd, ev, sock_cb, se);
-	if (se->ev == NULL || event_add(se->ev, NULL) != 0)
-		log_err("forward: cannot watch an upstream socket");
-}
-
-static void
-chan_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct chan *c = arg;
-
-	(void)fd;
-	(void)what;
-	ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-	chan_rearm(c);
-}
-
-/* After anything that may have changed c-ares's timeouts. */
-static void
-chan_rearm(struct chan *c)
-{
-	struct timeval tv, *p;
-
-	if (c->f->closing)
-		return;
-	p = ares_timeout(c->ch, NULL, &tv);
-	if (p == NULL) {
-		evtimer_del(c->timer);
-		return;
-	}
-	evtimer_add(c->timer, p);
-}
-
-static int
-chan_init(struct fwd *f, struct chan *c, const struct ares_addr_port_node *srv,
-    bool tcp)
-{
-	struct ares_options opt;
-	int mask, r;
-
-	memset(&opt, 0, sizeof(opt));
-	c->f = f;
-	/* NOCHECKRESP: SERVFAIL, REFUSED and NOTIMP are answers to pass on;
-	 * IGNTC: a truncated answer goes back to the client with TC. */
-	opt.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_IGNTC |
-	    ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
-	    (tcp ? ARES_FLAG_USEVC | ARES_FLAG_STAYOPEN : 0);
-	opt.timeout = (int)f->o.timeout_ms;
-	opt.tries = 1;
-	opt.sock_state_cb = sock_state_cb;
-	opt.sock_state_cb_data = c;
-	/* Answers from a busy upstream arrive in bursts too. */
-	opt.socket_receive_buffer_size = tcp ? 0 : UPSTREAM_RCVBUF;
-	/* Our upstreams come from the config, never from the system's. */
-	opt.resolvconf_path = (char *)(uintptr_t)"/dev/null";
-	opt.nservers = 0;
-	mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
-	    ARES_OPT_SOCK_STATE_CB | ARES_OPT_RESOLVCONF | ARES_OPT_NOROTATE |
-	    (tcp ? 0 : ARES_OPT_SOCK_RCVBUF);
-	r = ares_init_options(&c->ch, &opt, mask);
-	if (r != ARES_SUCCESS)
-		return r;
-	c->ok = true;
-	r = ares_set_servers_ports(c->ch, (struct ares_addr_port_node *)
-	    (uintptr_t)srv);
-	if (r != ARES_SUCCESS)
-		return r;
-	c->timer = evtimer_new(f->base, chan_timer_cb, c);
-	return c->timer == NULL ? ARES_ENOMEM : ARES_SUCCESS;
-}
-
-static void
-chan_free(struct chan *c)
-{
-	if (c->ok)
-		ares_destroy(c->ch);	/* callbacks: ARES_EDESTRUCTION */
-	c->ok = false;
-	while (c->socks != NULL) {
-		struct sockev *se = c->socks;
-
-		c->socks = se->next;
-		event_free(se->ev);
-		free(se);
-	}
-	if (c->timer != NULL)
-		event_free(c->timer);
-	c->timer = NULL;
-}
-
 /* --- upstream choice --- */
 
 int
@@ -349,9 +192,11 @@ upstream_init(struct fwd *f, struct upstream *u, const char *text)
 	else
 		memcpy(&srv.addr.addr6, a, 16);
 	snprintf(u->name, sizeof(u->name), "%s", text);
-	if ((r = chan_init(f, &u->udp, &srv, false)) != ARES_SUCCESS)
+	if ((r = chan_init(&u->udp, f->base, &f->closing, f->o.timeout_ms,
+	    &srv, false)) != ARES_SUCCESS)
 		return r;
-	return chan_init(f, &u->tcp, &srv, true);
+	return chan_init(&u->tcp, f->base, &f->closing, f->o.timeout_ms, &srv,
+	    true);
 }
 
 /* Is u free of recent failures (or due for another try)? */
