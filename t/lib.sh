@@ -44,8 +44,24 @@ need() {
 }
 
 # A random port in 20000-60000 (callers retry when it turns out taken).
+# free_port: a port free for both TCP and UDP on 127.0.0.1 when asked,
+# below the kernel's ephemeral range (32768 up), so that no outgoing
+# socket (dig, curl, c-ares, dnsperf) takes it before the test binds it.
 free_port() {
-	python3 -c 'import random; print(random.randint(20000, 60000))'
+	python3 -c '
+import random, socket
+for _ in range(200):
+    p = random.randint(20000, 32000)
+    try:
+        for t in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+            s = socket.socket(socket.AF_INET, t)
+            s.bind(("127.0.0.1", p))
+            s.close()
+    except OSError:
+        continue
+    print(p)
+    break
+'
 }
 
 # wait_file FILE SECONDS: until FILE is not empty (polling, bounded).
