@@ -433,10 +433,11 @@ target_node(struct table_builder *b, const struct dname *low)
 	return id;
 }
 
-/* The target of an SRV's wire rdata; -1 when the rdata is not priority,
+/* The target of an SRV's wire rdata, lower-cased when lower is set (an
+ * add_at caller's is already); -1 when the rdata is not priority,
  * weight, port and one whole uncompressed name. */
 static int
-srv_target(const uint8_t *rd, uint16_t rdlen, struct dname *out)
+srv_target(const uint8_t *rd, uint16_t rdlen, bool lower, struct dname *out)
 {
 	size_t pos = 6;
 
@@ -451,6 +452,8 @@ srv_target(const uint8_t *rd, uint16_t rdlen, struct dname *out)
 		return -1;
 	out->len = (uint8_t)(rdlen - 6);
 	memcpy(out->data, rd + 6, out->len);
+	if (lower)
+		dname_lower(out);
 	return 0;
 }
 
@@ -469,7 +472,7 @@ srv_store(struct table_builder *b, const uint8_t *rd, uint16_t rdlen,
 		memcpy(out, b->last_stored, 10);
 		return 0;
 	}
-	if (srv_target(rd, rdlen, &target) != 0)
+	if (srv_target(rd, rdlen, false, &target) != 0)
 		return -E_FORMAT;
 	id = target_node(b, &target);
 	memcpy(out, rd, 6);
@@ -610,9 +613,8 @@ table_builder_add(struct table_builder *b, const struct dname *owner,
 		return -E_LIMIT;
 	dname_lower(&low);
 	if (type == RR_SRV) {
-		if (srv_target(rdata, rdlen, &target) != 0)
+		if (srv_target(rdata, rdlen, true, &target) != 0)
 			return -E_FORMAT;
-		dname_lower(&target);
 		memcpy(rd, rdata, 6);
 		memcpy(rd + 6, target.data, target.len);
 		rdata = rd;
@@ -637,9 +639,8 @@ table_builder_contains(const struct table_builder *b,
 	if (type == RR_SRV) {
 		uint32_t tid;
 
-		if (srv_target(rdata, rdlen, &target) != 0)
+		if (srv_target(rdata, rdlen, true, &target) != 0)
 			return false;
-		dname_lower(&target);
 		tid = node_find(b, target.data, target.len,
 		    dname_hash(target.data, target.len), &s);
 		if (tid == UINT32_MAX)

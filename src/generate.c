@@ -526,15 +526,6 @@ srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
 	return (uint16_t)(6 + target->len);
 }
 
-struct task_ctx {
-	const char *name;	/* the task's label: spec'd or raw */
-	const char *hash, *sid;
-	const struct frag *fname;
-	const struct ipaddr *ips;
-	uint32_t n_ips;
-	const struct agent_ips *agent;
-};
-
 /* One task under one label, its names composed and their index slots
  * prefetched (unit_prepare) one unit before its records are added
  * (unit_emit): the memory a unit's lookups wait for arrives while the
@@ -543,8 +534,12 @@ struct unit {
 	const struct task *t;
 	bool first;		/* the task's first unit: opens it */
 	bool disc;		/* the task has discovery info */
-	struct task_ctx c;	/* name, hash and sid point below */
+	const char *name;	/* the task's label: spec'd (label) or raw */
 	char label[DNAME_LABEL_MAX + 1], hash[6], sid[256];
+	const struct frag *fname;
+	const struct ipaddr *ips;
+	uint32_t n_ips;
+	const struct agent_ips *agent;
 	struct frag uname;
 	struct owner arec, canon_o, arec_s, canon_s, srv[2][2];
 };
@@ -553,13 +548,13 @@ static void
 unit_prepare(struct gen *g, struct unit *u)
 {
 	struct frag name, canon;
-	const struct frag *fn = u->c.fname, *sl = &g->f_slave;
+	const struct frag *fn = u->fname, *sl = &g->f_slave;
 	char ctext[DNAME_TEXT_MAX];
 
-	frag_text(&name, u->c.name, NULL);
-	frag_text(&u->uname, "_", u->c.name);
-	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", u->c.name, u->c.hash,
-	    u->c.sid) >= (int)sizeof(ctext))
+	frag_text(&name, u->name, NULL);
+	frag_text(&u->uname, "_", u->name);
+	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", u->name, u->hash,
+	    u->sid) >= (int)sizeof(ctext))
 		ctext[0] = '\0';
 	frag_text(&canon, ctext, NULL);
 	owner_join(g, &u->arec, (const struct frag *[]){ &name, fn }, 2);
@@ -588,8 +583,7 @@ static void
 unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 {
 	const struct task *t = u->t;
-	const struct task_ctx *c = &u->c;
-	const struct frag *fn = c->fname;
+	const struct frag *fn = u->fname;
 	struct frag dp_proto, dp_name;
 	struct owner o;
 	uint8_t rd[6 + DNAME_MAX];
@@ -602,13 +596,13 @@ unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 	owners_warm(g, (struct owner *[]){ &u->arec, &u->canon_o, &u->arec_s,
 	    &u->canon_s, &u->srv[0][0], &u->srv[0][1], &u->srv[1][0],
 	    &u->srv[1][1] }, 8);
-	for (uint32_t i = 0; i < c->n_ips; i++) {
-		owner_add_ip(g, &u->arec, &c->ips[i]);
-		owner_add_ip(g, &u->canon_o, &c->ips[i]);
+	for (uint32_t i = 0; i < u->n_ips; i++) {
+		owner_add_ip(g, &u->arec, &u->ips[i]);
+		owner_add_ip(g, &u->canon_o, &u->ips[i]);
 	}
-	for (int i = 0; i < c->agent->n; i++) {
-		owner_add_ip(g, &u->arec_s, &c->agent->ips[i]);
-		owner_add_ip(g, &u->canon_s, &c->agent->ips[i]);
+	for (int i = 0; i < u->agent->n; i++) {
+		owner_add_ip(g, &u->arec_s, &u->agent->ips[i]);
+		owner_add_ip(g, &u->canon_s, &u->agent->ips[i]);
 	}
 	/* RFC 2782 records to the agent: under slave always, and under the
 	 * framework too when the task has no discovery info. */
@@ -785,11 +779,9 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			    dash ? dash + 1 : t->slave_id);
 			for (char *p = u->sid; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			u->c.hash = u->hash;
-			u->c.sid = u->sid;
-			u->c.fname = &ffrag;
-			u->c.agent = a;
-			task_ips(g, t, a, &u->c.ips, &u->c.n_ips);
+			u->fname = &ffrag;
+			u->agent = a;
+			task_ips(g, t, a, &u->ips, &u->n_ips);
 			if (u->disc) {
 				dname_spec_label(t->disc_name,
 				    strlen(t->disc_name), g->rfc952, u->label);
@@ -798,20 +790,18 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 				if (strcmp(u->label, t->disc_name) != 0) {
 					struct unit *v;
 
-					u->c.name = t->disc_name;
+					u->name = t->disc_name;
 					pipe_push(g, pp, ports);
 					v = pipe_slot(pp);
 					*v = *u;
 					u = v;
 					u->first = false;
-					u->c.hash = u->hash;
-					u->c.sid = u->sid;
 				}
 			} else
 				dname_spec_label(t->name ? t->name : "",
 				    t->name ? strlen(t->name) : 0, g->rfc952,
 				    u->label);
-			u->c.name = u->label;
+			u->name = u->label;
 			pipe_push(g, pp, ports);
 		}
 		/* The framework's fragment goes out of scope, and the next

@@ -86,6 +86,17 @@ count_prefix(const struct table *t, const char *prefix)
 	return n;
 }
 
+/* The SHA-1 of n octets in hex. */
+static void
+sha1_hex(const void *in, size_t n, char hex[2 * SHA1_LEN + 1])
+{
+	uint8_t d[SHA1_LEN];
+
+	sha1_digest(in, n, d);
+	for (int k = 0; k < SHA1_LEN; k++)
+		snprintf(hex + 2 * k, 3, "%02x", d[k]);
+}
+
 /* FIPS 180-4's examples (one block, two blocks) and a million 'a's. */
 static void
 sha1_vectors(void **state)
@@ -99,22 +110,17 @@ sha1_vectors(void **state)
 		    "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
 		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
 	};
-	uint8_t d[SHA1_LEN];
 	char hex[2 * SHA1_LEN + 1];
 	char *m = malloc(1000000);
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		sha1_digest(v[i].in, strlen(v[i].in), d);
-		for (int k = 0; k < SHA1_LEN; k++)
-			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		sha1_hex(v[i].in, strlen(v[i].in), hex);
 		assert_string_equal(hex, v[i].hex);
 	}
 	assert_non_null(m);
 	memset(m, 'a', 1000000);
-	sha1_digest(m, 1000000, d);
-	for (int k = 0; k < SHA1_LEN; k++)
-		snprintf(hex + 2 * k, 3, "%02x", d[k]);
+	sha1_hex(m, 1000000, hex);
 	assert_string_equal(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 	free(m);
 }
