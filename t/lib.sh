@@ -33,11 +33,42 @@ trap 'exit 1' INT TERM
 
 plan() { echo "1..$1"; }
 
-# need TOOL...: bail out when one is missing (.ci/run installs them all).
+# pin_names HOSTS_LINES: run this test again in a mount namespace of its
+# own, where /etc/hosts holds HOSTS_LINES alone and /etc/nsswitch.conf
+# looks host names up there and nowhere else, so what a name resolves to
+# is the test's and not the machine's (its /etc/hosts, its DNS).  Call it
+# first, before watchdog.  Where the machine has no /etc/hosts to mount
+# over, the namespace gets a copy of /etc with the two files in it.
+pin_names() {
+	[ -n "${TASKDNS_PINNED:-}" ] && return 0
+	rm -rf "$T"
+	trap - EXIT
+	exec unshare -m sh -c '
+		d=$(mktemp -d "${TMPDIR:-/tmp}/taskdns-pin.XXXXXX") || exit 1
+		printf "%s\n" "$1" > "$d/hosts"
+		printf "hosts: files\n" > "$d/nsswitch.conf"
+		if [ -f /etc/hosts ] && [ -f /etc/nsswitch.conf ]; then
+			mount --bind "$d/hosts" /etc/hosts &&
+			    mount --bind "$d/nsswitch.conf" /etc/nsswitch.conf
+		else
+			cp -a /etc "$d/etc" &&
+			    cp "$d/hosts" "$d/nsswitch.conf" "$d/etc/" &&
+			    mount --bind "$d/etc" /etc
+		fi || { echo "Bail out! cannot pin /etc/hosts"; exit 1; }
+		TASKDNS_PINNED=$d
+		export TASKDNS_PINNED
+		sh "$2"
+		r=$?
+		rm -rf "$d"
+		exit $r' sh "$1" "$0"
+}
+
+# need TOOL...: bail out when one is missing (contrib/quickstart.sh test
+# installs them all).
 need() {
 	for _tool in "$@"; do
 		command -v "$_tool" > /dev/null || {
-			echo "Bail out! $_tool is not installed (.ci/run installs it)"
+			echo "Bail out! $_tool is not installed (contrib/quickstart.sh test installs it)"
 			exit 1
 		}
 	done
@@ -75,12 +106,18 @@ wait_file() {
 
 # A whole-test watchdog: past $1 seconds the test is killed (and fails).
 # It must not hold the test's stdout open, or the TAP driver would wait for
-# it to end.
+# it to end.  It checks once a second that the test is still there (its
+# $T, which cleanup removes, and its PID), so it ends within a second of
+# the test however the test ends, and never signals a PID that another
+# process may have taken since.
 watchdog() {
-	# Only a sleep that ran its full time fires: stopping the watchdog
-	# kills the sleep, and a killed sleep makes wait return non-zero.
-	( sleep "$1" & echo $! > "$T/watchdog.sleep"
-	  wait $! && kill -TERM $$ ) < /dev/null > /dev/null 2>&1 &
+	( _w=0
+	  while [ "$_w" -lt "$1" ]; do
+		sleep 1
+		[ -d "$T" ] && kill -0 $$ 2> /dev/null || exit 0
+		_w=$((_w + 1))
+	  done
+	  [ -d "$T" ] && kill -TERM $$ ) < /dev/null > /dev/null 2>&1 &
 	WATCHDOG=$!
 	trap 'stop_watchdog; cleanup' EXIT
 	trap "echo '# stopped by a signal (watchdog: $1 s)'; exit 1" INT TERM
@@ -88,7 +125,6 @@ watchdog() {
 
 stop_watchdog() {
 	kill "$WATCHDOG" 2>/dev/null
-	[ -f "$T/watchdog.sleep" ] && kill "$(cat "$T/watchdog.sleep")" 2>/dev/null
 }
 
 ok() {
