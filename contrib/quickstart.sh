@@ -12,8 +12,14 @@ libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
 libzookeeper-mt-dev bind9-dnsutils python3 curl"
 # What only the tests use: a ZooKeeper server, network namespaces, NSD as
 # an upstream for forwarding, valgrind, jq and promtool (prometheus) for the
-# HTTP API.
-TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind jq prometheus"
+# HTTP API, dnsperf for load, and the real clients the suite runs against
+# taskdns: HAProxy, Unbound, dnsmasq, Go's resolver and musl's.
+TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind jq prometheus
+dnsperf knot-dnsutils haproxy unbound dnsmasq-base golang-go musl-tools"
+
+# Packages whose services quickstart keeps from starting or being enabled:
+# the tests start their own copies on loopback, on ports of their own.
+SERVICE_PKGS="nsd unbound haproxy prometheus zookeeper"
 
 # install_deps [extra packages]
 install_deps() {
@@ -29,8 +35,31 @@ install_deps() {
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q
+	# No service a package ships may start while it installs (invoke-rc.d
+	# asks policy-rc.d; 101 means "not allowed"); ours goes again after.
+	policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		policy=1
+	fi
 	# shellcheck disable=SC2086
-	apt-get install -y -q $missing
+	apt-get install -y -q --no-install-recommends $missing || {
+		[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+		exit 1
+	}
+	[ -n "$policy" ] && rm -f /usr/sbin/policy-rc.d
+	# ... nor stays enabled for the next boot: only the units of
+	# packages this run installed, so nothing the user had is touched.
+	for p in $missing; do
+		case " $(echo $SERVICE_PKGS) " in *" $p "*) ;; *) continue ;; esac
+		for u in $(dpkg -L "$p" | grep -E '/systemd/system/[^/]+\.(service|socket|timer)$'); do
+			u=$(basename "$u")
+			deb-systemd-helper disable "$u" > /dev/null 2>&1 || :
+			[ -d /run/systemd/system ] &&
+			    systemctl stop "$u" > /dev/null 2>&1 || :
+		done
+	done
 }
 
 build() {

@@ -63,17 +63,67 @@ put_rec(struct ctx *c, enum msg_section sec, const struct dname *owner,
 	return message_put_rr(&c->b, sec, owner, r->type, c->t->ttl, rd, len);
 }
 
-/* Put an rrset, rotated by rnd; false when one did not fit. */
+/* Put an rrset, rotated by rnd; false when one did not fit.
+ *
+ * A whole rrset goes out rotated.  One that does not fit goes out from its
+ * first record, as many as fit: a truncated answer then carries the same
+ * records every time while the rrset is the same.  Clients that use what a
+ * truncated answer holds (HAProxy's SRV discovery with its default 512
+ * octets) would otherwise see servers come and go with every answer. */
 static bool
 put_rrset(struct ctx *c, enum msg_section sec, const struct dname *owner,
     const struct table_rec *rs, uint32_t n)
 {
 	uint32_t start = n > 1 ? c->rnd % n : 0;
+	size_t mark = wire_mark(&c->b.w);
+	uint16_t count = c->b.count[sec];
+	unsigned n_comp = c->b.n_comp;
+	uint32_t i;
 
-	for (uint32_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		if (put_rec(c, sec, owner, &rs[(start + i) % n]) != 0)
+			break;
+	if (i == n)
+		return true;
+	if (start != 0) {
+		wire_rewind(&c->b.w, mark);
+		c->b.count[sec] = count;
+		c->b.n_comp = n_comp;
+		for (i = 0; i < n; i++)
+			if (put_rec(c, sec, owner, &rs[i]) != 0)
+				break;
+	}
+	return false;
+}
+
+/* The A and AAAA records of node tn (named name) in additional; false when
+ * the message is full. */
+static bool
+put_addresses(struct ctx *c, const struct table_node *tn,
+    const struct dname *name)
+{
+	static const uint16_t types[2] = { RR_A, RR_AAAA };
+
+	for (int k = 0; k < 2; k++) {
+		uint32_t m;
+		const struct table_rec *g = table_rrset(c->t, tn, types[k],
+		    &m);
+
+		if (m > 0 && !put_rrset(c, SEC_ADDITIONAL, name, g, m))
 			return false;
+	}
 	return true;
+}
+
+/* Glue for the apex NS (RFC 1035 3.3.11: the addresses of the name
+ * server, in additional), when its name is in the zone. */
+static void
+ns_glue(struct ctx *c)
+{
+	const struct table_node *tn = table_lookup(c->t, &c->t->soa.mname);
+
+	if (tn != NULL && tn->count > 0)
+		(void)put_addresses(c, tn, &c->t->soa.mname);
 }
 
 /* A/AAAA for each SRV target we hold (RFC 2782: "the additional data
@@ -102,17 +152,8 @@ srv_glue(struct ctx *c, const struct table_rec *rs, uint32_t n)
 		seen[done++] = tn;
 		target.len = tn->name_len;
 		memcpy(target.data, tn->name, tn->name_len);
-		for (uint16_t type = RR_A; ; type = RR_AAAA) {
-			uint32_t m;
-			const struct table_rec *g = table_rrset(c->t, tn, type,
-			    &m);
-
-			if (m > 0 && !put_rrset(c, SEC_ADDITIONAL, &target, g,
-			    m))
-				return;
-			if (type == RR_AAAA)
-				break;
-		}
+		if (!put_addresses(c, tn, &target))
+			return;
 	}
 }
 
@@ -140,6 +181,8 @@ answer_type(struct ctx *c, const struct table_node *node, uint16_t type,
 	if (apex && type == RR_NS) {
 		if (put_ns(c, qn) != 0)
 			truncated(c);
+		else
+			ns_glue(c);
 		return true;
 	}
 	rs = table_rrset(c->t, node, type, &n);
@@ -235,14 +278,24 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 		    cfg->recurse_on);
 		break;
 	case MSG_NOTIMP:
+		/* An opcode we do not implement: QR and the opcode alone (RA
+		 * is QUERY's), as NSD. */
 		message_begin(&c.b, &q, out, cap, lim, RCODE_NOTIMP, false,
-		    cfg->recurse_on);
+		    false);
 		break;
 	case MSG_BADVERS:
 		message_begin(&c.b, &q, out, cap, lim, RCODE_BADVERS, false,
 		    cfg->recurse_on);
 		break;
 	default:
+		if (q.tsig) {
+			/* We hold no keys: RFC 8945 5.2, an unsigned NOTAUTH
+			 * with TSIG error BADKEY, whatever the name. */
+			message_begin(&c.b, &q, out, cap, lim, RCODE_NOTAUTH,
+			    false, cfg->recurse_on);
+			message_set_tsig_error(&c.b, TSIG_BADKEY);
+			break;
+		}
 		lower = q.qname;
 		dname_lower(&lower);
 		if (t == NULL || !dname_is_subdomain(&lower, &t->apex)) {
@@ -254,6 +307,12 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 		}
 		if (q.qclass != CLASS_IN && q.qclass != CLASS_ANY) {
 			/* Our names exist in class IN only. */
+			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
+			    false, cfg->recurse_on);
+			break;
+		}
+		if (q.qtype == RR_AXFR || q.qtype == RR_IXFR) {
+			/* No zone transfers (yet): RFC 5936 2.2.1. */
 			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
 			    false, cfg->recurse_on);
 			break;

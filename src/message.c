@@ -14,9 +14,34 @@
 #define OPT_DO 0x8000u
 #define OPT_LEN 11
 
-/* Skip one resource record at the cursor; an OPT is read into q. */
+/* The TSIG rdata (RFC 8945 4.2) of rdlen octets at the cursor into q. */
 static enum msg_verdict
-skip_rr(struct wbuf *w, struct query *q, bool additional)
+read_tsig(struct wbuf *w, struct query *q, uint16_t rdlen)
+{
+	size_t end = w->pos + rdlen;
+	uint16_t mac_len, other_len;
+
+	if (dname_parse(w, &q->tsig_alg) != 0)
+		return MSG_FORMERR;
+	q->tsig_time = (uint64_t)wire_get_u16(w) << 32;
+	q->tsig_time |= wire_get_u32(w);
+	q->tsig_fudge = wire_get_u16(w);
+	mac_len = wire_get_u16(w);
+	wire_skip(w, mac_len);
+	q->tsig_orig_id = wire_get_u16(w);
+	(void)wire_get_u16(w);	/* error */
+	other_len = wire_get_u16(w);
+	wire_skip(w, other_len);
+	if (wire_err(w) != 0 || w->pos != end)
+		return MSG_FORMERR;
+	q->tsig = true;
+	return MSG_OK;
+}
+
+/* Skip one resource record at the cursor; an OPT or a TSIG is read into
+ * q.  last: the message's last record. */
+static enum msg_verdict
+skip_rr(struct wbuf *w, struct query *q, bool additional, bool last)
 {
 	struct dname owner;
 	uint16_t type, class, rdlen;
@@ -30,6 +55,15 @@ skip_rr(struct wbuf *w, struct query *q, bool additional)
 	class = wire_get_u16(w);
 	ttl = wire_get_u32(w);
 	rdlen = wire_get_u16(w);
+	if (wire_err(w) != 0)
+		return MSG_FORMERR;
+	if (type == RR_TSIG) {
+		/* RFC 8945 5.1: only as the last record, class ANY. */
+		if (!additional || !last || class != CLASS_ANY)
+			return MSG_FORMERR;
+		q->tsig_key = owner;
+		return read_tsig(w, q, rdlen);
+	}
 	wire_skip(w, rdlen);
 	if (wire_err(w) != 0)
 		return MSG_FORMERR;
@@ -81,10 +115,10 @@ message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 	if (qd != 1)
 		return MSG_FORMERR;
 	for (unsigned i = 0; i < (unsigned)an + ns; i++)
-		if ((v = skip_rr(&w, q, false)) != MSG_OK)
+		if ((v = skip_rr(&w, q, false, false)) != MSG_OK)
 			return v;
 	for (unsigned i = 0; i < ar; i++)
-		if ((v = skip_rr(&w, q, true)) != MSG_OK)
+		if ((v = skip_rr(&w, q, true, i + 1 == ar)) != MSG_OK)
 			return v;
 	if (q->edns && q->edns_version != 0)
 		return MSG_BADVERS;
@@ -188,7 +222,10 @@ message_begin(struct msg_builder *b, const struct query *q, uint8_t *buf,
 	memset(b, 0, sizeof(*b));
 	b->q = q;
 	wire_init_write(&b->w, buf, cap, lim);
-	flags |= q->flags & (FLAG_RD | FLAG_CD);
+	/* RD and CD are QUERY's bits; for other opcodes they mean nothing
+	 * and are not echoed (as NSD). */
+	if (q->opcode == OPCODE_QUERY)
+		flags |= q->flags & (FLAG_RD | FLAG_CD);
 	if (aa)
 		flags |= FLAG_AA;
 	if (ra)
@@ -263,6 +300,47 @@ message_set_tc(struct msg_builder *b)
 }
 
 void
+message_set_tsig_error(struct msg_builder *b, uint16_t err)
+{
+	b->tsig_error_set = true;
+	b->tsig_error = err;
+}
+
+/* The unsigned error TSIG (RFC 8945 5.3.2), uncompressed, at the end.  The
+ * reply it goes on is a header and a question, so the buffer's whole
+ * capacity may take it. */
+static void
+put_tsig_error(struct msg_builder *b)
+{
+	const struct query *q = b->q;
+	size_t mark = wire_mark(&b->w), rdstart;
+
+	b->w.lim = b->w.cap;
+	wire_put_bytes(&b->w, q->tsig_key.data, q->tsig_key.len);
+	wire_put_u16(&b->w, RR_TSIG);
+	wire_put_u16(&b->w, CLASS_ANY);
+	wire_put_u32(&b->w, 0);
+	b->rdlen_pos = b->w.pos;
+	wire_put_u16(&b->w, 0);
+	rdstart = b->w.pos;
+	wire_put_bytes(&b->w, q->tsig_alg.data, q->tsig_alg.len);
+	wire_put_u16(&b->w, (uint16_t)(q->tsig_time >> 32));
+	wire_put_u32(&b->w, (uint32_t)q->tsig_time);
+	wire_put_u16(&b->w, q->tsig_fudge);
+	wire_put_u16(&b->w, 0);		/* MAC size: unsigned */
+	wire_put_u16(&b->w, q->tsig_orig_id);
+	wire_put_u16(&b->w, b->tsig_error);
+	wire_put_u16(&b->w, 0);		/* other length */
+	if (wire_err(&b->w) != 0) {
+		wire_rewind(&b->w, mark);
+		b->w.err = 0;
+		return;
+	}
+	wire_put_u16_at(&b->w, b->rdlen_pos, (uint16_t)(b->w.pos - rdstart));
+	b->count[SEC_ADDITIONAL]++;
+}
+
+void
 message_set_rcode(struct msg_builder *b, unsigned rcode)
 {
 	uint16_t flags;
@@ -302,6 +380,8 @@ message_finish(struct msg_builder *b, uint16_t our_udp_size)
 		wire_put_u16(&b->w, 0);
 		b->count[SEC_ADDITIONAL]++;
 	}
+	if (b->tsig_error_set && b->q->tsig)
+		put_tsig_error(b);
 	wire_put_u16_at(&b->w, 10, b->count[SEC_ADDITIONAL]);
 	return b->w.pos;
 }

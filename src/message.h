@@ -29,10 +29,12 @@ enum {
 	RCODE_NXDOMAIN = 3,
 	RCODE_NOTIMP = 4,
 	RCODE_REFUSED = 5,
+	RCODE_NOTAUTH = 9,
 	RCODE_BADVERS = 16,	/* extended, needs OPT */
 };
 
 enum { OPCODE_QUERY = 0 };
+enum { TSIG_BADKEY = 17 };	/* TSIG error field (RFC 8945 5.2) */
 enum { CLASS_IN = 1, CLASS_ANY = 255 };
 
 /* What to do with a received packet. */
@@ -57,6 +59,12 @@ struct query {
 	bool edns_do;
 	uint16_t edns_size_off;	/* offset of the OPT's size field, or 0 */
 	uint16_t question_end;	/* offset just past the question, or 0 */
+	/* A TSIG record, the last of additional (RFC 8945 4.2): what an
+	 * unsigned error reply needs of it. */
+	bool tsig;
+	struct dname tsig_key, tsig_alg;
+	uint64_t tsig_time;	/* 48 bits */
+	uint16_t tsig_fudge, tsig_orig_id;
 };
 
 /* Parse a received packet. */
@@ -79,6 +87,8 @@ struct msg_builder {
 	uint16_t count[3];
 	bool tc;
 	uint8_t ext_rcode;	/* RCODE bits above the header's four */
+	bool tsig_error_set;
+	uint16_t tsig_error;
 	size_t rdlen_pos;	/* RDLENGTH of the record being written */
 	size_t reserve;		/* kept free for the OPT record */
 	struct msg_comp comp[MSG_COMP_MAX];
@@ -111,6 +121,11 @@ void message_set_tc(struct msg_builder *b);
 /* Write the counts and, for an EDNS query, the OPT record (RFC 6891 6.1)
  * with our payload size; returns the message length. */
 size_t message_finish(struct msg_builder *b, uint16_t our_udp_size);
+
+/* Finish with an unsigned TSIG record carrying error err (RFC 8945 5.3.2:
+ * the query's key, algorithm, time and original id, an empty MAC), after
+ * the OPT.  For a query with q->tsig only. */
+void message_set_tsig_error(struct msg_builder *b, uint16_t err);
 
 /* Change the RCODE (extended codes go into OPT at finish). */
 void message_set_rcode(struct msg_builder *b, unsigned rcode);

@@ -24,6 +24,7 @@ enum {
 	RR_AAAA = 28,
 	RR_SRV = 33,
 	RR_OPT = 41,
+	RR_TSIG = 250,
 	RR_IXFR = 251,
 	RR_AXFR = 252,
 	RR_ANY = 255,

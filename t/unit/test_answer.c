@@ -239,6 +239,122 @@ udp_truncation_keeps_whole_records(void **state)
 	}
 }
 
+/* A truncated answer holds the same records whatever the rotation (the
+ * first that fit, in the rrset's order); a whole one still rotates. */
+static void
+truncated_answers_are_stable(void **state)
+{
+	uint8_t q[512];
+	size_t n = make_query(q, sizeof(q), 1, "big.marathon.mesos", RR_A, 0,
+	    0);
+	struct resp r;
+	uint8_t first[512];
+	size_t first_len = 0;
+
+	(void)state;
+	for (uint32_t rnd = 0; rnd < 50; rnd++) {
+		ask_raw(q, n, false, rnd * 7919u, &cfg, &r);
+		assert_true(r.flags & TC);
+		assert_int_equal(r.an, (512 - 36) / 16);
+		if (rnd == 0) {
+			memcpy(first, r.buf, r.len);
+			first_len = r.len;
+			continue;
+		}
+		assert_int_equal(r.len, first_len);
+		assert_memory_equal(r.buf, first, r.len);
+	}
+	/* Over TCP the whole set, rotated: two draws differ. */
+	ask_raw(q, n, true, 3, &cfg, &r);
+	assert_int_equal(r.an, 100);
+	memcpy(first, r.buf, 100);
+	ask_raw(q, n, true, 4, &cfg, &r);
+	assert_memory_not_equal(r.buf + 36, first + 36, 60);
+}
+
+/* The apex NS comes with its address (RFC 1035 3.3.11). */
+static void
+ns_has_glue(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("mesos", RR_NS, 0, false, &r);
+	assert_int_equal(r.an, 1);
+	assert_int_equal(r.ar, 1);
+	assert_memory_equal(r.buf + r.len - 4, "\x7f\x00\x00\x01", 4);
+	ask("mesos", RR_NS, 1232, false, &r);
+	assert_int_equal(r.ar, 2);	/* the glue and OPT */
+}
+
+/* AXFR and IXFR: REFUSED, over UDP and TCP (RFC 5936 2.2.1). */
+static void
+transfers_are_refused(void **state)
+{
+	struct resp r;
+
+	(void)state;
+	ask("mesos", RR_AXFR, 0, true, &r);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+	assert_int_equal(r.an + r.ns, 0);
+	assert_int_equal(r.kind, ANSWER_SEND);
+	ask("mesos", RR_IXFR, 0, false, &r);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+	ask("marathon.mesos", RR_AXFR, 1232, true, &r);
+	assert_int_equal(r.rcode, RCODE_REFUSED);
+}
+
+/* A query with a TSIG record and a key we do not hold: NOTAUTH, with an
+ * unsigned TSIG whose error is BADKEY, after the OPT (RFC 8945 5.2). */
+static void
+tsig_with_unknown_key(void **state)
+{
+	uint8_t q[512];
+	size_t n = make_query(q, sizeof(q), 0x4242, "web.marathon.mesos", RR_A,
+	    1232, 0);
+	static const uint8_t tsig[] =
+	    "\3key\0" "\0\xfa\0\xff\0\0\0\0" "\0\x1f"
+	    "\x0bhmac-sha256\0"
+	    "\0\0\x65\x43\x21\x0f" "\x01\x2c" "\0\x02\xab\xcd"
+	    "\x42\x42" "\0\0" "\0\0";
+	struct resp r;
+	const uint8_t *t;
+
+	(void)state;
+	memcpy(q + n, tsig, sizeof(tsig) - 1);
+	n += sizeof(tsig) - 1;
+	q[11] = 2;	/* OPT and TSIG */
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_NOTAUTH);
+	assert_int_equal(r.an, 0);
+	assert_int_equal(r.ar, 2);
+	assert_false(r.flags & AA);
+	/* The TSIG is last: owner, type 250, class ANY, ttl 0, rdata. */
+	t = r.buf + r.len - (5 + 10 + 13 + 16);
+	assert_memory_equal(t, "\3key\0\0\xfa\0\xff\0\0\0\0", 13);
+	t += 15 + 13;
+	assert_memory_equal(t, "\0\0\x65\x43\x21\x0f\x01\x2c\0\0\x42\x42"
+	    "\0\x11\0\0", 16);
+	/* Without EDNS, the same error. */
+	n = make_query(q, sizeof(q), 0x4242, "elsewhere.example", RR_A, 0, 0);
+	memcpy(q + n, tsig, sizeof(tsig) - 1);
+	n += sizeof(tsig) - 1;
+	q[11] = 1;
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_NOTAUTH);
+	assert_int_equal(r.kind, ANSWER_SEND);
+	assert_int_equal(r.ar, 1);
+	/* A TSIG that is not the last record: FORMERR (RFC 8945 5.1). */
+	n = make_query(q, sizeof(q), 0x4242, "web.marathon.mesos", RR_A, 0, 0);
+	memcpy(q + n, tsig, sizeof(tsig) - 1);
+	n += sizeof(tsig) - 1;
+	memcpy(q + n, "\0\0\x29\x04\xd0\0\0\0\0\0\0", 11);
+	n += 11;
+	q[11] = 2;
+	ask_raw(q, n, false, 0, &cfg, &r);
+	assert_int_equal(r.rcode, RCODE_FORMERR);
+}
+
 static void
 answers_are_rotated(void **state)
 {
@@ -290,6 +406,18 @@ bad_queries(void **state)
 	ask_raw(q, n, false, 0, &cfg, &r);
 	assert_int_equal(r.rcode, RCODE_NOTIMP);
 	assert_int_equal(r.id, 77);
+	/* Unknown opcodes, RD and CD set: QR, the opcode and NOTIMP only
+	 * (RA, RD and CD are QUERY's), with EDNS or without. */
+	for (unsigned op = 1; op < 16; op++) {
+		uint8_t p[512];
+		size_t m = make_query(p, sizeof(p), 78, "web.marathon.mesos",
+		    RR_A, op & 1 ? 1232 : 0, 0);
+
+		p[2] = (uint8_t)(op << 3 | 0x01);
+		p[3] = 0x10;	/* CD */
+		ask_raw(p, m, false, 0, &cfg, &r);
+		assert_int_equal(r.flags, 0x8000 | op << 11 | RCODE_NOTIMP);
+	}
 	q[2] = 0x01;
 	ask_raw(q, n - 3, false, 0, &cfg, &r);
 	assert_int_equal(r.rcode, RCODE_FORMERR);
@@ -320,6 +448,10 @@ main(void)
 		cmocka_unit_test(srv_with_target_addresses),
 		cmocka_unit_test(udp_truncation_keeps_whole_records),
 		cmocka_unit_test(answers_are_rotated),
+		cmocka_unit_test(truncated_answers_are_stable),
+		cmocka_unit_test(ns_has_glue),
+		cmocka_unit_test(transfers_are_refused),
+		cmocka_unit_test(tsig_with_unknown_key),
 		cmocka_unit_test(outside_the_zone_is_refused),
 		cmocka_unit_test(bad_queries),
 	};
