@@ -229,6 +229,7 @@ v1_config(struct api *a, struct evhttp_request *req, time_t serial)
 	json_object_set_new(o, "SOAMinttl", json_integer(c->soa_minttl));
 	json_object_set_new(o, "RecurseOn", json_boolean(c->recurse_on));
 	json_object_set_new(o, "Listener", json_string(c->listener));
+	json_object_set_new(o, "Listeners", strlist(&c->listeners));
 	json_object_set_new(o, "HTTPListener", json_string(c->http_listener));
 	json_object_set_new(o, "HttpPort", json_integer(c->http_port));
 	json_object_set_new(o, "DnsOn", json_boolean(c->dns_on));

@@ -34,6 +34,7 @@ struct app {
 	int rc;
 	struct gen_env env;
 	struct ipaddr *local_ips;
+	struct config_strlist one_listener;	/* for config_dns_addrs */
 	struct source_resolver *resolver;
 	struct table *table;
 	struct server *srv;
@@ -544,9 +545,12 @@ static void
 server_opts(struct app *a, struct server_opts *so)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	const struct config_strlist *l = config_dns_addrs(a->cfg,
+	    &a->one_listener);
 
 	memset(so, 0, sizeof(*so));
-	so->addr = a->cfg->listener;
+	so->addrs = l->v;
+	so->n_addrs = l->n;
 	so->port = a->cfg->port;
 	so->workers = a->cfg->workers > 0 ? a->cfg->workers :
 	    ncpu > 0 ? (int)ncpu : 1;
@@ -582,26 +586,29 @@ static int
 start_server(struct app *a)
 {
 	struct server_opts so;
+	char addrs[1024];
 
 	server_opts(a, &so);
 	a->srv = new_server(a, &so);
 	if (a->srv == NULL)
 		return -1;
+	server_addrs(a->srv, addrs, sizeof(addrs));
 	log_info("ready: zone %s. on %s port %d (udp, tcp), %d workers, "
-	    "serial %u%s", a->cfg->domain, so.addr, so.port, so.workers,
+	    "serial %u%s", a->cfg->domain, addrs, so.port, so.workers,
 	    a->table->serial, a->table->ready ? "" :
 	    "; answering SERVFAIL until a state arrives");
 	return 0;
 }
 
-/* The listener's addresses for its A records, when it is 0.0.0.0. */
+/* The host's addresses, for the SOA name server's records, when a DNS
+ * listener is a wildcard. */
 static void
 local_ips(struct app *a)
 {
 	free(a->local_ips);
 	a->local_ips = NULL;
 	a->env.n_local_ips = 0;
-	if (strcmp(a->cfg->listener, "0.0.0.0") == 0)
+	if (config_has_wildcard(a->cfg))
 		a->env.n_local_ips = source_local_ips(&a->local_ips);
 	a->env.local_ips = a->local_ips;
 }
@@ -758,7 +765,7 @@ reload(struct app *a)
 		nc->workers = old->workers;
 	}
 	dns_move = nc->dns_on != old->dns_on || (nc->dns_on &&
-	    (strcmp(nc->listener, old->listener) != 0 ||
+	    (list_differ(&nc->listeners, &old->listeners) ||
 	    nc->port != old->port));
 	http_move = nc->http_on != old->http_on || (nc->http_on &&
 	    (strcmp(nc->http_listener, old->http_listener) != 0 ||
@@ -779,9 +786,12 @@ reload(struct app *a)
 	if (dns_move) {
 		server_free(a->srv);
 		a->srv = nsrv;
-		if (nsrv != NULL)
-			log_info("DNS now on %s port %d", nc->listener,
-			    nc->port);
+		if (nsrv != NULL) {
+			char list[1024];
+
+			server_addrs(nsrv, list, sizeof(list));
+			log_info("DNS now on %s port %d", list, nc->port);
+		}
 		else
 			log_info("DNS off (dnsOn is false)");
 	} else if (nc->dns_on)
@@ -797,7 +807,7 @@ reload(struct app *a)
 	}
 	if (a->api != NULL)
 		api_set_server(a->api, a->srv);
-	if (strcmp(nc->listener, old->listener) != 0)
+	if (list_differ(&nc->listeners, &old->listeners))
 		local_ips(a);
 	if (sources_differ(nc, old)) {
 		log_info("the state source changed: starting it again");

@@ -40,6 +40,7 @@ static const struct key keys[] = {
 	K("domain", T_STR, domain, 0, 0, true),
 	K("port", T_INT, port, 1, 65535, true),
 	K("listener", T_STR, listener, 0, 0, true),
+	K("listeners", T_STRLIST, listeners, 0, 0, true),
 	K("httpListener", T_STR, http_listener, 0, 0, true),
 	K("httpPort", T_INT, http_port, 1, 65535, true),
 	K("dnsOn", T_BOOL, dns_on, 0, 0, true),
@@ -161,6 +162,7 @@ config_free(struct config *c)
 	strlist_free(&c->masters);
 	free(c->domain);
 	free(c->listener);
+	strlist_free(&c->listeners);
 	free(c->http_listener);
 	strlist_free(&c->resolvers);
 	zones_free(c);
@@ -434,6 +436,72 @@ is_ip(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1;
 }
 
+bool
+config_is_wildcard(const char *addr)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, addr, buf) == 1)
+		return memcmp(buf, "\0\0\0\0", 4) == 0;
+	if (inet_pton(AF_INET6, addr, buf) == 1)
+		return memcmp(buf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0;
+	return false;
+}
+
+const struct config_strlist *
+config_dns_addrs(const struct config *c, struct config_strlist *one)
+{
+	if (c->listeners.n > 0)
+		return &c->listeners;
+	one->v = (char **)(uintptr_t)&c->listener;
+	one->n = 1;
+	return one;
+}
+
+bool
+config_has_wildcard(const struct config *c)
+{
+	struct config_strlist one;
+	const struct config_strlist *l = config_dns_addrs(c, &one);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (config_is_wildcard(l->v[i]))
+			return true;
+	return false;
+}
+
+/* listeners: IP addresses, each once, at most CONFIG_MAX_LISTENERS; when
+ * empty, listener alone. */
+static void
+validate_listeners(struct msgs *e, struct config *c)
+{
+	struct config_strlist *l = &c->listeners;
+
+	if (l->n > CONFIG_MAX_LISTENERS)
+		msg_add(e, "listeners: %zu addresses, at most %d", l->n,
+		    CONFIG_MAX_LISTENERS);
+	for (size_t i = 0; i < l->n; i++) {
+		unsigned char a[16], b[16];
+		int fa = strchr(l->v[i], ':') ? AF_INET6 : AF_INET;
+
+		if (inet_pton(fa, l->v[i], a) != 1) {
+			msg_add(e, "listeners: \"%s\" is not an IP address",
+			    l->v[i]);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++) {
+			int fb = strchr(l->v[j], ':') ? AF_INET6 : AF_INET;
+
+			if (fa == fb && inet_pton(fb, l->v[j], b) == 1 &&
+			    memcmp(a, b, fa == AF_INET ? 4 : 16) == 0)
+				msg_add(e, "listeners: \"%s\" is listed twice",
+				    l->v[i]);
+		}
+	}
+	if (l->n == 0)
+		strlist_add(l, c->listener);
+}
+
 static bool
 parse_port(const char *s, long *out)
 {
@@ -556,6 +624,7 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	lower(c->domain);
 	if (!is_ip(c->listener))
 		msg_add(e, "listener: \"%s\" is not an IP address", c->listener);
+	validate_listeners(e, c);
 	if (!is_ip(c->http_listener))
 		msg_add(e, "httpListener: \"%s\" is not an IP address",
 		    c->http_listener);

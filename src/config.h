@@ -34,6 +34,10 @@ struct config {
 	char *domain;			/* lower-case, no trailing dot */
 	int port;
 	char *listener;
+	/* The DNS addresses: the listeners key, or listener alone when it is
+	 * not given; never empty once parsed.  A wildcard (0.0.0.0, ::)
+	 * answers IPv4 and IPv6. */
+	struct config_strlist listeners;
 	char *http_listener;
 	int http_port;
 	bool dns_on, http_on, external_on, recurse_on;
@@ -85,5 +89,19 @@ struct config *config_parse(const char *text, size_t len, const char *name,
     const char *state_file, char *errbuf, size_t errlen);
 
 void config_free(struct config *c);
+
+#define CONFIG_MAX_LISTENERS 16
+
+/* Is addr (an IP literal) 0.0.0.0 or ::, every address of the host? */
+bool config_is_wildcard(const char *addr);
+
+/* The DNS addresses of c: its listeners, or (for a config made by
+ * config_default and not parsed) listener alone, through *one.  Borrowed
+ * from c and one. */
+const struct config_strlist *config_dns_addrs(const struct config *c,
+    struct config_strlist *one);
+
+/* Does any DNS address of c listen on every address of the host? */
+bool config_has_wildcard(const struct config *c);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "message.h"
@@ -43,11 +44,22 @@ struct fwd_opts {
 	uint16_t edns_size;		/* our UDP size on our own SERVFAIL */
 };
 
-/* Where an answer goes.  UDP: addr; TCP: conn, the server's connection. */
+/* The local address a UDP answer leaves from, as the control message of
+ * its sendmsg (IP_PKTINFO or IPV6_PKTINFO); len 0: the socket's own. */
+struct fwd_pktinfo {
+	_Alignas(struct cmsghdr) unsigned char buf[CMSG_SPACE(
+	    sizeof(struct in6_pktinfo))];
+	size_t len;
+};
+
+/* Where an answer goes.  UDP: addr, from socket fd and the local address
+ * in from; TCP: conn, the server's connection. */
 struct fwd_client {
 	bool tcp;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	int fd;
+	struct fwd_pktinfo from;
 	void *conn;
 };
 

@@ -276,14 +276,22 @@ listener_records(struct gen *g)
 {
 	char owner[TEXT_MAX];
 	struct ipaddr ip;
+	struct config_strlist one;
+	const struct config_strlist *l = config_dns_addrs(g->cfg, &one);
+	bool local_done = false;
 
+	/* The SOA's name server has the addresses DNS is served on: each
+	 * listener's, every interface address for a wildcard. */
 	fmt_name(owner, sizeof(owner), "%s.", g->cfg->soa_mname);
-	if (strcmp(g->cfg->listener, "0.0.0.0") == 0) {
-		for (size_t i = 0; i < g->env->n_local_ips; i++)
-			add_ip(g, owner, &g->env->local_ips[i]);
-	} else if (ipaddr_parse(g->cfg->listener, strlen(g->cfg->listener),
-	    &ip))
-		add_ip(g, owner, &ip);
+	for (size_t k = 0; k < l->n; k++) {
+		if (config_is_wildcard(l->v[k])) {
+			for (size_t i = 0; !local_done &&
+			    i < g->env->n_local_ips; i++)
+				add_ip(g, owner, &g->env->local_ips[i]);
+			local_done = true;
+		} else if (ipaddr_parse(l->v[k], strlen(l->v[k]), &ip))
+			add_ip(g, owner, &ip);
+	}
 }
 
 /* "ip:port" or "[v6]:port" -> ip text and port text. */

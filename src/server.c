@@ -19,6 +19,7 @@
 #include <event2/listener.h>
 
 #include "arena.h"
+#include "config.h"
 #include "log.h"
 #include "message.h"
 #include "server.h"
@@ -65,7 +66,8 @@ sconf_new(const struct server_opts *o)
 
 	atomic_init(&c->refs, 1);
 	c->o = *o;
-	c->o.addr = NULL;
+	c->o.addrs = NULL;
+	c->o.n_addrs = 0;
 	c->o.recurse_from = NULL;
 	if (o->recurse_from != NULL && o->recurse_from->n > 0) {
 		c->acl.n = o->recurse_from->n;
@@ -178,22 +180,107 @@ worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
 
 /* Send the answers gathered in smsg[0..n). */
 static void
-udp_flush(struct worker *w, int fd, unsigned n)
+udp_flush(int fd, struct mmsghdr *msgs, unsigned n)
 {
 	unsigned done = 0;
 
 	while (done < n) {
-		int r = sendmmsg(fd, w->smsg + done, n - done, 0);
+		int r = sendmmsg(fd, msgs + done, n - done, 0);
 
 		/* A failed send loses one answer; the client retries. */
 		done += r > 0 ? (unsigned)r : 1;
 	}
 }
 
+/* The source for the answer to a query received with h: the local
+ * address it came to (RFC 1122 4.1.3.5: a reply leaves from the address
+ * the request was sent to), as a control message for sendmsg.  For IPv4,
+ * ipi_spec_dst is that address and the route picks the interface; for
+ * IPv6 the interface stays, as a link-local address needs. */
+static void
+reply_source(const struct msghdr *h, struct fwd_pktinfo *out)
+{
+	struct cmsghdr *c;
+
+	out->len = 0;
+	for (c = CMSG_FIRSTHDR(h); c != NULL;
+	    c = CMSG_NXTHDR((struct msghdr *)(uintptr_t)h, c)) {
+		struct cmsghdr *o = (struct cmsghdr *)(void *)out->buf;
+
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_ifindex = 0;
+			memset(&pi.ipi_addr, 0, sizeof(pi.ipi_addr));
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			out->len = CMSG_SPACE(sizeof(pi));
+			return;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+			memcpy(CMSG_DATA(o), CMSG_DATA(c),
+			    sizeof(struct in6_pktinfo));
+			out->len = CMSG_SPACE(sizeof(struct in6_pktinfo));
+			return;
+		}
+	}
+}
+
+/* Point m at an answer of len bytes to the sender of query i. */
+static void
+udp_reply_msg(struct worker *w, unsigned ns, unsigned i, uint8_t *buf,
+    size_t len, const struct fwd_pktinfo *from)
+{
+	struct msghdr *m = &w->smsg[ns].msg_hdr;
+
+	w->siov[ns].iov_base = buf;
+	w->siov[ns].iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = &w->from[i];
+	m->msg_namelen = w->rmsg[i].msg_hdr.msg_namelen;
+	m->msg_iov = &w->siov[ns];
+	m->msg_iovlen = 1;
+	if (from->len > 0) {
+		w->sctl[ns] = *from;
+		m->msg_control = w->sctl[ns].buf;
+		m->msg_controllen = from->len;
+	}
+}
+
+static void
+udp_recv_setup(struct worker *w, bool pktinfo)
+{
+	for (int i = 0; i < UDP_VLEN; i++) {
+		struct msghdr *h = &w->rmsg[i].msg_hdr;
+
+		w->riov[i].iov_base = w->qbuf[i];
+		w->riov[i].iov_len = UDP_QMAX;
+		memset(h, 0, sizeof(*h));
+		h->msg_name = &w->from[i];
+		h->msg_namelen = sizeof(w->from[i]);
+		h->msg_iov = &w->riov[i];
+		h->msg_iovlen = 1;
+		if (pktinfo) {
+			h->msg_control = w->rctl[i].buf;
+			h->msg_controllen = sizeof(w->rctl[i].buf);
+		}
+	}
+}
+
 static void
 udp_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct worker *w = arg;
+	struct udp_sock *us = arg;
+	struct worker *w = us->w;
 	int got;
 
 	(void)what;
@@ -201,15 +288,7 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 		unsigned ns = 0;
 		size_t used = 0;
 
-		for (int i = 0; i < UDP_VLEN; i++) {
-			w->riov[i].iov_base = w->qbuf[i];
-			w->riov[i].iov_len = UDP_QMAX;
-			memset(&w->rmsg[i].msg_hdr, 0, sizeof(struct msghdr));
-			w->rmsg[i].msg_hdr.msg_name = &w->from[i];
-			w->rmsg[i].msg_hdr.msg_namelen = sizeof(w->from[i]);
-			w->rmsg[i].msg_hdr.msg_iov = &w->riov[i];
-			w->rmsg[i].msg_hdr.msg_iovlen = 1;
-		}
+		udp_recv_setup(w, us->pktinfo);
 		got = recvmmsg(fd, w->rmsg, UDP_VLEN, MSG_DONTWAIT, NULL);
 		if (got <= 0)
 			return;	/* EAGAIN, or an error for an old send */
@@ -217,6 +296,7 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 			struct msghdr *h = &w->rmsg[i].msg_hdr;
 			size_t n = w->rmsg[i].msg_len, olen = 0;
 			struct answer_info info;
+			struct fwd_pktinfo src = { .len = 0 };
 			enum answer_kind k;
 
 			atomic_fetch_add_explicit(&w->udp_q, 1,
@@ -226,8 +306,10 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 				    memory_order_relaxed);
 				continue;
 			}
+			if (us->pktinfo)
+				reply_source(h, &src);
 			if (UDP_OUT - used < MSG_UDP_MAX) {
-				udp_flush(w, fd, ns);
+				udp_flush(fd, w->smsg, ns);
 				ns = 0;
 				used = 0;
 			}
@@ -241,6 +323,8 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 
 				cl.tcp = false;
 				cl.conn = NULL;
+				cl.fd = fd;
+				cl.from = src;
 				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
 				cl.addrlen = h->msg_namelen;
 				if (worker_try_forward(w, w->qbuf[i], n,
@@ -252,17 +336,12 @@ udp_cb(evutil_socket_t fd, short what, void *arg)
 			worker_count(w, k, &info);
 			if (k == ANSWER_DROP)
 				continue;
-			w->siov[ns].iov_base = w->abuf + used;
-			w->siov[ns].iov_len = olen;
-			memset(&w->smsg[ns].msg_hdr, 0, sizeof(struct msghdr));
-			w->smsg[ns].msg_hdr.msg_name = &w->from[i];
-			w->smsg[ns].msg_hdr.msg_namelen = h->msg_namelen;
-			w->smsg[ns].msg_hdr.msg_iov = &w->siov[ns];
-			w->smsg[ns].msg_hdr.msg_iovlen = 1;
+			udp_reply_msg(w, ns, (unsigned)i, w->abuf + used, olen,
+			    &src);
 			ns++;
 			used += (olen + 15) & ~(size_t)15;
 		}
-		udp_flush(w, fd, ns);
+		udp_flush(fd, w->smsg, ns);
 		if (got < UDP_VLEN)
 			return;
 	}
@@ -278,9 +357,21 @@ fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
 	if (resp != NULL && len >= MSG_HDR_LEN)
 		worker_count_rcode(w, resp[3] & 0xf);
 	if (!cl->tcp) {
-		if (resp != NULL)
-			(void)sendto(w->udp_fd, resp, len, 0,
-			    (const struct sockaddr *)&cl->addr, cl->addrlen);
+		struct fwd_client c = *cl;	/* sendmsg's pointers are not const */
+		struct iovec iov = { (void *)(uintptr_t)resp, len };
+		struct msghdr m = { 0 };
+
+		if (resp == NULL)
+			return;
+		m.msg_name = &c.addr;
+		m.msg_namelen = c.addrlen;
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		if (c.from.len > 0) {
+			m.msg_control = c.from.buf;
+			m.msg_controllen = c.from.len;
+		}
+		(void)sendmsg(c.fd, &m, 0);
 		return;
 	}
 	tcp_fwd_answer(cl->conn, resp, len);
@@ -426,16 +517,66 @@ make_addr(const char *addr, int port, struct sockaddr_storage *ss,
 	return -EINVAL;
 }
 
-static int
-bind_socket(const char *addr, int port, int type, bool reuseport)
+/* Add addr (text) to what s binds, once; false when it is not an IP
+ * literal. */
+static bool
+add_bind(struct server *s, const char *addr, int port, bool implicit)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
+	struct bind_addr b;
+
+	memset(&b, 0, sizeof(b));
+	if (make_addr(addr, port, &b.ss, &b.len) != 0)
+		return false;
+	for (unsigned i = 0; i < s->n_binds; i++)
+		if (s->binds[i].len == b.len &&
+		    memcmp(&s->binds[i].ss, &b.ss, b.len) == 0) {
+			s->binds[i].implicit &= implicit;
+			return true;
+		}
+	if (s->n_binds == SERVER_MAX_SOCKETS)
+		return true;
+	b.any = config_is_wildcard(addr);
+	b.implicit = implicit;
+	snprintf(b.text, sizeof(b.text), "%s", addr);
+	s->binds[s->n_binds++] = b;
+	return true;
+}
+
+/* The sockets behind o's addresses: each address, a wildcard as both
+ * 0.0.0.0 and :: (mesos-dns's 0.0.0.0 was dual-stack). */
+static int
+plan_binds(struct server *s, const struct server_opts *o, char *errbuf,
+    size_t errlen)
+{
+	for (size_t i = 0; i < o->n_addrs; i++) {
+		const char *a = o->addrs[i];
+		bool ok;
+
+		if (config_is_wildcard(a))
+			ok = add_bind(s, "0.0.0.0", o->port,
+			    strchr(a, ':') != NULL) &&
+			    add_bind(s, "::", o->port, strchr(a, ':') == NULL);
+		else
+			ok = add_bind(s, a, o->port, false);
+		if (!ok) {
+			snprintf(errbuf, errlen, "cannot listen on \"%s\": not "
+			    "an IP address", a);
+			return -1;
+		}
+	}
+	if (s->n_binds == 0) {
+		snprintf(errbuf, errlen, "no address to listen on");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+bind_socket(const struct bind_addr *b, int type, bool reuseport)
+{
 	int fd, on = 1, r;
 
-	if ((r = make_addr(addr, port, &ss, &len)) != 0)
-		return r;
-	fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(b->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
@@ -445,68 +586,125 @@ bind_socket(const char *addr, int port, int type, bool reuseport)
 		int sz = UDP_RCVBUF;
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		/* A wildcard socket learns each query's destination, so the
+		 * answer can leave from it (udp_cb). */
+		if (b->any && b->ss.ss_family == AF_INET &&
+		    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
+		    sizeof(on)) != 0)
+			goto fail;
+		if (b->any && b->ss.ss_family == AF_INET6 &&
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+		    sizeof(on)) != 0)
+			goto fail;
 	}
 	if (reuseport &&
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
-	if (ss.ss_family == AF_INET6)
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0)
+		goto fail;
+	/* IPv4 has sockets of its own: :: takes IPv6 alone. */
+	if (b->ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
-	if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
-	    (type == SOCK_STREAM && listen(fd, 1024) != 0)) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
+	if (bind(fd, (const struct sockaddr *)&b->ss, b->len) != 0 ||
+	    (type == SOCK_STREAM && listen(fd, 1024) != 0))
+		goto fail;
 	return fd;
+fail:
+	r = -errno;
+	close(fd);
+	return r;
+}
+
+/* Is this failure to bind the implicit half of a wildcard one that means
+ * the host has no such family (IPv6 turned off)? */
+static bool
+is_family_missing(const struct bind_addr *b, int err)
+{
+	return b->implicit && (err == -EAFNOSUPPORT || err == -EADDRNOTAVAIL ||
+	    err == -EPROTONOSUPPORT);
+}
+
+/* Bind w's UDP and TCP sockets for every planned address.  The first
+ * worker drops an implicit half the host cannot have, so the workers
+ * after it do not try. */
+static int
+worker_bind(struct server *s, struct worker *w, bool first, char *errbuf,
+    size_t errlen)
+{
+	bool multi = s->n > 1;
+
+	for (unsigned i = 0; i < s->n_binds; i++) {
+		const struct bind_addr *b = &s->binds[i];
+		int u = bind_socket(b, SOCK_DGRAM, multi), t = -1;
+
+		if (u >= 0 && (t = bind_socket(b, SOCK_STREAM, multi)) < 0)
+			close(u);
+		if (u < 0 || t < 0) {
+			int e = u < 0 ? u : t;
+
+			if (first && is_family_missing(b, e)) {
+				log_warn("DNS: not listening on %s (%s): the "
+				    "host has no such address family", b->text,
+				    strerror(-e));
+				memmove(&s->binds[i], &s->binds[i + 1],
+				    (s->n_binds - i - 1) * sizeof(*b));
+				s->n_binds--;
+				i--;
+				continue;
+			}
+			snprintf(errbuf, errlen, "cannot bind %s %s port %d: %s",
+			    u < 0 ? "UDP" : "TCP", b->text, s->port,
+			    strerror(-e));
+			return -1;
+		}
+		w->udp[w->n_udp].w = w;
+		w->udp[w->n_udp].fd = u;
+		w->udp[w->n_udp].pktinfo = b->any;
+		w->n_udp++;
+		w->tcp[w->n_tcp] = evconnlistener_new(w->base, tcp_accept_cb, w,
+		    LEV_OPT_CLOSE_ON_FREE, -1, t);
+		if (w->tcp[w->n_tcp] == NULL) {
+			close(t);
+			snprintf(errbuf, errlen, "cannot create a TCP listener");
+			return -1;
+		}
+		evconnlistener_set_error_cb(w->tcp[w->n_tcp],
+		    tcp_accept_error_cb);
+		w->n_tcp++;
+	}
+	return 0;
 }
 
 static int
 worker_init(struct server *s, struct worker *w, unsigned idx,
     struct table *t, char *errbuf, size_t errlen)
 {
-	bool multi = s->n > 1;
-
 	w->srv = s;
-	w->udp_fd = w->tcp_fd = -1;
 	w->rng = 0x9E3779B9u ^ (idx + 1) * 2654435761u;
 	pthread_mutex_init(&w->mu, NULL);
 	w->cur = table_ref(t);
 	w->conf = sconf_ref(s->conf);
-	w->udp_fd = bind_socket(s->addr, s->port, SOCK_DGRAM, multi);
-	if (w->udp_fd < 0) {
-		snprintf(errbuf, errlen, "cannot bind UDP %s port %d: %s",
-		    s->addr, s->port, strerror(-w->udp_fd));
-		return -1;
-	}
-	w->tcp_fd = bind_socket(s->addr, s->port, SOCK_STREAM, multi);
-	if (w->tcp_fd < 0) {
-		snprintf(errbuf, errlen, "cannot bind TCP %s port %d: %s",
-		    s->addr, s->port, strerror(-w->tcp_fd));
-		return -1;
-	}
 	w->base = event_base_new();
 	if (w->base == NULL) {
 		snprintf(errbuf, errlen, "cannot create an event base");
 		return -1;
 	}
-	w->udp_ev = event_new(w->base, w->udp_fd, EV_READ | EV_PERSIST,
-	    udp_cb, w);
+	if (worker_bind(s, w, idx == 0, errbuf, errlen) != 0)
+		return -1;
 	w->swap_ev = event_new(w->base, -1, 0, swap_cb, w);
 	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
-	w->listener = evconnlistener_new(w->base, tcp_accept_cb, w,
-	    LEV_OPT_CLOSE_ON_FREE, -1, w->tcp_fd);
 	w->accept_ev = evtimer_new(w->base, tcp_accept_resume_cb, w);
-	if (w->udp_ev == NULL || w->swap_ev == NULL || w->stop_ev == NULL ||
-	    w->listener == NULL || w->accept_ev == NULL) {
+	if (w->swap_ev == NULL || w->stop_ev == NULL || w->accept_ev == NULL) {
 		snprintf(errbuf, errlen, "cannot create listener events");
 		return -1;
 	}
-	w->tcp_fd = -1;		/* the listener owns it now */
-	evconnlistener_set_error_cb(w->listener, tcp_accept_error_cb);
-	event_add(w->udp_ev, NULL);
+	for (unsigned i = 0; i < w->n_udp; i++) {
+		w->udp[i].ev = event_new(w->base, w->udp[i].fd,
+		    EV_READ | EV_PERSIST, udp_cb, &w->udp[i]);
+		if (w->udp[i].ev == NULL) {
+			snprintf(errbuf, errlen, "cannot create UDP events");
+			return -1;
+		}
+		event_add(w->udp[i].ev, NULL);
+	}
 	if (w->conf->o.forward) {
 		w->fwd = fwd_new(w->base, &w->conf->o.fwd,
 		    w->conf->fwd_shared, fwd_done, w, errbuf, errlen);
@@ -523,11 +721,15 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 {
 	struct server *s = xcalloc(1, sizeof(*s));
 
-	s->addr = xstrdup(o->addr);
 	s->port = o->port;
 	s->conf = sconf_new(o);
 	s->n = o->workers < 1 ? 1 : o->workers;
 	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
+	if (plan_binds(s, o, errbuf, errlen) != 0) {
+		s->n = 0;
+		server_free(s);
+		return NULL;
+	}
 	for (int i = 0; i < s->n; i++) {
 		if (worker_init(s, &s->w[i], (unsigned)i, t, errbuf,
 		    errlen) != 0) {
@@ -537,6 +739,22 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 		}
 	}
 	return s;
+}
+
+void
+server_addrs(const struct server *s, char *buf, size_t cap)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < s->n_binds && used < cap; i++) {
+		int r = snprintf(buf + used, cap - used, "%s%s",
+		    i > 0 ? ", " : "", s->binds[i].text);
+
+		if (r < 0)
+			break;
+		used += (size_t)r;
+	}
 }
 
 static void *
@@ -667,20 +885,19 @@ server_free(struct server *s)
 			retired_free(r);
 		}
 		tcp_conns_free_all(w);
-		if (w->listener != NULL)
-			evconnlistener_free(w->listener);
-		if (w->udp_ev != NULL)
-			event_free(w->udp_ev);
+		for (unsigned j = 0; j < w->n_tcp; j++)
+			evconnlistener_free(w->tcp[j]);
+		for (unsigned j = 0; j < w->n_udp; j++) {
+			if (w->udp[j].ev != NULL)
+				event_free(w->udp[j].ev);
+			close(w->udp[j].fd);
+		}
 		if (w->swap_ev != NULL)
 			event_free(w->swap_ev);
 		if (w->stop_ev != NULL)
 			event_free(w->stop_ev);
 		if (w->accept_ev != NULL)
 			event_free(w->accept_ev);
-		if (w->udp_fd >= 0)
-			close(w->udp_fd);
-		if (w->tcp_fd >= 0)
-			close(w->tcp_fd);
 		if (w->base != NULL)
 			event_base_free(w->base);
 		table_unref(w->pending);
@@ -691,6 +908,5 @@ server_free(struct server *s)
 	}
 	free(s->w);
 	sconf_unref(s->conf);
-	free(s->addr);
 	free(s);
 }

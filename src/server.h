@@ -19,8 +19,16 @@
 #include "forward.h"
 #include "table.h"
 
+/* Sockets a worker may have of each kind: every listener address, a
+ * wildcard counting twice (IPv4 and IPv6). */
+#define SERVER_MAX_SOCKETS 40
+
 struct server_opts {
-	const char *addr;	/* IPv4 or IPv6 literal */
+	/* IPv4 or IPv6 literals; 0.0.0.0 and :: each mean every address of
+	 * both families (two sockets, IPv6 only on the second).  A UDP
+	 * answer leaves from the address its query came to. */
+	char *const *addrs;
+	size_t n_addrs;
 	int port;
 	int workers;		/* >= 1 */
 	struct answer_cfg answer;
@@ -56,6 +64,8 @@ struct server;
  * errbuf filled on failure. */
 struct server *server_new(const struct server_opts *o, struct table *table,
     char *errbuf, size_t errlen);
+/* The addresses bound, for messages: "0.0.0.0, ::" (truncated to cap). */
+void server_addrs(const struct server *s, char *buf, size_t cap);
 /* Start the worker threads.  0 or -errno. */
 int server_start(struct server *s);
 /* Hand t (a new reference each) to every worker. */
@@ -63,7 +73,8 @@ void server_publish(struct server *s, struct table *t);
 /* New settings for the running workers, on the sockets they have (o's
  * addr, port and workers are not looked at): each switches between
  * callbacks, as for a table.  Queries being forwarded finish with the
- * upstreams of the settings they started under.  o is copied. */
+ * upstreams of the settings they started under.  o is copied (not its
+ * addrs, port and workers). */
 void server_reconfigure(struct server *s, const struct server_opts *o);
 /* Sum of the workers' counters. */
 void server_stats(struct server *s, struct server_stats *out);

@@ -264,7 +264,10 @@ source_local_ips(struct ipaddr **out)
 			const struct sockaddr_in6 *s =
 			    (const void *)i->ifa_addr;
 
-			if (IN6_IS_ADDR_LOOPBACK(&s->sin6_addr))
+			/* A link-local address means nothing without its
+			 * interface: no record can carry it. */
+			if (IN6_IS_ADDR_LOOPBACK(&s->sin6_addr) ||
+			    IN6_IS_ADDR_LINKLOCAL(&s->sin6_addr))
 				continue;
 			ip.family = 6;
 			memcpy(ip.addr, &s->sin6_addr, 16);

@@ -229,7 +229,8 @@ tcp_accept_resume_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	evconnlistener_enable(w->listener);
+	for (unsigned i = 0; i < w->n_tcp; i++)
+		evconnlistener_enable(w->tcp[i]);
 }
 
 /* accept() failed for a reason other than a connection gone before it

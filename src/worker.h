@@ -56,14 +56,25 @@ struct retired {
 	struct retired *next;
 };
 
+/* One UDP socket of a worker.  pktinfo: bound to a wildcard, so each
+ * query's destination is read with it and its answer sent from there. */
+struct udp_sock {
+	struct worker *w;
+	int fd;
+	bool pktinfo;
+	struct event *ev;
+};
+
 struct worker {
 	struct server *srv;
 	pthread_t thread;
 	bool started;
 	struct event_base *base;
-	int udp_fd, tcp_fd;
-	struct event *udp_ev, *swap_ev, *stop_ev;
-	struct evconnlistener *listener;
+	struct udp_sock udp[SERVER_MAX_SOCKETS];
+	unsigned n_udp;
+	struct evconnlistener *tcp[SERVER_MAX_SOCKETS];
+	unsigned n_tcp;
+	struct event *swap_ev, *stop_ev;
 	/* accept() failing (out of descriptors): the listener rests for
 	 * accept_backoff_ms, doubled while it keeps failing, instead of
 	 * spinning on a connection it cannot take. */
@@ -86,6 +97,8 @@ struct worker {
 	struct mmsghdr rmsg[UDP_VLEN], smsg[UDP_VLEN];
 	struct iovec riov[UDP_VLEN], siov[UDP_VLEN];
 	struct sockaddr_storage from[UDP_VLEN];
+	struct fwd_pktinfo rctl[UDP_VLEN];	/* as received */
+	struct fwd_pktinfo sctl[UDP_VLEN];	/* each answer's source */
 	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
 	uint8_t abuf[UDP_OUT];
 	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
@@ -95,8 +108,18 @@ struct worker {
 	_Atomic uint64_t fwd_old[7];
 };
 
+/* An address to bind.  implicit: the other family's half of a wildcard,
+ * given up (with a warning) where the host has no such family. */
+struct bind_addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+	bool any, implicit;
+	char text[48];
+};
+
 struct server {
-	char *addr;
+	struct bind_addr binds[SERVER_MAX_SOCKETS];
+	unsigned n_binds;
 	int port;
 	struct sconf *conf;	/* the latest; workers switch to it */
 	struct worker *w;

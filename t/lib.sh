@@ -26,12 +26,57 @@ cleanup() {
 		kill -TERM "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 	fi
+	for _ns in $(cat "$T/netns" 2>/dev/null); do
+		# Whatever still runs inside goes with it.
+		for _p in $(ip netns pids "$_ns" 2>/dev/null); do
+			kill -KILL "$_p" 2>/dev/null
+		done
+		ip netns del "$_ns" 2>/dev/null
+	done
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 plan() { echo "1..$1"; }
+
+# netns_pair: two network namespaces of this test's own joined by a veth
+# pair, in documentation ranges: $SRV_NS holds 192.0.2.1 and 192.0.2.2
+# and 2001:db8::1 and 2001:db8::2 on one interface (a host with a second
+# address), $CLI_NS holds 192.0.2.10 and 2001:db8::10.  Loopback is up in
+# both.  Removed at exit, with anything left running in them.
+netns_pair() {
+	SRV_NS=taskdns-$$-srv
+	CLI_NS=taskdns-$$-cli
+	for _ns in "$SRV_NS" "$CLI_NS"; do
+		ip netns add "$_ns" || return 1
+		echo "$_ns" >> "$T/netns"
+		ip -n "$_ns" link set lo up
+	done
+	ip link add "td$$s" type veth peer name "td$$c" || return 1
+	ip link set "td$$s" netns "$SRV_NS"
+	ip link set "td$$c" netns "$CLI_NS"
+	for _a in 192.0.2.1/24 192.0.2.2/24; do
+		ip -n "$SRV_NS" addr add "$_a" dev "td$$s"
+	done
+	for _a in 2001:db8::1/64 2001:db8::2/64; do
+		ip -n "$SRV_NS" addr add "$_a" dev "td$$s" nodad
+	done
+	ip -n "$CLI_NS" addr add 192.0.2.10/24 dev "td$$c"
+	ip -n "$CLI_NS" addr add 2001:db8::10/64 dev "td$$c" nodad
+	ip -n "$SRV_NS" link set "td$$s" up
+	ip -n "$CLI_NS" link set "td$$c" up
+}
+
+# in_ns NS RESOLV_CONF COMMAND...: run COMMAND in network namespace NS
+# with RESOLV_CONF (a file) mounted over /etc/resolv.conf, for it alone.
+in_ns() {
+	_ns=$1
+	_rc=$2
+	shift 2
+	ip netns exec "$_ns" unshare -m sh -c \
+	    'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$_rc" "$@"
+}
 
 # pin_names HOSTS_LINES: run this test again in a mount namespace of its
 # own, where /etc/hosts holds HOSTS_LINES alone and /etc/nsswitch.conf

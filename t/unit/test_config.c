@@ -102,6 +102,49 @@ keys_match_without_case(void **state)
 	config_free(c);
 }
 
+/* listeners: a list of IP addresses, each once; without it, listener
+ * alone; wildcards known as such. */
+static void
+listeners_key(void **state)
+{
+	char err[2048];
+	struct config *c = parse("{\"masters\":[\"10.0.0.1:5050\"]}", err,
+	    sizeof(err));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(c->listeners.n, 1);
+	assert_string_equal(c->listeners.v[0], "0.0.0.0");
+	assert_true(config_has_wildcard(c));
+	config_free(c);
+	c = parse("{\"masters\":[\"10.0.0.1:5050\"],\"listener\":\"10.0.0.5\"}",
+	    err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->listeners.n, 1);
+	assert_string_equal(c->listeners.v[0], "10.0.0.5");
+	assert_false(config_has_wildcard(c));
+	config_free(c);
+	c = parse("{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"listeners\":[\"10.0.0.5\",\"fd00::5\"]}", err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->listeners.n, 2);
+	assert_string_equal(c->listeners.v[1], "fd00::5");
+	assert_string_equal(c->warnings, "");
+	config_free(c);
+	c = parse("{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"listeners\":[\"10.0.0.5\",\"fd00::0:5\",\"fd00::5\",\"nope\"]}",
+	    err, sizeof(err));
+	assert_null(c);
+	assert_non_null(strstr(err, "listeners: \"fd00::5\" is listed twice"));
+	assert_non_null(strstr(err, "listeners: \"nope\" is not an IP address"));
+	assert_true(config_is_wildcard("::"));
+	assert_true(config_is_wildcard("0.0.0.0"));
+	assert_true(config_is_wildcard("0:0::0"));
+	assert_false(config_is_wildcard("::1"));
+	assert_false(config_is_wildcard("127.0.0.1"));
+	assert_false(config_is_wildcard("x"));
+}
+
 static void
 unknown_keys_warn_by_name(void **state)
 {
@@ -252,6 +295,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_mesos_dns_defaults),
+		cmocka_unit_test(listeners_key),
 		cmocka_unit_test(keys_match_without_case),
 		cmocka_unit_test(forwarding_keys),
 		cmocka_unit_test(unknown_keys_warn_by_name),
