@@ -110,4 +110,13 @@ run_pid=
 
 echo "=== fresh root: contrib/quickstart.sh test"
 (in_root 'exec contrib/quickstart.sh test')
-echo "=== fresh root: both README commands passed"
+
+# What test installed must leave no service of its own enabled.
+enabled=$(find "$root/etc/systemd/system" -type l \( -name 'nsd*' \
+    -o -name 'unbound*' -o -name 'haproxy*' -o -name 'prometheus*' \
+    -o -name 'zookeeper*' \) 2> /dev/null | sed "s#^$root##")
+if [ -n "$enabled" ]; then
+	echo "fresh root: quickstart.sh left services enabled:" $enabled
+	exit 1
+fi
+echo "=== fresh root: both README commands passed, no service left enabled"

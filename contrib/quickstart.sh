@@ -55,9 +55,16 @@ install_deps() {
 		case " $(echo $SERVICE_PKGS) " in *" $p "*) ;; *) continue ;; esac
 		for u in $(dpkg -L "$p" | grep -E '/systemd/system/[^/]+\.(service|socket|timer)$'); do
 			u=$(basename "$u")
-			deb-systemd-helper disable "$u" > /dev/null 2>&1 || :
-			[ -d /run/systemd/system ] &&
-			    systemctl stop "$u" > /dev/null 2>&1 || :
+			if command -v systemctl > /dev/null; then
+				# Works offline too (a chroot, no systemd).
+				systemctl disable "$u" > /dev/null 2>&1 || :
+				[ -d /run/systemd/system ] &&
+				    systemctl stop "$u" > /dev/null 2>&1 || :
+			else
+				# No systemd here: the links the package made.
+				find /etc/systemd/system -type l -name "$u" \
+				    -delete 2> /dev/null || :
+			fi
 		done
 	done
 }

@@ -7,26 +7,17 @@ plan 29
 watchdog 120
 
 # A state of our own with one app of 80 tasks: its A rrset is 80 records.
-python3 - "$TOP_SRCDIR/conf/demo-state.json" "$T/big.json" "$T/state-b.json" <<'PY'
+python3 "$TOP_SRCDIR/t/app-state.py" "$TOP_SRCDIR/conf/demo-state.json" \
+    big 80 172.20.0 > "$T/big.json"
+python3 - "$TOP_SRCDIR/conf/demo-state.json" "$T/state-b.json" <<'PY'
 import copy, json, sys
-d = json.load(open(sys.argv[1]))
-m = d["frameworks"][0]
-tpl = [t for t in m["tasks"] if t["name"] == "web"][0]
-for i in range(80):
-    t = copy.deepcopy(tpl)
-    t["id"] = "big.%03d" % i
-    t["name"] = "big"
-    t.pop("discovery")
-    t["statuses"][-1]["container_status"]["network_infos"][0]["ip_addresses"] = [
-        {"ip_address": "172.20.%d.%d" % (i // 200, i % 200 + 1)}]
-    m["tasks"].append(t)
-json.dump(d, open(sys.argv[2], "w"))
+e = json.load(open(sys.argv[1]))
+tpl = [t for t in e["frameworks"][0]["tasks"] if t["name"] == "web"][0]
 n = copy.deepcopy(tpl)
 n["id"], n["name"] = "newapp.1", "newapp"
 n.pop("discovery")
-e = json.load(open(sys.argv[1]))
 e["frameworks"][0]["tasks"].append(n)
-json.dump(e, open(sys.argv[3], "w"))
+json.dump(e, open(sys.argv[2], "w"))
 PY
 cp "$T/big.json" "$T/state.json"
 start_taskdns "\"stateFile\": \"$T/state.json\", \"workers\": 1, \"tcpIdleSeconds\": 1, \"tcpMaxConnections\": 3" || exit 1

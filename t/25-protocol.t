@@ -10,21 +10,8 @@ plan 19
 watchdog 120
 
 # An app of 60 tasks: its A rrset does not fit 512 octets.
-python3 - "$TOP_SRCDIR/conf/demo-state.json" "$T/state.json" <<'PY'
-import copy, json, sys
-d = json.load(open(sys.argv[1]))
-m = d["frameworks"][0]
-tpl = [t for t in m["tasks"] if t["name"] == "web"][0]
-for i in range(60):
-    t = copy.deepcopy(tpl)
-    t["id"] = "many.%03d" % i
-    t["name"] = "many"
-    t.pop("discovery")
-    t["statuses"][-1]["container_status"]["network_infos"][0]["ip_addresses"] = [
-        {"ip_address": "172.21.0.%d" % (i + 1)}]
-    m["tasks"].append(t)
-json.dump(d, open(sys.argv[2], "w"))
-PY
+python3 "$TOP_SRCDIR/t/app-state.py" "$TOP_SRCDIR/conf/demo-state.json" \
+    many 60 172.21.0 > "$T/state.json"
 start_taskdns "\"stateFile\": \"$T/state.json\", \"SOAMname\": \"ns1.mesos\", \"externalOn\": false" || exit 1
 
 for op in 2 3 15; do

@@ -14,32 +14,13 @@ need haproxy curl python3
 plan 13
 watchdog 200
 
-# state N [SKIP]: the demo state with app web as tasks 1..N (addresses
-# 127.0.1.1..N, port 8080), task SKIP left out.
-state() {
-	python3 - "$TOP_SRCDIR/conf/demo-state.json" "$1" "${2:-0}" <<'PY'
-import copy, json, sys
-d = json.load(open(sys.argv[1]))
-n, skip = int(sys.argv[2]), int(sys.argv[3])
-m = d["frameworks"][0]
-tpl = [t for t in m["tasks"] if t["name"] == "web"][0]
-m["tasks"] = [t for t in m["tasks"] if t["name"] != "web"]
-for i in range(1, n + 1):
-    if i == skip:
-        continue
-    t = copy.deepcopy(tpl)
-    t["id"] = "web.%04d" % i
-    t["discovery"]["ports"]["ports"] = [
-        {"name": "http", "number": 8080, "protocol": "tcp"}]
-    t["statuses"][-1]["container_status"]["network_infos"][0]["ip_addresses"] = [
-        {"ip_address": "127.0.1.%d" % i}]
-    m["tasks"].append(t)
-print(json.dumps(d))
-PY
-}
-# set_state N [SKIP]: replace the state file whole (taskdns re-reads it).
+# set_state N [SKIP]: the demo state with app web as tasks 1..N
+# (127.0.1.1..N, port 8080), task SKIP left out, replacing the state file
+# whole (taskdns re-reads it).
 set_state() {
-	state "$@" > "$T/state.new" && mv "$T/state.new" "$T/state.json"
+	python3 "$TOP_SRCDIR/t/app-state.py" "$TOP_SRCDIR/conf/demo-state.json" \
+	    web "$1" 127.0.1 --http-port 8080 --skip "${2:-0}" > "$T/state.new" &&
+	    mv "$T/state.new" "$T/state.json"
 }
 
 set_state 14
