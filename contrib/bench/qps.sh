@@ -2,10 +2,13 @@
 # qps.sh - UDP answers per second of taskdns against NSD (and Knot DNS when
 # knotd is installed) serving the same records on the same machine.
 #
-#   contrib/bench/qps.sh [-t SECONDS] [-r ROUNDS] [-n TASKS] [-c] [TASKDNS]
+#   contrib/bench/qps.sh [-t SECONDS] [-r ROUNDS] [-n TASKS] [-l ADDR] [TASKDNS]
 #
 # -t  seconds per dnsperf run (10)      -r  rounds (3)
 # -n  tasks in the synthetic state (10000)
+# -l  taskdns's listener (127.0.0.1); 0.0.0.0, the default config's, also
+#     measures the wildcard path, where each UDP answer carries the address
+#     its query came to (queries still go to 127.0.0.1)
 # TASKDNS defaults to src/taskdns.
 #
 # The records are taskdns's own for a synthetic state (make-state.py):
@@ -22,12 +25,14 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=10
 ROUNDS=3
 N=10000
-while getopts t:r:n: o; do
+LISTENER=127.0.0.1
+while getopts t:r:n:l: o; do
 	case $o in
 	t) SECS=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
 	n) N=$OPTARG ;;
-	*) sed -n '2,10p' "$0"; exit 2 ;;
+	l) LISTENER=$OPTARG ;;
+	*) sed -n '2,13p' "$0"; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -45,8 +50,8 @@ free_port() { python3 -c 'import random; print(random.randint(20000, 60000))'; }
 # --- the records, as taskdns makes them ----------------------------------
 python3 "$TOP/contrib/bench/make-state.py" "$N" > "$W/state.json"
 TD_PORT=$(free_port)
-printf '{"listener": "127.0.0.1", "port": %s, "httpOn": false, "externalOn": false, "stateFile": "%s", "workers": %s}\n' \
-    "$TD_PORT" "$W/state.json" "$CORES" > "$W/taskdns.json"
+printf '{"listener": "%s", "port": %s, "httpOn": false, "externalOn": false, "stateFile": "%s", "workers": %s}\n' \
+    "$LISTENER" "$TD_PORT" "$W/state.json" "$CORES" > "$W/taskdns.json"
 "$TASKDNS" -config "$W/taskdns.json" --print-records > "$W/records" 2> /dev/null
 {
 	printf '$ORIGIN mesos.\n$TTL 60\n'
