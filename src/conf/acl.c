@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "acl.h"
-#include "arena.h"
+#include "conf/acl.h"
+#include "util/arena.h"
 
 const char *const acl_default_text[] = {
 	"127.0.0.0/8", "::1/128",		/* loopback */

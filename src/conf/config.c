@@ -11,9 +11,9 @@
 
 #include <jansson.h>
 
-#include "acl.h"
-#include "arena.h"
-#include "config.h"
+#include "conf/acl.h"
+#include "util/arena.h"
+#include "conf/config.h"
 
 enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS };
 

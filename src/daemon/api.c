@@ -13,11 +13,11 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "api.h"
-#include "arena.h"
-#include "dname.h"
-#include "log.h"
-#include "wire.h"
+#include "daemon/api.h"
+#include "util/arena.h"
+#include "dns/dname.h"
+#include "util/log.h"
+#include "dns/wire.h"
 
 #define HTTP_MAX_HEADERS 8192	/* request line and headers */
 #define HTTP_TIMEOUT_S 10	/* a client slower than this is dropped */

@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "config.h"
-#include "server.h"
-#include "table.h"
+#include "conf/config.h"
+#include "net/server.h"
+#include "zone/table.h"
 
 struct event_base;
 

@@ -13,18 +13,18 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
-#include "acl.h"
-#include "api.h"
-#include "app.h"
-#include "arena.h"
-#include "forward.h"
-#include "generate.h"
-#include "log.h"
-#include "poller.h"
-#include "server.h"
-#include "source.h"
+#include "conf/acl.h"
+#include "daemon/api.h"
+#include "daemon/app.h"
+#include "util/arena.h"
+#include "net/forward.h"
+#include "mesos/generate.h"
+#include "util/log.h"
+#include "daemon/poller.h"
+#include "net/server.h"
+#include "daemon/source.h"
 #ifdef HAVE_ZOOKEEPER
-#include "zk.h"
+#include "daemon/zk.h"
 #endif
 
 struct app {

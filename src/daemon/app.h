@@ -4,7 +4,7 @@
 #ifndef TASKDNS_APP_H
 #define TASKDNS_APP_H
 
-#include "config.h"
+#include "conf/config.h"
 
 /* How the daemon was started: what SIGHUP reads again. */
 struct app_args {

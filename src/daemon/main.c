@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
-#include "config.h"
-#include "log.h"
-#include "source.h"
+#include "daemon/app.h"
+#include "conf/config.h"
+#include "util/log.h"
+#include "daemon/source.h"
 
 struct opts {
 	const char *config, *state_file;

@@ -7,9 +7,9 @@
 
 #include <curl/curl.h>
 
-#include "arena.h"
-#include "log.h"
-#include "poller.h"
+#include "util/arena.h"
+#include "util/log.h"
+#include "daemon/poller.h"
 
 #define MAX_HOPS 4		/* redirects and leader hand-offs per master */
 

@@ -16,8 +16,8 @@
 
 #include <event2/event.h>
 
-#include "config.h"
-#include "state.h"
+#include "conf/config.h"
+#include "mesos/state.h"
 
 struct poller_cbs {
 	/* A leader's state; the callee takes ownership of c. */

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "err.h"
-#include "source.h"
+#include "util/arena.h"
+#include "dns/err.h"
+#include "daemon/source.h"
 
 int
 source_read_file(const char *path, size_t max, char **out, size_t *len)

@@ -7,9 +7,9 @@
 
 #include <stddef.h>
 
-#include "config.h"
-#include "generate.h"
-#include "state.h"
+#include "conf/config.h"
+#include "mesos/generate.h"
+#include "mesos/state.h"
 
 /* Read a whole small file (at most max bytes) into a NUL-terminated
  * buffer the caller frees.  0 or -errno / -E_LIMIT. */

@@ -8,9 +8,9 @@
 #include <jansson.h>
 #include <zookeeper/zookeeper.h>
 
-#include "arena.h"
-#include "log.h"
-#include "zk.h"
+#include "util/arena.h"
+#include "util/log.h"
+#include "daemon/zk.h"
 
 #define PREFIX "json.info_"
 #define SESSION_MS 10000

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dname.h"
-#include "err.h"
+#include "dns/dname.h"
+#include "dns/err.h"
 
 #define MAX_POINTERS 128
 

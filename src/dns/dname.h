@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "wire.h"
+#include "dns/wire.h"
 
 #define DNAME_MAX 255
 #define DNAME_LABEL_MAX 63

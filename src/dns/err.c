@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "err.h"
+#include "dns/err.h"
 
 const char *
 err_str(int err)

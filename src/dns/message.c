@@ -1,9 +1,9 @@
 /* message.c - DNS message parse and build (see message.h). */
 #include <string.h>
 
-#include "err.h"
-#include "message.h"
-#include "table.h"
+#include "dns/err.h"
+#include "dns/message.h"
+#include "zone/table.h"
 
 #define FLAG_QR 0x8000u
 #define FLAG_AA 0x0400u

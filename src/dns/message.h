@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dname.h"
-#include "wire.h"
+#include "dns/dname.h"
+#include "dns/wire.h"
 
 #define MSG_HDR_LEN 12
 #define MSG_UDP_MIN 512

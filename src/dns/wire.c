@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "err.h"
-#include "wire.h"
+#include "dns/err.h"
+#include "dns/wire.h"
 
 void
 wire_init_read(struct wbuf *w, const uint8_t *data, size_t len)

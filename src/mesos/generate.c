@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "generate.h"
-#include "sha1.h"
+#include "util/arena.h"
+#include "dns/err.h"
+#include "mesos/generate.h"
+#include "util/sha1.h"
 
 /* Longest owner text we compose; longer ones cannot be names anyway. */
 #define TEXT_MAX 1024

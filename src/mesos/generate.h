@@ -13,10 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "builder.h"
-#include "config.h"
-#include "state.h"
-#include "table.h"
+#include "zone/builder.h"
+#include "conf/config.h"
+#include "mesos/state.h"
+#include "zone/table.h"
 
 /* Resolve host into at most max addresses (one IPv4 and one IPv6, as
  * mesos-dns keeps); returns how many were written. */

@@ -13,10 +13,10 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "arena.h"
-#include "dname.h"
-#include "err.h"
-#include "state.h"
+#include "util/arena.h"
+#include "dns/dname.h"
+#include "dns/err.h"
+#include "mesos/state.h"
 
 enum frame {
 	F_TOP, F_SLAVES, F_SLAVE, F_FWS, F_FW, F_TASKS, F_TASK, F_RES,

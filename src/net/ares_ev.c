@@ -11,9 +11,9 @@
 #include <ares.h>
 #include <event2/event.h>
 
-#include "arena.h"
-#include "ares_ev.h"
-#include "log.h"
+#include "util/arena.h"
+#include "net/ares_ev.h"
+#include "util/log.h"
 
 /* c-ares 1.18 reads UDP into 4096 bytes: room for bursts of answers. */
 #define UPSTREAM_RCVBUF (1 << 20)

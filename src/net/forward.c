@@ -16,11 +16,11 @@
 #include <ares.h>
 #include <event2/event.h>
 
-#include "arena.h"
-#include "ares_ev.h"
-#include "dname.h"
-#include "forward.h"
-#include "log.h"
+#include "util/arena.h"
+#include "net/ares_ev.h"
+#include "dns/dname.h"
+#include "net/forward.h"
+#include "util/log.h"
 
 #define MAX_ATTEMPTS 4		/* upstreams asked for one query */
 #define MAX_UPSTREAMS 32	/* per group (a bit mask of tried ones) */

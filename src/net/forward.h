@@ -24,7 +24,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "message.h"
+#include "dns/message.h"
 
 struct event_base;
 

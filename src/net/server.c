@@ -18,13 +18,13 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "arena.h"
-#include "config.h"
-#include "log.h"
-#include "message.h"
-#include "server.h"
-#include "tcp.h"
-#include "worker.h"
+#include "util/arena.h"
+#include "conf/config.h"
+#include "util/log.h"
+#include "dns/message.h"
+#include "net/server.h"
+#include "net/tcp.h"
+#include "net/worker.h"
 
 const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
     "SOA", "NS", "ANY", "PTR", "MX", "TXT", "other" };

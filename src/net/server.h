@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "acl.h"
-#include "answer.h"
-#include "forward.h"
-#include "table.h"
+#include "conf/acl.h"
+#include "zone/answer.h"
+#include "net/forward.h"
+#include "zone/table.h"
 
 /* Sockets a worker may have of each kind: every listener address, a
  * wildcard counting twice (IPv4 and IPv6). */

@@ -13,11 +13,11 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
-#include "arena.h"
-#include "log.h"
-#include "message.h"
-#include "tcp.h"
-#include "worker.h"
+#include "util/arena.h"
+#include "util/log.h"
+#include "dns/message.h"
+#include "net/tcp.h"
+#include "net/worker.h"
 
 struct conn {
 	struct worker *w;

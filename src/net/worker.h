@@ -12,12 +12,12 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "acl.h"
-#include "answer.h"
-#include "forward.h"
-#include "message.h"
-#include "server.h"
-#include "table.h"
+#include "conf/acl.h"
+#include "zone/answer.h"
+#include "net/forward.h"
+#include "dns/message.h"
+#include "net/server.h"
+#include "zone/table.h"
 
 #define UDP_BATCH 64		/* datagrams per callback before yielding */
 #define UDP_VLEN 32		/* datagrams per recvmmsg / sendmmsg */

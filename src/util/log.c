@@ -5,7 +5,7 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "log.h"
+#include "util/log.h"
 
 _Atomic int log_level = LVL_INFO;
 static _Atomic int to_syslog;

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "sha1.h"
+#include "util/sha1.h"
 
 static inline uint32_t
 rol(uint32_t x, unsigned n)

@@ -1,9 +1,9 @@
 /* answer.c - authoritative answers from a table (see answer.h). */
 #include <string.h>
 
-#include "answer.h"
-#include "err.h"
-#include "message.h"
+#include "zone/answer.h"
+#include "dns/err.h"
+#include "dns/message.h"
 
 /* Additional records for SRV targets: enough for any real answer, and a
  * bound on the work one query can cause. */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "table.h"
+#include "zone/table.h"
 
 struct answer_cfg {
 	bool recurse_on;	/* RA bit */

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "builder.h"
-#include "err.h"
+#include "util/arena.h"
+#include "zone/builder.h"
+#include "dns/err.h"
 
 /* Hard ceiling on one generation, whatever the state says. */
 #define TABLE_MAX_RECORDS (64u * 1024 * 1024)

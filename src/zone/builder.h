@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dname.h"
-#include "table.h"
+#include "dns/dname.h"
+#include "zone/table.h"
 
 struct table_builder;
 

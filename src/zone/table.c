@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "table.h"
+#include "util/arena.h"
+#include "dns/err.h"
+#include "zone/table.h"
 
 size_t
 table_bytes(const struct table *t)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dname.h"
+#include "dns/dname.h"
 
 enum {
 	RR_A = 1,

@@ -1,5 +1,5 @@
 /* fuzz_config.c - config.json parsing and validation. */
-#include "config.h"
+#include "conf/config.h"
 #include "fuzz.h"
 
 int

@@ -2,7 +2,7 @@
  * land anywhere), text names, and mesos-dns label sanitising. */
 #include <string.h>
 
-#include "dname.h"
+#include "dns/dname.h"
 #include "fuzz.h"
 
 int

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "answer.h"
-#include "config.h"
+#include "zone/answer.h"
+#include "conf/config.h"
 #include "fuzz.h"
-#include "generate.h"
-#include "message.h"
-#include "state.h"
+#include "mesos/generate.h"
+#include "dns/message.h"
+#include "mesos/state.h"
 
 static const char state_json[] =
     "{\"leader\":\"master@10.0.0.1:5050\",\"pid\":\"master@10.0.0.1:5050\","

@@ -1,9 +1,9 @@
 /* fuzz_state.c - the streaming state parser, fed in chunk sizes taken
  * from the input's first byte, then the generator on whatever it kept. */
-#include "config.h"
+#include "conf/config.h"
 #include "fuzz.h"
-#include "generate.h"
-#include "state.h"
+#include "mesos/generate.h"
+#include "mesos/state.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "wire.h"
-#include "dname.h"
+#include "dns/wire.h"
+#include "dns/dname.h"
 
 /* Read a whole file; the test fails if it cannot. */
 static inline char *

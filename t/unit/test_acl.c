@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "acl.h"
+#include "conf/acl.h"
 
 static bool
 match4(const struct acl *a, const char *ip)

@@ -1,9 +1,9 @@
 /* test_answer.c - responses built from a table, checked on the wire. */
 #include "helpers.h"
-#include "answer.h"
-#include "builder.h"
-#include "message.h"
-#include "table.h"
+#include "zone/answer.h"
+#include "zone/builder.h"
+#include "dns/message.h"
+#include "zone/table.h"
 
 static struct table *tab;
 static const struct answer_cfg cfg = { true, true, 1232 };

@@ -1,6 +1,6 @@
 /* test_config.c - mesos-dns config.json, keys and validation. */
 #include "helpers.h"
-#include "config.h"
+#include "conf/config.h"
 
 static struct config *
 parse(const char *json, char *err, size_t errlen)

@@ -1,6 +1,6 @@
 /* test_dname.c - names on the wire, in text, and label sanitising. */
 #include "helpers.h"
-#include "err.h"
+#include "dns/err.h"
 
 static int
 parse(const uint8_t *pkt, size_t len, size_t at, struct dname *n,

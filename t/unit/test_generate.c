@@ -1,10 +1,10 @@
 /* test_generate.c - the mesos-dns naming convention. */
 #include "helpers.h"
-#include "config.h"
-#include "generate.h"
-#include "sha1.h"
-#include "state.h"
-#include "table.h"
+#include "conf/config.h"
+#include "mesos/generate.h"
+#include "util/sha1.h"
+#include "mesos/state.h"
+#include "zone/table.h"
 
 /* A resolver that knows one name and counts its calls. */
 static int resolves;

@@ -1,7 +1,7 @@
 /* test_message.c - query parsing and response building. */
 #include "helpers.h"
-#include "err.h"
-#include "message.h"
+#include "dns/err.h"
+#include "dns/message.h"
 
 static void
 parses_a_query_with_edns(void **state)

@@ -1,7 +1,7 @@
 /* test_state.c - the streaming /master/state parser. */
 #include "helpers.h"
-#include "err.h"
-#include "state.h"
+#include "dns/err.h"
+#include "mesos/state.h"
 
 static struct cluster *
 parse_chunked(const char *buf, size_t len, size_t chunk, char *err,

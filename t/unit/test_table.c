@@ -1,8 +1,8 @@
 /* test_table.c - generations: dedupe, empty non-terminals, serials. */
 #include "helpers.h"
-#include "builder.h"
-#include "err.h"
-#include "table.h"
+#include "zone/builder.h"
+#include "dns/err.h"
+#include "zone/table.h"
 
 static struct table_builder *
 builder(void)

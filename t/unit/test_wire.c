@@ -1,6 +1,6 @@
 /* test_wire.c - the bounded cursor. */
 #include "helpers.h"
-#include "err.h"
+#include "dns/err.h"
 
 static void
 reads_in_order_and_stops_at_the_end(void **state)
