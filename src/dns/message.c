@@ -3,7 +3,6 @@
 
 #include "dns/err.h"
 #include "dns/message.h"
-#include "zone/table.h"
 
 #define FLAG_QR 0x8000u
 #define FLAG_AA 0x0400u

@@ -15,27 +15,13 @@
 #include <stdint.h>
 
 #include "dns/dname.h"
+#include "dns/rr.h"
 #include "dns/wire.h"
 
 #define MSG_HDR_LEN 12
 #define MSG_UDP_MIN 512
 #define MSG_UDP_MAX 65507	/* the largest UDP payload over IPv4 */
 #define MSG_MAX 65535
-
-enum {
-	RCODE_NOERROR = 0,
-	RCODE_FORMERR = 1,
-	RCODE_SERVFAIL = 2,
-	RCODE_NXDOMAIN = 3,
-	RCODE_NOTIMP = 4,
-	RCODE_REFUSED = 5,
-	RCODE_NOTAUTH = 9,
-	RCODE_BADVERS = 16,	/* extended, needs OPT */
-};
-
-enum { OPCODE_QUERY = 0 };
-enum { TSIG_BADKEY = 17 };	/* TSIG error field (RFC 8945 5.2) */
-enum { CLASS_IN = 1, CLASS_ANY = 255 };
 
 /* What to do with a received packet. */
 enum msg_verdict {

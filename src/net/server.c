@@ -28,8 +28,8 @@
 
 const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
     "SOA", "NS", "ANY", "PTR", "MX", "TXT", "other" };
-static const uint16_t qtype_codes[SERVER_QT_N - 1] = { 1, 28, 33, 6, 2, 255,
-    12, 15, 16 };
+static const uint16_t qtype_codes[SERVER_QT_N - 1] = { RR_A, RR_AAAA,
+    RR_SRV, RR_SOA, RR_NS, RR_ANY, RR_PTR, RR_MX, RR_TXT };
 const char *const server_rcode_names[SERVER_RC_N] = { "NOERROR", "FORMERR",
     "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "BADVERS", "other" };
 
@@ -46,7 +46,8 @@ worker_count_type(struct worker *w, uint16_t qtype)
 void
 worker_count_rcode(struct worker *w, unsigned rcode)
 {
-	unsigned i = rcode <= 5 ? rcode : rcode == 16 ? 6 : 7;
+	unsigned i = rcode <= RCODE_REFUSED ? rcode : rcode == RCODE_BADVERS ?
+	    6 : 7;
 
 	atomic_fetch_add_explicit(&w->by_rcode[i], 1, memory_order_relaxed);
 }

@@ -14,21 +14,8 @@
 #include <stdint.h>
 
 #include "dns/dname.h"
+#include "dns/rr.h"
 
-enum {
-	RR_A = 1,
-	RR_NS = 2,
-	RR_SOA = 6,
-	RR_MX = 15,
-	RR_TXT = 16,
-	RR_AAAA = 28,
-	RR_SRV = 33,
-	RR_OPT = 41,
-	RR_TSIG = 250,
-	RR_IXFR = 251,
-	RR_AXFR = 252,
-	RR_ANY = 255,
-};
 
 struct table_soa {
 	struct dname mname, rname;
