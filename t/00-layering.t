@@ -5,7 +5,7 @@
 # planted in a copy of the tree must be found, by file and line.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3
-plan 10
+plan 13
 watchdog 60
 CHECK="python3 $TOP_SRCDIR/t/layering.py"
 
@@ -45,4 +45,10 @@ plant conf/acl.c '#include <yajl/yajl_parse.h>' \
     'conf includes <yajl/yajl_parse.h> (yajl)' "yajl outside mesos"
 plant net/tcp.c '#include "wire.h"' \
     'does not name its folder' "a project header without its folder"
+plant net/worker.c '#include "net/udp.h"' \
+    'net/worker.c:[0-9]*: net/worker may not include net/udp.h' "the worker naming a transport"
+plant net/udp.c '#include "net/tcp.h"' \
+    'net/udp may not include net/tcp.h' "one transport including another"
+plant net/tcp.c '#include "net/server.h"' \
+    'net/tcp may not include net/server.h' "a transport including the server"
 done_testing

@@ -7,7 +7,9 @@
 Reads every #include of every .c and .h under SRCDIR (one folder per
 layer) and prints one line per violation: a header of a layer this one may
 not use, a library header its layer may not include, a project header
-named without its folder, or a file outside the layer folders.  Exits 1
+named without its folder, a transport of net including another (or the
+server), the worker including a transport, or a file outside the layer
+folders.  Exits 1
 when there is any, 0 when the tree keeps the rules.
 """
 import os
@@ -26,6 +28,14 @@ LAYERS = {
 }
 # Of zone, mesos may use the builder (and the table it hands back) only.
 ONLY = {("mesos", "zone"): {"zone/builder.h", "zone/table.h"}}
+
+# Inside net: the transports depend on the worker, never on each other or
+# on the server that runs them, and the worker names no transport.
+FORBID = {
+    "net/udp": {"net/tcp.h", "net/server.h"},
+    "net/tcp": {"net/udp.h", "net/server.h"},
+    "net/worker": {"net/udp.h", "net/tcp.h"},
+}
 
 # Library headers and the layers that may include them.
 LIBS = [
@@ -74,6 +84,9 @@ def rule(path, n, layer, kind, header):
         if top != layer and top not in LAYERS[layer]:
             return ["%s: %s includes %s, a layer it may not use" %
                     (where, layer, header)]
+        module = os.path.splitext(path)[0]
+        if header in FORBID.get(module, ()):
+            return ["%s: %s may not include %s" % (where, module, header)]
         only = ONLY.get((layer, top))
         if only is not None and header not in only:
             return ["%s: %s may include only %s of %s, not %s" %

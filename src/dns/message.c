@@ -79,6 +79,19 @@ skip_rr(struct wbuf *w, struct query *q, bool additional, bool last)
 	return MSG_OK;
 }
 
+int
+message_peek_rcode(const uint8_t *pkt, size_t len)
+{
+	struct wbuf w;
+	uint16_t flags;
+
+	wire_init_read(&w, pkt, len);
+	wire_skip(&w, 2);
+	flags = wire_get_u16(&w);
+	wire_skip(&w, MSG_HDR_LEN - 4);
+	return wire_err(&w) != 0 ? -1 : flags & 0xf;
+}
+
 enum msg_verdict
 message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 {

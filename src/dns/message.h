@@ -53,6 +53,10 @@ struct query {
 	uint16_t tsig_fudge, tsig_orig_id;
 };
 
+/* The RCODE (header bits only) of a message of len octets, or -1 when it
+ * has no whole header. */
+int message_peek_rcode(const uint8_t *pkt, size_t len);
+
 /* Parse a received packet. */
 enum msg_verdict message_parse_query(const uint8_t *pkt, size_t len,
     struct query *q);

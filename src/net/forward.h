@@ -52,9 +52,17 @@ struct fwd_pktinfo {
 	size_t len;
 };
 
-/* Where an answer goes.  UDP: addr, from socket fd and the local address
- * in from; TCP: conn, the server's connection. */
+struct fwd_client;
+
+/* How an answer reaches its client: set by the transport the query came
+ * by (resp NULL: none will come). */
+typedef void fwd_reply_fn(const struct fwd_client *cl, const uint8_t *resp,
+    size_t len);
+
+/* Where an answer goes: through reply.  UDP: addr, from socket fd and the
+ * local address in from; TCP: conn, the server's connection. */
 struct fwd_client {
+	fwd_reply_fn *reply;
 	bool tcp;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;

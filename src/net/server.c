@@ -1,5 +1,6 @@
-/* server.c - DNS workers on libevent: UDP, the table and configuration
- * they follow, forwarding (see server.h); TCP connections are tcp.c. */
+/* server.c - the DNS workers (see server.h): their sockets and threads,
+ * and handing them new generations and settings.  What a worker does
+ * with a query is worker.c, udp.c and tcp.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,476 +25,13 @@
 #include "dns/message.h"
 #include "net/server.h"
 #include "net/tcp.h"
+#include "net/udp.h"
 #include "net/worker.h"
 
 const char *const server_qtype_names[SERVER_QT_N] = { "A", "AAAA", "SRV",
     "SOA", "NS", "ANY", "PTR", "MX", "TXT", "other" };
-static const uint16_t qtype_codes[SERVER_QT_N - 1] = { RR_A, RR_AAAA,
-    RR_SRV, RR_SOA, RR_NS, RR_ANY, RR_PTR, RR_MX, RR_TXT };
 const char *const server_rcode_names[SERVER_RC_N] = { "NOERROR", "FORMERR",
     "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "BADVERS", "other" };
-
-void
-worker_count_type(struct worker *w, uint16_t qtype)
-{
-	unsigned i = 0;
-
-	while (i < SERVER_QT_N - 1 && qtype_codes[i] != qtype)
-		i++;
-	atomic_fetch_add_explicit(&w->by_type[i], 1, memory_order_relaxed);
-}
-
-void
-worker_count_rcode(struct worker *w, unsigned rcode)
-{
-	unsigned i = rcode <= RCODE_REFUSED ? rcode : rcode == RCODE_BADVERS ?
-	    6 : 7;
-
-	atomic_fetch_add_explicit(&w->by_rcode[i], 1, memory_order_relaxed);
-}
-
-static char *
-dup_str(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-/* Copy o with everything it points to. */
-static struct sconf *
-sconf_new(const struct server_opts *o)
-{
-	struct sconf *c = xcalloc(1, sizeof(*c));
-	size_t n;
-
-	atomic_init(&c->refs, 1);
-	c->o = *o;
-	c->o.addrs = NULL;
-	c->o.n_addrs = 0;
-	c->o.recurse_from = NULL;
-	if (o->recurse_from != NULL && o->recurse_from->n > 0) {
-		c->acl.n = o->recurse_from->n;
-		c->acl.v = xcalloc(c->acl.n, sizeof(*c->acl.v));
-		memcpy(c->acl.v, o->recurse_from->v,
-		    c->acl.n * sizeof(*c->acl.v));
-	}
-	if (o->recurse_from != NULL)
-		c->o.recurse_from = &c->acl;
-	c->o.fwd.groups = NULL;
-	if (!o->forward)
-		return c;
-	n = o->fwd.n_groups ? o->fwd.n_groups : 1;
-	c->groups = xcalloc(n, sizeof(*c->groups));
-	c->zones = xcalloc(n, sizeof(*c->zones));
-	c->servers = xcalloc(n, sizeof(*c->servers));
-	for (size_t i = 0; i < o->fwd.n_groups; i++) {
-		const struct fwd_group_cfg *g = &o->fwd.groups[i];
-
-		c->servers[i] = xcalloc(g->n ? g->n : 1, sizeof(char *));
-		for (size_t j = 0; j < g->n; j++)
-			c->servers[i][j] = xstrdup(g->servers[j]);
-		c->zones[i] = dup_str(g->zone);
-		c->groups[i].zone = c->zones[i];
-		c->groups[i].servers = c->servers[i];
-		c->groups[i].n = g->n;
-	}
-	c->o.fwd.groups = c->groups;
-	c->fwd_shared = fwd_shared_new(&c->o.fwd);
-	return c;
-}
-
-static struct sconf *
-sconf_ref(struct sconf *c)
-{
-	if (c != NULL)
-		atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
-	return c;
-}
-
-static void
-sconf_unref(struct sconf *c)
-{
-	if (c == NULL || atomic_fetch_sub_explicit(&c->refs, 1,
-	    memory_order_acq_rel) != 1)
-		return;
-	for (size_t i = 0; c->groups != NULL && i < c->o.fwd.n_groups; i++) {
-		for (size_t j = 0; j < c->groups[i].n; j++)
-			free(c->servers[i][j]);
-		free(c->servers[i]);
-		free(c->zones[i]);
-	}
-	free(c->groups);
-	free(c->zones);
-	free(c->servers);
-	acl_free(&c->acl);
-	fwd_shared_free(c->fwd_shared);
-	free(c);
-}
-
-uint32_t
-worker_rand(struct worker *w)
-{
-	/* xorshift32: shuffling needs variety, not secrecy. */
-	uint32_t x = w->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	w->rng = x;
-	return x;
-}
-
-void
-worker_count(struct worker *w, enum answer_kind k, const struct answer_info *info)
-{
-	if (k == ANSWER_DROP) {
-		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
-		return;
-	}
-	worker_count_rcode(w, info->rcode);
-	if (info->truncated)
-		atomic_fetch_add_explicit(&w->truncated, 1,
-		    memory_order_relaxed);
-	if (info->rcode == RCODE_REFUSED)
-		atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
-}
-
-/* A name outside our zone: forward it, or leave the REFUSED answer_query
- * wrote.  True when forwarded (the answer comes later). */
-bool
-worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
-    bool may_recurse, struct fwd_client *cl)
-{
-	struct query q;
-
-	if (w->fwd == NULL)
-		return false;
-	if (!may_recurse) {
-		atomic_fetch_add_explicit(&w->not_recursed, 1,
-		    memory_order_relaxed);
-		return false;
-	}
-	if (message_parse_query(pkt, len, &q) != MSG_OK ||
-	    q.qtype == RR_AXFR || q.qtype == RR_IXFR)
-		return false;	/* zone transfers are not relayed */
-	fwd_query(w->fwd, pkt, len, &q, cl);
-	return true;
-}
-
-/* Send the answers gathered in smsg[0..n). */
-static void
-udp_flush(int fd, struct mmsghdr *msgs, unsigned n)
-{
-	unsigned done = 0;
-
-	while (done < n) {
-		int r = sendmmsg(fd, msgs + done, n - done, 0);
-
-		/* A failed send loses one answer; the client retries. */
-		done += r > 0 ? (unsigned)r : 1;
-	}
-}
-
-/* The source for the answer to a query received with h: the local
- * address it came to (RFC 1122 4.1.3.5: a reply leaves from the address
- * the request was sent to), as a control message for sendmsg.  For IPv4,
- * ipi_spec_dst is that address and the route picks the interface; for
- * IPv6 the interface stays, as a link-local address needs. */
-static void
-reply_source(const struct msghdr *h, struct fwd_pktinfo *out)
-{
-	struct cmsghdr *c;
-
-	out->len = 0;
-	for (c = CMSG_FIRSTHDR(h); c != NULL;
-	    c = CMSG_NXTHDR((struct msghdr *)(uintptr_t)h, c)) {
-		struct cmsghdr *o = (struct cmsghdr *)(void *)out->buf;
-
-		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
-			struct in_pktinfo pi;
-
-			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
-			pi.ipi_ifindex = 0;
-			memset(&pi.ipi_addr, 0, sizeof(pi.ipi_addr));
-			o->cmsg_level = IPPROTO_IP;
-			o->cmsg_type = IP_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(pi));
-			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
-			out->len = CMSG_SPACE(sizeof(pi));
-			return;
-		}
-		if (c->cmsg_level == IPPROTO_IPV6 &&
-		    c->cmsg_type == IPV6_PKTINFO &&
-		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
-			o->cmsg_level = IPPROTO_IPV6;
-			o->cmsg_type = IPV6_PKTINFO;
-			o->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-			memcpy(CMSG_DATA(o), CMSG_DATA(c),
-			    sizeof(struct in6_pktinfo));
-			out->len = CMSG_SPACE(sizeof(struct in6_pktinfo));
-			return;
-		}
-	}
-}
-
-/* Point m at an answer of len bytes to the sender of query i. */
-static void
-udp_reply_msg(struct worker *w, unsigned ns, unsigned i, uint8_t *buf,
-    size_t len, const struct fwd_pktinfo *from)
-{
-	struct msghdr *m = &w->smsg[ns].msg_hdr;
-
-	w->siov[ns].iov_base = buf;
-	w->siov[ns].iov_len = len;
-	memset(m, 0, sizeof(*m));
-	m->msg_name = &w->from[i];
-	m->msg_namelen = w->rmsg[i].msg_hdr.msg_namelen;
-	m->msg_iov = &w->siov[ns];
-	m->msg_iovlen = 1;
-	if (from->len > 0) {
-		w->sctl[ns] = *from;
-		m->msg_control = w->sctl[ns].buf;
-		m->msg_controllen = from->len;
-	}
-}
-
-static void
-udp_recv_setup(struct worker *w, bool pktinfo)
-{
-	for (int i = 0; i < UDP_VLEN; i++) {
-		struct msghdr *h = &w->rmsg[i].msg_hdr;
-
-		w->riov[i].iov_base = w->qbuf[i];
-		w->riov[i].iov_len = UDP_QMAX;
-		memset(h, 0, sizeof(*h));
-		h->msg_name = &w->from[i];
-		h->msg_namelen = sizeof(w->from[i]);
-		h->msg_iov = &w->riov[i];
-		h->msg_iovlen = 1;
-		if (pktinfo) {
-			h->msg_control = w->rctl[i].buf;
-			h->msg_controllen = sizeof(w->rctl[i].buf);
-		}
-	}
-}
-
-static void
-udp_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct udp_sock *us = arg;
-	struct worker *w = us->w;
-	int got;
-
-	(void)what;
-	for (int round = 0; round < UDP_BATCH / UDP_VLEN; round++) {
-		unsigned ns = 0;
-		size_t used = 0;
-
-		udp_recv_setup(w, us->pktinfo);
-		got = recvmmsg(fd, w->rmsg, UDP_VLEN, MSG_DONTWAIT, NULL);
-		if (got <= 0)
-			return;	/* EAGAIN, or an error for an old send */
-		for (int i = 0; i < got; i++) {
-			struct msghdr *h = &w->rmsg[i].msg_hdr;
-			size_t n = w->rmsg[i].msg_len, olen = 0;
-			struct answer_info info;
-			struct fwd_pktinfo src = { .len = 0 };
-			enum answer_kind k;
-
-			atomic_fetch_add_explicit(&w->udp_q, 1,
-			    memory_order_relaxed);
-			if (h->msg_flags & MSG_TRUNC) {
-				atomic_fetch_add_explicit(&w->dropped, 1,
-				    memory_order_relaxed);
-				continue;
-			}
-			if (us->pktinfo)
-				reply_source(h, &src);
-			if (UDP_OUT - used < MSG_UDP_MAX) {
-				udp_flush(fd, w->smsg, ns);
-				ns = 0;
-				used = 0;
-			}
-			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
-			    n, w->abuf + used, MSG_UDP_MAX, false,
-			    worker_rand(w), &olen, &info);
-			if (k != ANSWER_DROP)
-				worker_count_type(w, info.qtype);
-			if (k == ANSWER_NOT_OURS) {
-				struct fwd_client cl;
-
-				cl.tcp = false;
-				cl.conn = NULL;
-				cl.fd = fd;
-				cl.from = src;
-				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
-				cl.addrlen = h->msg_namelen;
-				if (worker_try_forward(w, w->qbuf[i], n,
-				    w->conf->o.recurse_from != NULL &&
-				    acl_match(w->conf->o.recurse_from,
-				    (struct sockaddr *)&w->from[i]), &cl))
-					continue;
-			}
-			worker_count(w, k, &info);
-			if (k == ANSWER_DROP)
-				continue;
-			udp_reply_msg(w, ns, (unsigned)i, w->abuf + used, olen,
-			    &src);
-			ns++;
-			used += (olen + 15) & ~(size_t)15;
-		}
-		udp_flush(fd, w->smsg, ns);
-		if (got < UDP_VLEN)
-			return;
-	}
-}
-
-/* A forwarded query's answer (resp NULL: none will come). */
-static void
-fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
-    size_t len)
-{
-	struct worker *w = arg;
-
-	if (resp != NULL && len >= MSG_HDR_LEN)
-		worker_count_rcode(w, resp[3] & 0xf);
-	if (!cl->tcp) {
-		struct fwd_client c = *cl;	/* sendmsg's pointers are not const */
-		struct iovec iov = { (void *)(uintptr_t)resp, len };
-		struct msghdr m = { 0 };
-
-		if (resp == NULL)
-			return;
-		m.msg_name = &c.addr;
-		m.msg_namelen = c.addrlen;
-		m.msg_iov = &iov;
-		m.msg_iovlen = 1;
-		if (c.from.len > 0) {
-			m.msg_control = c.from.buf;
-			m.msg_controllen = c.from.len;
-		}
-		(void)sendmsg(c.fd, &m, 0);
-		return;
-	}
-	tcp_fwd_answer(cl->conn, resp, len);
-}
-
-/* Add what f counted since *seen to the worker's fwd_old. */
-static void
-fwd_count_old(struct worker *w, struct fwd *f, struct fwd_stats *seen)
-{
-	struct fwd_stats n;
-	uint64_t d[7];
-
-	fwd_stats(f, &n);
-	d[0] = n.queries - seen->queries;
-	d[1] = n.answered - seen->answered;
-	d[2] = n.timeouts - seen->timeouts;
-	d[3] = n.failed - seen->failed;
-	d[4] = n.overflow - seen->overflow;
-	d[5] = n.hedged - seen->hedged;
-	d[6] = n.upstream_errors - seen->upstream_errors;
-	for (int i = 0; i < 7; i++)
-		atomic_fetch_add_explicit(&w->fwd_old[i], d[i],
-		    memory_order_relaxed);
-	*seen = n;
-}
-
-static void
-retired_free(struct retired *r)
-{
-	fwd_count_old(r->w, r->fwd, &r->seen);
-	fwd_free(r->fwd);
-	if (r->timer != NULL)
-		event_free(r->timer);
-	sconf_unref(r->conf);
-	free(r);
-}
-
-static void
-retired_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct retired *r = arg, **pp;
-
-	(void)fd;
-	(void)what;
-	for (pp = &r->w->retired; *pp != r; pp = &(*pp)->next)
-		;
-	*pp = r->next;
-	retired_free(r);
-}
-
-/* Follow conf: a new forwarder for it, the old one retired until its
- * queries are answered.  When the new forwarder cannot start, the old
- * settings stay. */
-static void
-worker_use_conf(struct worker *w, struct sconf *conf)
-{
-	char err[256];
-	struct fwd *f = NULL;
-
-	if (conf->o.forward) {
-		f = fwd_new(w->base, &conf->o.fwd, conf->fwd_shared, fwd_done,
-		    w, err, sizeof(err));
-		if (f == NULL) {
-			log_err("reconfiguration not applied: %s", err);
-			sconf_unref(conf);
-			return;
-		}
-	}
-	if (w->fwd != NULL) {
-		struct retired *r = xcalloc(1, sizeof(*r));
-		unsigned ms = w->conf->o.fwd.timeout_ms + 1000;
-		struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
-
-		r->w = w;
-		r->fwd = w->fwd;
-		fwd_count_old(w, r->fwd, &r->seen);
-		r->conf = sconf_ref(w->conf);
-		r->timer = evtimer_new(w->base, retired_cb, r);
-		r->next = w->retired;
-		w->retired = r;
-		evtimer_add(r->timer, &tv);
-	}
-	w->fwd = f;
-	atomic_store(&w->fwd_pub, f);
-	sconf_unref(w->conf);
-	w->conf = conf;
-}
-
-static void
-swap_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker *w = arg;
-	struct table *t;
-	struct sconf *conf;
-
-	(void)fd;
-	(void)what;
-	pthread_mutex_lock(&w->mu);
-	t = w->pending;
-	w->pending = NULL;
-	conf = w->pending_conf;
-	w->pending_conf = NULL;
-	pthread_mutex_unlock(&w->mu);
-	if (conf != NULL)
-		worker_use_conf(w, conf);
-	if (t == NULL)
-		return;
-	/* Between callbacks: no query holds the old table now. */
-	table_unref(w->cur);
-	w->cur = t;
-}
-
-static void
-stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct worker *w = arg;
-
-	(void)fd;
-	(void)what;
-	event_base_loopbreak(w->base);
-}
 
 static int
 make_addr(const char *addr, int port, struct sockaddr_storage *ss,
@@ -588,7 +126,7 @@ bind_socket(const struct bind_addr *b, int type, bool reuseport)
 
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 		/* A wildcard socket learns each query's destination, so the
-		 * answer can leave from it (udp_cb). */
+		 * answer can leave from it (udp_read_cb). */
 		if (b->any && b->ss.ss_family == AF_INET &&
 		    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on,
 		    sizeof(on)) != 0)
@@ -682,7 +220,7 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	w->rng = 0x9E3779B9u ^ (idx + 1) * 2654435761u;
 	pthread_mutex_init(&w->mu, NULL);
 	w->cur = table_ref(t);
-	w->conf = sconf_ref(s->conf);
+	w->conf = worker_conf_ref(s->conf);
 	w->base = event_base_new();
 	if (w->base == NULL) {
 		snprintf(errbuf, errlen, "cannot create an event base");
@@ -690,8 +228,8 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	}
 	if (worker_bind(s, w, idx == 0, errbuf, errlen) != 0)
 		return -1;
-	w->swap_ev = event_new(w->base, -1, 0, swap_cb, w);
-	w->stop_ev = event_new(w->base, -1, 0, stop_cb, w);
+	w->swap_ev = event_new(w->base, -1, 0, worker_swap_cb, w);
+	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->accept_ev = evtimer_new(w->base, tcp_accept_resume_cb, w);
 	if (w->swap_ev == NULL || w->stop_ev == NULL || w->accept_ev == NULL) {
 		snprintf(errbuf, errlen, "cannot create listener events");
@@ -699,7 +237,7 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	}
 	for (unsigned i = 0; i < w->n_udp; i++) {
 		w->udp[i].ev = event_new(w->base, w->udp[i].fd,
-		    EV_READ | EV_PERSIST, udp_cb, &w->udp[i]);
+		    EV_READ | EV_PERSIST, udp_read_cb, &w->udp[i]);
 		if (w->udp[i].ev == NULL) {
 			snprintf(errbuf, errlen, "cannot create UDP events");
 			return -1;
@@ -708,7 +246,7 @@ worker_init(struct server *s, struct worker *w, unsigned idx,
 	}
 	if (w->conf->o.forward) {
 		w->fwd = fwd_new(w->base, &w->conf->o.fwd,
-		    w->conf->fwd_shared, fwd_done, w, errbuf, errlen);
+		    w->conf->fwd_shared, worker_fwd_done, w, errbuf, errlen);
 		if (w->fwd == NULL)
 			return -1;
 		atomic_store(&w->fwd_pub, w->fwd);
@@ -723,7 +261,7 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 	struct server *s = xcalloc(1, sizeof(*s));
 
 	s->port = o->port;
-	s->conf = sconf_new(o);
+	s->conf = worker_conf_new(o);
 	s->n = o->workers < 1 ? 1 : o->workers;
 	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
 	if (plan_binds(s, o, errbuf, errlen) != 0) {
@@ -800,17 +338,17 @@ server_publish(struct server *s, struct table *t)
 void
 server_reconfigure(struct server *s, const struct server_opts *o)
 {
-	sconf_unref(s->conf);
-	s->conf = sconf_new(o);
+	worker_conf_unref(s->conf);
+	s->conf = worker_conf_new(o);
 	for (int i = 0; i < s->n; i++) {
 		struct worker *w = &s->w[i];
 		struct sconf *old;
 
 		pthread_mutex_lock(&w->mu);
 		old = w->pending_conf;
-		w->pending_conf = sconf_ref(s->conf);
+		w->pending_conf = worker_conf_ref(s->conf);
 		pthread_mutex_unlock(&w->mu);
-		sconf_unref(old);
+		worker_conf_unref(old);
 		event_active(w->swap_ev, EV_READ, 0);
 	}
 }
@@ -876,15 +414,7 @@ server_free(struct server *s)
 	for (int i = 0; i < s->n; i++) {
 		struct worker *w = &s->w[i];
 
-		/* Answers still upstream are dropped; closed connections
-		 * waiting for them go with them. */
-		fwd_free(w->fwd);
-		while (w->retired != NULL) {
-			struct retired *r = w->retired;
-
-			w->retired = r->next;
-			retired_free(r);
-		}
+		worker_stop_forwarding(w);
 		tcp_conns_free_all(w);
 		for (unsigned j = 0; j < w->n_tcp; j++)
 			evconnlistener_free(w->tcp[j]);
@@ -901,13 +431,9 @@ server_free(struct server *s)
 			event_free(w->accept_ev);
 		if (w->base != NULL)
 			event_base_free(w->base);
-		table_unref(w->pending);
-		table_unref(w->cur);
-		sconf_unref(w->pending_conf);
-		sconf_unref(w->conf);
-		pthread_mutex_destroy(&w->mu);
+		worker_release(w);
 	}
 	free(s->w);
-	sconf_unref(s->conf);
+	worker_conf_unref(s->conf);
 	free(s);
 }

@@ -80,6 +80,29 @@ too_slow(struct conn *c)
 	return ms >= c->w->conf->o.tcp_idle_ms;
 }
 
+/* A forwarded query's answer for its connection (resp NULL: none will
+ * come). */
+static void
+fwd_reply(const struct fwd_client *cl, const uint8_t *resp, size_t len)
+{
+	struct conn *c = cl->conn;
+	uint8_t hdr[2];
+
+	c->n_fwd--;
+	if (c->closed) {
+		if (c->n_fwd == 0)
+			free(c);
+		return;
+	}
+	if (resp != NULL) {
+		hdr[0] = (uint8_t)(len >> 8);
+		hdr[1] = (uint8_t)(len & 0xff);
+		evbuffer_add(bufferevent_get_output(c->bev), hdr, 2);
+		evbuffer_add(bufferevent_get_output(c->bev), resp, len);
+	}
+	conn_resume(c);
+}
+
 static void
 tcp_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -127,6 +150,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 			memset(&cl, 0, sizeof(cl));
 			cl.tcp = true;
 			cl.conn = c;
+			cl.reply = fwd_reply;
 			c->n_fwd++;
 			if (worker_try_forward(w, w->in, len, c->may_recurse, &cl)) {
 				if (c->n_fwd >= TCP_FWD_MAX) {
@@ -265,23 +289,3 @@ tcp_conns_free_all(struct worker *w)
 		conn_free(w->conns);
 }
 
-
-void
-tcp_fwd_answer(struct conn *c, const uint8_t *resp, size_t len)
-{
-	uint8_t hdr[2];
-
-	c->n_fwd--;
-	if (c->closed) {
-		if (c->n_fwd == 0)
-			free(c);
-		return;
-	}
-	if (resp != NULL) {
-		hdr[0] = (uint8_t)(len >> 8);
-		hdr[1] = (uint8_t)(len & 0xff);
-		evbuffer_add(bufferevent_get_output(c->bev), hdr, 2);
-		evbuffer_add(bufferevent_get_output(c->bev), resp, len);
-	}
-	conn_resume(c);
-}

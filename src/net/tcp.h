@@ -21,8 +21,6 @@ void tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg);
 void tcp_accept_error_cb(struct evconnlistener *l, void *arg);
 void tcp_accept_resume_cb(evutil_socket_t fd, short what, void *arg);
-/* A forwarded query's answer for c (resp NULL: none will come). */
-void tcp_fwd_answer(struct conn *c, const uint8_t *resp, size_t len);
 /* Close every connection of the worker. */
 void tcp_conns_free_all(struct worker *w);
 

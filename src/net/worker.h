@@ -1,6 +1,7 @@
-/* worker.h - what the DNS worker modules share (server.c, tcp.c): a
- * worker's state and the helpers every transport answers with.  Private
- * to them; the rest of taskdns sees server.h. */
+/* worker.h - a DNS worker: its state, shared by the modules of the DNS
+ * workers (server.c makes and runs them, udp.c and tcp.c are their
+ * transports), and the helpers every transport answers with.  Private to
+ * src/net; the rest of taskdns sees server.h. */
 #ifndef TASKDNS_WORKER_H
 #define TASKDNS_WORKER_H
 
@@ -11,6 +12,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+
+#include <event2/util.h>
 
 #include "conf/acl.h"
 #include "zone/answer.h"
@@ -125,6 +128,26 @@ struct server {
 	struct worker *w;
 	int n;
 };
+
+/* The settings: a new one holding a deep copy of o (one reference), a
+ * reference more, one fewer (the last frees it; NULL ok). */
+struct sconf *worker_conf_new(const struct server_opts *o);
+struct sconf *worker_conf_ref(struct sconf *c);
+void worker_conf_unref(struct sconf *c);
+
+/* The worker's event callbacks (arg: the worker): take what
+ * server_publish / server_reconfigure left pending; leave the loop. */
+void worker_swap_cb(evutil_socket_t fd, short what, void *arg);
+void worker_stop_cb(evutil_socket_t fd, short what, void *arg);
+/* The forwarder's answer callback (arg: the worker): counts the answer's
+ * RCODE, then hands it to cl->reply. */
+void worker_fwd_done(void *arg, const struct fwd_client *cl,
+    const uint8_t *resp, size_t len);
+/* Free the forwarders, current and retired (queries in flight get their
+ * transport's reply with NULL); then the rest of the worker's own state
+ * (tables, settings, lock), once its loop has stopped. */
+void worker_stop_forwarding(struct worker *w);
+void worker_release(struct worker *w);
 
 /* A worker's shuffling randomness (xorshift32: variety, not secrecy). */
 uint32_t worker_rand(struct worker *w);

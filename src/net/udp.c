@@ -1,0 +1,203 @@
+/* udp.c - DNS over UDP for a worker (see udp.h): batches of queries in
+ * and answers out, one system call each way, each answer from the address
+ * its query came to. */
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "net/udp.h"
+#include "net/worker.h"
+
+/* A forwarded query's answer, sent as the query's own would have been. */
+static void
+fwd_reply(const struct fwd_client *cl, const uint8_t *resp, size_t len)
+{
+	struct fwd_client c = *cl;	/* sendmsg's pointers are not const */
+	struct iovec iov = { (void *)(uintptr_t)resp, len };
+	struct msghdr m = { 0 };
+
+	if (resp == NULL)
+		return;
+	m.msg_name = &c.addr;
+	m.msg_namelen = c.addrlen;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (c.from.len > 0) {
+		m.msg_control = c.from.buf;
+		m.msg_controllen = c.from.len;
+	}
+	(void)sendmsg(c.fd, &m, 0);
+}
+
+/* Send the answers gathered in smsg[0..n). */
+static void
+udp_flush(int fd, struct mmsghdr *msgs, unsigned n)
+{
+	unsigned done = 0;
+
+	while (done < n) {
+		int r = sendmmsg(fd, msgs + done, n - done, 0);
+
+		/* A failed send loses one answer; the client retries. */
+		done += r > 0 ? (unsigned)r : 1;
+	}
+}
+
+/* The source for the answer to a query received with h: the local
+ * address it came to (RFC 1122 4.1.3.5: a reply leaves from the address
+ * the request was sent to), as a control message for sendmsg.  For IPv4,
+ * ipi_spec_dst is that address and the route picks the interface; for
+ * IPv6 the interface stays, as a link-local address needs. */
+static void
+reply_source(const struct msghdr *h, struct fwd_pktinfo *out)
+{
+	struct cmsghdr *c;
+
+	out->len = 0;
+	for (c = CMSG_FIRSTHDR(h); c != NULL;
+	    c = CMSG_NXTHDR((struct msghdr *)(uintptr_t)h, c)) {
+		struct cmsghdr *o = (struct cmsghdr *)(void *)out->buf;
+
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			pi.ipi_ifindex = 0;
+			memset(&pi.ipi_addr, 0, sizeof(pi.ipi_addr));
+			o->cmsg_level = IPPROTO_IP;
+			o->cmsg_type = IP_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(o), &pi, sizeof(pi));
+			out->len = CMSG_SPACE(sizeof(pi));
+			return;
+		}
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			o->cmsg_level = IPPROTO_IPV6;
+			o->cmsg_type = IPV6_PKTINFO;
+			o->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+			memcpy(CMSG_DATA(o), CMSG_DATA(c),
+			    sizeof(struct in6_pktinfo));
+			out->len = CMSG_SPACE(sizeof(struct in6_pktinfo));
+			return;
+		}
+	}
+}
+
+/* Point m at an answer of len bytes to the sender of query i. */
+static void
+udp_reply_msg(struct worker *w, unsigned ns, unsigned i, uint8_t *buf,
+    size_t len, const struct fwd_pktinfo *from)
+{
+	struct msghdr *m = &w->smsg[ns].msg_hdr;
+
+	w->siov[ns].iov_base = buf;
+	w->siov[ns].iov_len = len;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = &w->from[i];
+	m->msg_namelen = w->rmsg[i].msg_hdr.msg_namelen;
+	m->msg_iov = &w->siov[ns];
+	m->msg_iovlen = 1;
+	if (from->len > 0) {
+		w->sctl[ns] = *from;
+		m->msg_control = w->sctl[ns].buf;
+		m->msg_controllen = from->len;
+	}
+}
+
+static void
+udp_recv_setup(struct worker *w, bool pktinfo)
+{
+	for (int i = 0; i < UDP_VLEN; i++) {
+		struct msghdr *h = &w->rmsg[i].msg_hdr;
+
+		w->riov[i].iov_base = w->qbuf[i];
+		w->riov[i].iov_len = UDP_QMAX;
+		memset(h, 0, sizeof(*h));
+		h->msg_name = &w->from[i];
+		h->msg_namelen = sizeof(w->from[i]);
+		h->msg_iov = &w->riov[i];
+		h->msg_iovlen = 1;
+		if (pktinfo) {
+			h->msg_control = w->rctl[i].buf;
+			h->msg_controllen = sizeof(w->rctl[i].buf);
+		}
+	}
+}
+
+void
+udp_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_sock *us = arg;
+	struct worker *w = us->w;
+	int got;
+
+	(void)what;
+	for (int round = 0; round < UDP_BATCH / UDP_VLEN; round++) {
+		unsigned ns = 0;
+		size_t used = 0;
+
+		udp_recv_setup(w, us->pktinfo);
+		got = recvmmsg(fd, w->rmsg, UDP_VLEN, MSG_DONTWAIT, NULL);
+		if (got <= 0)
+			return;	/* EAGAIN, or an error for an old send */
+		for (int i = 0; i < got; i++) {
+			struct msghdr *h = &w->rmsg[i].msg_hdr;
+			size_t n = w->rmsg[i].msg_len, olen = 0;
+			struct answer_info info;
+			struct fwd_pktinfo src = { .len = 0 };
+			enum answer_kind k;
+
+			atomic_fetch_add_explicit(&w->udp_q, 1,
+			    memory_order_relaxed);
+			if (h->msg_flags & MSG_TRUNC) {
+				atomic_fetch_add_explicit(&w->dropped, 1,
+				    memory_order_relaxed);
+				continue;
+			}
+			if (us->pktinfo)
+				reply_source(h, &src);
+			if (UDP_OUT - used < MSG_UDP_MAX) {
+				udp_flush(fd, w->smsg, ns);
+				ns = 0;
+				used = 0;
+			}
+			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
+			    n, w->abuf + used, MSG_UDP_MAX, false,
+			    worker_rand(w), &olen, &info);
+			if (k != ANSWER_DROP)
+				worker_count_type(w, info.qtype);
+			if (k == ANSWER_NOT_OURS) {
+				struct fwd_client cl;
+
+				cl.tcp = false;
+				cl.conn = NULL;
+				cl.reply = fwd_reply;
+				cl.fd = fd;
+				cl.from = src;
+				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
+				cl.addrlen = h->msg_namelen;
+				if (worker_try_forward(w, w->qbuf[i], n,
+				    w->conf->o.recurse_from != NULL &&
+				    acl_match(w->conf->o.recurse_from,
+				    (struct sockaddr *)&w->from[i]), &cl))
+					continue;
+			}
+			worker_count(w, k, &info);
+			if (k == ANSWER_DROP)
+				continue;
+			udp_reply_msg(w, ns, (unsigned)i, w->abuf + used, olen,
+			    &src);
+			ns++;
+			used += (olen + 15) & ~(size_t)15;
+		}
+		udp_flush(fd, w->smsg, ns);
+		if (got < UDP_VLEN)
+			return;
+	}
+}
+

@@ -1,0 +1,323 @@
+/* worker.c - a DNS worker's own state (see worker.h): the generation and
+ * settings it follows, switched between callbacks, its counters, and the
+ * forwarding of names outside our zones.  The transports (udp.c, tcp.c)
+ * answer through it; it names neither. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
+
+#include "dns/message.h"
+#include "util/arena.h"
+#include "util/log.h"
+#include "net/worker.h"
+
+static const uint16_t qtype_codes[SERVER_QT_N - 1] = { RR_A, RR_AAAA,
+    RR_SRV, RR_SOA, RR_NS, RR_ANY, RR_PTR, RR_MX, RR_TXT };
+
+void
+worker_count_type(struct worker *w, uint16_t qtype)
+{
+	unsigned i = 0;
+
+	while (i < SERVER_QT_N - 1 && qtype_codes[i] != qtype)
+		i++;
+	atomic_fetch_add_explicit(&w->by_type[i], 1, memory_order_relaxed);
+}
+
+void
+worker_count_rcode(struct worker *w, unsigned rcode)
+{
+	unsigned i = rcode <= RCODE_REFUSED ? rcode : rcode == RCODE_BADVERS ?
+	    6 : 7;
+
+	atomic_fetch_add_explicit(&w->by_rcode[i], 1, memory_order_relaxed);
+}
+
+static char *
+dup_str(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* Copy o with everything it points to. */
+struct sconf *
+worker_conf_new(const struct server_opts *o)
+{
+	struct sconf *c = xcalloc(1, sizeof(*c));
+	size_t n;
+
+	atomic_init(&c->refs, 1);
+	c->o = *o;
+	c->o.addrs = NULL;
+	c->o.n_addrs = 0;
+	c->o.recurse_from = NULL;
+	if (o->recurse_from != NULL && o->recurse_from->n > 0) {
+		c->acl.n = o->recurse_from->n;
+		c->acl.v = xcalloc(c->acl.n, sizeof(*c->acl.v));
+		memcpy(c->acl.v, o->recurse_from->v,
+		    c->acl.n * sizeof(*c->acl.v));
+	}
+	if (o->recurse_from != NULL)
+		c->o.recurse_from = &c->acl;
+	c->o.fwd.groups = NULL;
+	if (!o->forward)
+		return c;
+	n = o->fwd.n_groups ? o->fwd.n_groups : 1;
+	c->groups = xcalloc(n, sizeof(*c->groups));
+	c->zones = xcalloc(n, sizeof(*c->zones));
+	c->servers = xcalloc(n, sizeof(*c->servers));
+	for (size_t i = 0; i < o->fwd.n_groups; i++) {
+		const struct fwd_group_cfg *g = &o->fwd.groups[i];
+
+		c->servers[i] = xcalloc(g->n ? g->n : 1, sizeof(char *));
+		for (size_t j = 0; j < g->n; j++)
+			c->servers[i][j] = xstrdup(g->servers[j]);
+		c->zones[i] = dup_str(g->zone);
+		c->groups[i].zone = c->zones[i];
+		c->groups[i].servers = c->servers[i];
+		c->groups[i].n = g->n;
+	}
+	c->o.fwd.groups = c->groups;
+	c->fwd_shared = fwd_shared_new(&c->o.fwd);
+	return c;
+}
+
+struct sconf *
+worker_conf_ref(struct sconf *c)
+{
+	if (c != NULL)
+		atomic_fetch_add_explicit(&c->refs, 1, memory_order_relaxed);
+	return c;
+}
+
+void
+worker_conf_unref(struct sconf *c)
+{
+	if (c == NULL || atomic_fetch_sub_explicit(&c->refs, 1,
+	    memory_order_acq_rel) != 1)
+		return;
+	for (size_t i = 0; c->groups != NULL && i < c->o.fwd.n_groups; i++) {
+		for (size_t j = 0; j < c->groups[i].n; j++)
+			free(c->servers[i][j]);
+		free(c->servers[i]);
+		free(c->zones[i]);
+	}
+	free(c->groups);
+	free(c->zones);
+	free(c->servers);
+	acl_free(&c->acl);
+	fwd_shared_free(c->fwd_shared);
+	free(c);
+}
+
+uint32_t
+worker_rand(struct worker *w)
+{
+	/* xorshift32: shuffling needs variety, not secrecy. */
+	uint32_t x = w->rng;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	w->rng = x;
+	return x;
+}
+
+void
+worker_count(struct worker *w, enum answer_kind k, const struct answer_info *info)
+{
+	if (k == ANSWER_DROP) {
+		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+		return;
+	}
+	worker_count_rcode(w, info->rcode);
+	if (info->truncated)
+		atomic_fetch_add_explicit(&w->truncated, 1,
+		    memory_order_relaxed);
+	if (info->rcode == RCODE_REFUSED)
+		atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
+}
+
+/* A name outside our zone: forward it, or leave the REFUSED answer_query
+ * wrote.  True when forwarded (the answer comes later). */
+bool
+worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
+    bool may_recurse, struct fwd_client *cl)
+{
+	struct query q;
+
+	if (w->fwd == NULL)
+		return false;
+	if (!may_recurse) {
+		atomic_fetch_add_explicit(&w->not_recursed, 1,
+		    memory_order_relaxed);
+		return false;
+	}
+	if (message_parse_query(pkt, len, &q) != MSG_OK ||
+	    q.qtype == RR_AXFR || q.qtype == RR_IXFR)
+		return false;	/* zone transfers are not relayed */
+	fwd_query(w->fwd, pkt, len, &q, cl);
+	return true;
+}
+
+/* A forwarded query's answer (resp NULL: none will come): counted, then
+ * handed to the transport the query came by. */
+void
+worker_fwd_done(void *arg, const struct fwd_client *cl, const uint8_t *resp,
+    size_t len)
+{
+	struct worker *w = arg;
+	int rcode = resp != NULL ? message_peek_rcode(resp, len) : -1;
+
+	if (rcode >= 0)
+		worker_count_rcode(w, (unsigned)rcode);
+	cl->reply(cl, resp, len);
+}
+
+/* Add what f counted since *seen to the worker's fwd_old. */
+static void
+fwd_count_old(struct worker *w, struct fwd *f, struct fwd_stats *seen)
+{
+	struct fwd_stats n;
+	uint64_t d[7];
+
+	fwd_stats(f, &n);
+	d[0] = n.queries - seen->queries;
+	d[1] = n.answered - seen->answered;
+	d[2] = n.timeouts - seen->timeouts;
+	d[3] = n.failed - seen->failed;
+	d[4] = n.overflow - seen->overflow;
+	d[5] = n.hedged - seen->hedged;
+	d[6] = n.upstream_errors - seen->upstream_errors;
+	for (int i = 0; i < 7; i++)
+		atomic_fetch_add_explicit(&w->fwd_old[i], d[i],
+		    memory_order_relaxed);
+	*seen = n;
+}
+
+static void
+retired_free(struct retired *r)
+{
+	fwd_count_old(r->w, r->fwd, &r->seen);
+	fwd_free(r->fwd);
+	if (r->timer != NULL)
+		event_free(r->timer);
+	worker_conf_unref(r->conf);
+	free(r);
+}
+
+static void
+retired_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct retired *r = arg, **pp;
+
+	(void)fd;
+	(void)what;
+	for (pp = &r->w->retired; *pp != r; pp = &(*pp)->next)
+		;
+	*pp = r->next;
+	retired_free(r);
+}
+
+/* Follow conf: a new forwarder for it, the old one retired until its
+ * queries are answered.  When the new forwarder cannot start, the old
+ * settings stay. */
+static void
+worker_use_conf(struct worker *w, struct sconf *conf)
+{
+	char err[256];
+	struct fwd *f = NULL;
+
+	if (conf->o.forward) {
+		f = fwd_new(w->base, &conf->o.fwd, conf->fwd_shared, worker_fwd_done,
+		    w, err, sizeof(err));
+		if (f == NULL) {
+			log_err("reconfiguration not applied: %s", err);
+			worker_conf_unref(conf);
+			return;
+		}
+	}
+	if (w->fwd != NULL) {
+		struct retired *r = xcalloc(1, sizeof(*r));
+		unsigned ms = w->conf->o.fwd.timeout_ms + 1000;
+		struct timeval tv = { ms / 1000, (suseconds_t)(ms % 1000) * 1000 };
+
+		r->w = w;
+		r->fwd = w->fwd;
+		fwd_count_old(w, r->fwd, &r->seen);
+		r->conf = worker_conf_ref(w->conf);
+		r->timer = evtimer_new(w->base, retired_cb, r);
+		r->next = w->retired;
+		w->retired = r;
+		evtimer_add(r->timer, &tv);
+	}
+	w->fwd = f;
+	atomic_store(&w->fwd_pub, f);
+	worker_conf_unref(w->conf);
+	w->conf = conf;
+}
+
+void
+worker_swap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+	struct table *t;
+	struct sconf *conf;
+
+	(void)fd;
+	(void)what;
+	pthread_mutex_lock(&w->mu);
+	t = w->pending;
+	w->pending = NULL;
+	conf = w->pending_conf;
+	w->pending_conf = NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (conf != NULL)
+		worker_use_conf(w, conf);
+	if (t == NULL)
+		return;
+	/* Between callbacks: no query holds the old table now. */
+	table_unref(w->cur);
+	w->cur = t;
+}
+
+void
+worker_stop_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct worker *w = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(w->base);
+}
+
+
+void
+worker_stop_forwarding(struct worker *w)
+{
+	/* Answers still upstream are dropped; closed connections waiting
+	 * for them go with them. */
+	fwd_free(w->fwd);
+	w->fwd = NULL;
+	atomic_store(&w->fwd_pub, NULL);
+	while (w->retired != NULL) {
+		struct retired *r = w->retired;
+
+		w->retired = r->next;
+		retired_free(r);
+	}
+}
+
+void
+worker_release(struct worker *w)
+{
+	table_unref(w->pending);
+	table_unref(w->cur);
+	worker_conf_unref(w->pending_conf);
+	worker_conf_unref(w->conf);
+	pthread_mutex_destroy(&w->mu);
+}
