@@ -110,11 +110,10 @@ srv_parts(const struct table *t, const struct table_rec *r, unsigned *port,
     struct dname *target)
 {
 	const struct table_node *n = table_srv_target(t, r);
-	const uint8_t *rd = t->rdata + r->off;
 
 	if (n == NULL)
 		return -1;
-	*port = (unsigned)rd[4] << 8 | rd[5];
+	*port = table_srv_port(t, r);
 	target->len = n->name_len;
 	memcpy(target->data, n->name, n->name_len);
 	return 0;

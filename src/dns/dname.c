@@ -8,10 +8,13 @@
 
 #define MAX_POINTERS 128
 
-static inline uint8_t
-fold(uint8_t c)
+bool
+dname_bytes_caseeq(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+	for (size_t i = 0; i < n; i++)
+		if (dname_fold(a[i]) != dname_fold(b[i]))
+			return false;
+	return true;
 }
 
 int
@@ -155,7 +158,7 @@ dname_lower(struct dname *n)
 		uint8_t l = n->data[i++];
 
 		for (uint8_t k = 0; k < l && i < n->len; k++, i++)
-			n->data[i] = fold(n->data[i]);
+			n->data[i] = dname_fold(n->data[i]);
 	}
 }
 
@@ -163,7 +166,7 @@ static bool
 equal_ci(const uint8_t *a, const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (fold(a[i]) != fold(b[i]))
+		if (dname_fold(a[i]) != dname_fold(b[i]))
 			return false;
 	return true;
 }

@@ -67,4 +67,15 @@ size_t dname_spec_label(const char *in, size_t n, bool rfc952, char *out);
 size_t dname_frag(const char *in, size_t n, bool rfc952, char *out,
     size_t cap);
 
+/* ASCII case folding, the only kind DNS names have (RFC 4343): A-Z to
+ * a-z, every other octet as it is. */
+static inline uint8_t
+dname_fold(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+/* Are the n octets at a and b equal, ignoring ASCII case? */
+bool dname_bytes_caseeq(const uint8_t *a, const uint8_t *b, size_t n);
+
 #endif

@@ -4,11 +4,9 @@
 #include "dns/err.h"
 #include "dns/message.h"
 
-#define FLAG_QR 0x8000u
 #define FLAG_AA 0x0400u
 #define FLAG_TC 0x0200u
 #define FLAG_RD 0x0100u
-#define FLAG_RA 0x0080u
 #define FLAG_CD 0x0010u
 #define OPT_DO 0x8000u
 #define OPT_LEN 11
@@ -80,16 +78,69 @@ skip_rr(struct wbuf *w, struct query *q, bool additional, bool last)
 }
 
 int
-message_peek_rcode(const uint8_t *pkt, size_t len)
+message_read_header(const uint8_t *pkt, size_t len, struct msg_header *h)
 {
 	struct wbuf w;
-	uint16_t flags;
 
 	wire_init_read(&w, pkt, len);
-	wire_skip(&w, 2);
-	flags = wire_get_u16(&w);
-	wire_skip(&w, MSG_HDR_LEN - 4);
-	return wire_err(&w) != 0 ? -1 : flags & 0xf;
+	h->id = wire_get_u16(&w);
+	h->flags = wire_get_u16(&w);
+	h->qdcount = wire_get_u16(&w);
+	h->ancount = wire_get_u16(&w);
+	h->nscount = wire_get_u16(&w);
+	h->arcount = wire_get_u16(&w);
+	return wire_err(&w);
+}
+
+int
+message_peek_rcode(const uint8_t *pkt, size_t len)
+{
+	struct msg_header h;
+
+	return message_read_header(pkt, len, &h) != 0 ? -1 : h.flags & 0xf;
+}
+
+void
+message_set_id(uint8_t *pkt, size_t len, uint16_t id)
+{
+	if (len < 2)
+		return;
+	pkt[0] = (uint8_t)(id >> 8);
+	pkt[1] = (uint8_t)(id & 0xff);
+}
+
+bool
+message_same_question(const uint8_t *a, size_t alen, const uint8_t *q,
+    size_t question_end)
+{
+	struct msg_header h;
+
+	return question_end > MSG_HDR_LEN && alen >= question_end &&
+	    message_read_header(a, alen, &h) == 0 && h.qdcount == 1 &&
+	    dname_bytes_caseeq(a + MSG_HDR_LEN, q + MSG_HDR_LEN,
+	    question_end - MSG_HDR_LEN);
+}
+
+void
+message_set_edns_size(uint8_t *pkt, size_t len, const struct query *q,
+    uint16_t size)
+{
+	if (!q->edns || q->edns_size_off == 0 ||
+	    q->edns_size_off + 2u > len)
+		return;
+	pkt[q->edns_size_off] = (uint8_t)(size >> 8);
+	pkt[q->edns_size_off + 1] = (uint8_t)(size & 0xff);
+}
+
+unsigned
+message_rcode(const struct msg_builder *b)
+{
+	struct wbuf w = b->w;
+	uint16_t flags;
+
+	w.err = 0;
+	flags = wire_get_u16_at(&w, 2);
+	return (unsigned)(flags & 0xf) | (unsigned)b->ext_rcode << 4;
 }
 
 enum msg_verdict
@@ -109,7 +160,7 @@ message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
 	an = wire_get_u16(&w);
 	ns = wire_get_u16(&w);
 	ar = wire_get_u16(&w);
-	if (q->flags & FLAG_QR)
+	if (q->flags & MSG_FLAG_QR)
 		return MSG_DROP;
 	q->opcode = (uint8_t)(q->flags >> 11 & 0xf);
 	if (qd == 1) {
@@ -155,12 +206,6 @@ comp_add(struct msg_builder *b, const struct dname *n, size_t at,
 	}
 }
 
-static inline uint8_t
-lc(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
-}
-
 /* Does the name written at off equal the uncompressed suffix s (case
  * folded)?  Only bytes already written are read. */
 static bool
@@ -187,7 +232,7 @@ written_eq(const struct msg_builder *b, size_t off, const uint8_t *s,
 		if (off + 1 + c > end || i + 1 + c > slen)
 			return false;
 		for (size_t k = 1; k <= c; k++)
-			if (lc(buf[off + k]) != lc(s[i + k]))
+			if (dname_fold(buf[off + k]) != dname_fold(s[i + k]))
 				return false;
 		i += 1 + (size_t)c;
 		off += 1 + (size_t)c;
@@ -229,7 +274,7 @@ void
 message_begin(struct msg_builder *b, const struct query *q, uint8_t *buf,
     size_t cap, size_t lim, unsigned rcode, bool aa, bool ra)
 {
-	uint16_t flags = FLAG_QR | (uint16_t)(q->opcode << 11);
+	uint16_t flags = MSG_FLAG_QR | (uint16_t)(q->opcode << 11);
 
 	memset(b, 0, sizeof(*b));
 	b->q = q;
@@ -241,7 +286,7 @@ message_begin(struct msg_builder *b, const struct query *q, uint8_t *buf,
 	if (aa)
 		flags |= FLAG_AA;
 	if (ra)
-		flags |= FLAG_RA;
+		flags |= MSG_FLAG_RA;
 	flags |= (uint16_t)(rcode & 0xf);
 	b->ext_rcode = (uint8_t)(rcode >> 4);
 	wire_put_u16(&b->w, q->id);

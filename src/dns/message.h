@@ -53,13 +53,33 @@ struct query {
 	uint16_t tsig_fudge, tsig_orig_id;
 };
 
-/* The RCODE (header bits only) of a message of len octets, or -1 when it
- * has no whole header. */
+#define MSG_FLAG_QR 0x8000u
+#define MSG_FLAG_RA 0x0080u
+
+/* A message's header (RFC 1035 4.1.1), as numbers. */
+struct msg_header {
+	uint16_t id, flags, qdcount, ancount, nscount, arcount;
+};
+
+/* Read the header of a message of len octets: 0, or -E_SHORT. */
+int message_read_header(const uint8_t *pkt, size_t len, struct msg_header *h);
+/* The RCODE (the header's four bits) of a message, or -1 when it has no
+ * whole header. */
 int message_peek_rcode(const uint8_t *pkt, size_t len);
+/* Write id into a message's header (len >= 2; nothing otherwise). */
+void message_set_id(uint8_t *pkt, size_t len, uint16_t id);
+/* Does message a hold one question equal, ignoring case, to the one of
+ * query packet q (which ends at question_end, struct query's)? */
+bool message_same_question(const uint8_t *a, size_t alen, const uint8_t *q,
+    size_t question_end);
 
 /* Parse a received packet. */
 enum msg_verdict message_parse_query(const uint8_t *pkt, size_t len,
     struct query *q);
+/* Change the UDP payload size advertised by pkt, the packet q was parsed
+ * from (nothing when it has no OPT). */
+void message_set_edns_size(uint8_t *pkt, size_t len, const struct query *q,
+    uint16_t size);
 
 #define MSG_COMP_MAX 64
 
@@ -116,6 +136,9 @@ size_t message_finish(struct msg_builder *b, uint16_t our_udp_size);
  * the query's key, algorithm, time and original id, an empty MAC), after
  * the OPT.  For a query with q->tsig only. */
 void message_set_tsig_error(struct msg_builder *b, uint16_t err);
+
+/* The RCODE written so far, extended bits included. */
+unsigned message_rcode(const struct msg_builder *b);
 
 /* Change the RCODE (extended codes go into OPT at finish). */
 void message_set_rcode(struct msg_builder *b, unsigned rcode);

@@ -378,22 +378,6 @@ fq_servfail(struct fq *q)
 	reply_code(q->f, &q->q, &q->cl, client_limit(&q->q, q->cl.tcp), RCODE_SERVFAIL);
 }
 
-static bool
-bytes_caseeq(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		uint8_t x = a[i], y = b[i];
-
-		if (x >= 'A' && x <= 'Z')
-			x = (uint8_t)(x + 32);
-		if (y >= 'A' && y <= 'Z')
-			y = (uint8_t)(y + 32);
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 /* Relay an upstream answer: the client's ID, the client's question bytes
  * (c-ares matched them ignoring case), and TC when it exceeds what a UDP
  * client can take. */
@@ -405,21 +389,20 @@ fq_relay(struct fq *q, const uint8_t *abuf, size_t alen)
 
 	if (alen > lim) {
 		struct msg_builder b;
+		struct msg_header h;
 		size_t n;
 
+		(void)message_read_header(abuf, alen, &h);
 		message_begin(&b, &q->q, f->out, sizeof(f->out), lim,
-		    abuf[3] & 0xf, false, (abuf[3] & 0x80) != 0);
+		    h.flags & 0xf, false, (h.flags & MSG_FLAG_RA) != 0);
 		message_set_tc(&b);
 		n = message_finish(&b, f->o.edns_size);
 		fq_finish(q, f->out, n);
 		return;
 	}
 	memcpy(f->out, abuf, alen);
-	f->out[0] = (uint8_t)(q->q.id >> 8);
-	f->out[1] = (uint8_t)(q->q.id & 0xff);
-	if (qend > MSG_HDR_LEN && alen >= qend && abuf[4] == 0 &&
-	    abuf[5] == 1 && bytes_caseeq(abuf + MSG_HDR_LEN,
-	    q->pkt + MSG_HDR_LEN, qend - MSG_HDR_LEN))
+	message_set_id(f->out, alen, q->q.id);
+	if (message_same_question(abuf, alen, q->pkt, qend))
 		memcpy(f->out + MSG_HDR_LEN, q->pkt + MSG_HDR_LEN,
 		    qend - MSG_HDR_LEN);
 	fq_finish(q, f->out, alen);
@@ -608,11 +591,8 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	memcpy(q->pkt, pkt, len);
 	/* c-ares cannot take a UDP answer over 4096 bytes: ask for no more
 	 * (a bigger answer comes with TC, and the client retries on TCP). */
-	if (!cl->tcp && qq->edns && qq->edns_size > CARES_UDP_MAX &&
-	    qq->edns_size_off + 2u <= len) {
-		q->pkt[qq->edns_size_off] = CARES_UDP_MAX >> 8;
-		q->pkt[qq->edns_size_off + 1] = CARES_UDP_MAX & 0xff;
-	}
+	if (!cl->tcp && qq->edns && qq->edns_size > CARES_UDP_MAX)
+		message_set_edns_size(q->pkt, len, qq, CARES_UDP_MAX);
 	q->timer = evtimer_new(f->base, fq_timer_cb, q);
 	if (q->timer == NULL) {
 		free(q);

@@ -115,6 +115,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		uint8_t hdr[2];
 		size_t len, olen = 0;
 		struct answer_info info;
+		struct query q;
 		enum answer_kind k;
 
 		if (evbuffer_get_length(in) == 0) {
@@ -141,7 +142,8 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_remove(in, w->in, len);
 		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
 		k = answer_query(w->cur, &w->conf->o.answer, w->in, len,
-		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info);
+		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info,
+		    &q);
 		if (k != ANSWER_DROP)
 			worker_count_type(w, info.qtype);
 		if (k == ANSWER_NOT_OURS) {
@@ -152,7 +154,8 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 			cl.conn = c;
 			cl.reply = fwd_reply;
 			c->n_fwd++;
-			if (worker_try_forward(w, w->in, len, c->may_recurse, &cl)) {
+			if (worker_try_forward(w, w->in, len, &q,
+			    c->may_recurse, &cl)) {
 				if (c->n_fwd >= TCP_FWD_MAX) {
 					bufferevent_disable(bev, EV_READ);
 					break;

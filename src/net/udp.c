@@ -149,6 +149,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			struct msghdr *h = &w->rmsg[i].msg_hdr;
 			size_t n = w->rmsg[i].msg_len, olen = 0;
 			struct answer_info info;
+			struct query q;
 			struct fwd_pktinfo src = { .len = 0 };
 			enum answer_kind k;
 
@@ -168,7 +169,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
 			    n, w->abuf + used, MSG_UDP_MAX, false,
-			    worker_rand(w), &olen, &info);
+			    worker_rand(w), &olen, &info, &q);
 			if (k != ANSWER_DROP)
 				worker_count_type(w, info.qtype);
 			if (k == ANSWER_NOT_OURS) {
@@ -181,7 +182,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				cl.from = src;
 				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
 				cl.addrlen = h->msg_namelen;
-				if (worker_try_forward(w, w->qbuf[i], n,
+				if (worker_try_forward(w, w->qbuf[i], n, &q,
 				    w->conf->o.recurse_from != NULL &&
 				    acl_match(w->conf->o.recurse_from,
 				    (struct sockaddr *)&w->from[i]), &cl))

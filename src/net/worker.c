@@ -146,10 +146,8 @@ worker_count(struct worker *w, enum answer_kind k, const struct answer_info *inf
  * wrote.  True when forwarded (the answer comes later). */
 bool
 worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
-    bool may_recurse, struct fwd_client *cl)
+    const struct query *q, bool may_recurse, struct fwd_client *cl)
 {
-	struct query q;
-
 	if (w->fwd == NULL)
 		return false;
 	if (!may_recurse) {
@@ -157,10 +155,9 @@ worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
 		    memory_order_relaxed);
 		return false;
 	}
-	if (message_parse_query(pkt, len, &q) != MSG_OK ||
-	    q.qtype == RR_AXFR || q.qtype == RR_IXFR)
+	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR)
 		return false;	/* zone transfers are not relayed */
-	fwd_query(w->fwd, pkt, len, &q, cl);
+	fwd_query(w->fwd, pkt, len, q, cl);
 	return true;
 }
 

@@ -156,9 +156,10 @@ void worker_count(struct worker *w, enum answer_kind k,
     const struct answer_info *info);
 void worker_count_type(struct worker *w, uint16_t qtype);
 void worker_count_rcode(struct worker *w, unsigned rcode);
-/* A name outside our zone: forward it, or leave the REFUSED answer_query
- * wrote.  True when forwarded (the answer comes later). */
+/* A name outside our zone (q: the query answer_query parsed): forward
+ * it, or leave the REFUSED answer_query wrote.  True when forwarded (the
+ * answer comes later). */
 bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
-    bool may_recurse, struct fwd_client *cl);
+    const struct query *q, bool may_recurse, struct fwd_client *cl);
 
 #endif

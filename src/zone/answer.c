@@ -242,7 +242,8 @@ authoritative(struct ctx *c, const struct dname *lower)
 enum answer_kind
 answer_query(const struct table *t, const struct answer_cfg *cfg,
     const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, bool tcp,
-    uint32_t rnd, size_t *out_len, struct answer_info *info)
+    uint32_t rnd, size_t *out_len, struct answer_info *info,
+    struct query *query)
 {
 	struct query q;
 	struct ctx c;
@@ -334,6 +335,8 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 		return ANSWER_DROP;
 	*out_len = message_finish(&c.b, cfg->edns_size);
 	info->truncated = c.b.tc;
-	info->rcode = (uint8_t)((out[3] & 0xf) | c.b.ext_rcode << 4);
+	info->rcode = (uint8_t)message_rcode(&c.b);
+	if (kind == ANSWER_NOT_OURS)
+		*query = q;
 	return kind;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dns/message.h"
 #include "zone/table.h"
 
 struct answer_cfg {
@@ -37,10 +38,11 @@ struct answer_info {
  * lifts the size limit to 65535; otherwise 512 or the client's EDNS size
  * (at most 65507, the largest UDP payload).
  * rnd varies the order of records (rotation).  *out_len is the response
- * length when the result is not ANSWER_DROP. */
+ * length when the result is not ANSWER_DROP.  For ANSWER_NOT_OURS, *query
+ * is the parsed query, for the caller to forward. */
 enum answer_kind answer_query(const struct table *t,
     const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
     uint8_t *out, size_t cap, bool tcp, uint32_t rnd, size_t *out_len,
-    struct answer_info *info);
+    struct answer_info *info, struct query *query);
 
 #endif

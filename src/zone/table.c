@@ -94,6 +94,16 @@ table_rdata(const struct table *t, const struct table_rec *r,
 	return buf;
 }
 
+uint16_t
+table_srv_port(const struct table *t, const struct table_rec *r)
+{
+	const uint8_t *p = t->rdata + r->off;
+
+	if (r->type != RR_SRV || r->rdlen < 6)
+		return 0;
+	return (uint16_t)(p[4] << 8 | p[5]);
+}
+
 const struct table_node *
 table_srv_target(const struct table *t, const struct table_rec *r)
 {

@@ -120,6 +120,8 @@ const uint8_t *table_rdata(const struct table *t, const struct table_rec *r,
  * or NULL when r is no SRV. */
 const struct table_node *table_srv_target(const struct table *t,
     const struct table_rec *r);
+/* The port of SRV record r (0 when r is no SRV). */
+uint16_t table_srv_port(const struct table *t, const struct table_rec *r);
 /* The node record i belongs to. */
 const struct table_node *table_rec_node(const struct table *t, uint32_t i);
 

@@ -88,16 +88,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct answer_cfg cfg = { true, true, 1232 };
 	struct table *t = fixed_table();
 	struct answer_info info;
-	struct query q;
+	struct query q, parsed;
 	size_t len;
 
 	for (int tcp = 0; tcp < 2; tcp++) {
 		enum answer_kind k = answer_query(t, &cfg, data, size, out,
-		    sizeof(out), tcp, (uint32_t)size, &len, &info);
+		    sizeof(out), tcp, (uint32_t)size, &len, &info, &parsed);
 
 		if (k == ANSWER_DROP)
 			continue;
 		message_parse_query(data, size, &q);
+		/* A name handed back for forwarding is the query parsed. */
+		if (k == ANSWER_NOT_OURS && (parsed.id != q.id ||
+		    parsed.qtype != q.qtype || !dname_equal(&parsed.qname,
+		    &q.qname)))
+			abort();
 		if (!tcp && (len > MSG_UDP_MAX ||
 		    (len > 512 && !(q.edns && len <= q.edns_size))))
 			abort();	/* over the client's or UDP's limit */

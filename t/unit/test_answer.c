@@ -80,10 +80,11 @@ ask_raw(const uint8_t *q, size_t qlen, bool tcp, uint32_t rnd,
     const struct answer_cfg *c, struct resp *r)
 {
 	struct answer_info info;
+	struct query parsed;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = answer_query(tab, c, q, qlen, r->buf, sizeof(r->buf), tcp,
-	    rnd, &r->len, &info);
+	    rnd, &r->len, &info, &parsed);
 	if (r->kind == ANSWER_DROP)
 		return;
 	r->id = (uint16_t)(r->buf[0] << 8 | r->buf[1]);

@@ -127,10 +127,47 @@ opt_is_echoed_with_do_and_extended_rcode(void **state)
 	assert_int_equal(out[3] & 0x80, 0x80);		/* RA */
 }
 
+/* The accessors the rest of taskdns reads and patches packets with. */
+static void
+header_accessors(void **state)
+{
+	uint8_t q[512], a[512];
+	size_t n = make_query(q, sizeof(q), 0x1234, "Web.Marathon.mesos", 1,
+	    5000, 0);
+	struct msg_header h;
+	struct query pq;
+
+	(void)state;
+	assert_int_equal(message_read_header(q, n, &h), 0);
+	assert_int_equal(h.id, 0x1234);
+	assert_int_equal(h.qdcount, 1);
+	assert_int_equal(h.arcount, 1);
+	assert_int_equal(message_read_header(q, 11, &h), -E_SHORT);
+	assert_int_equal(message_peek_rcode(q, 11), -1);
+	memcpy(a, q, n);
+	a[3] = 0x83;	/* RA, NXDOMAIN */
+	assert_int_equal(message_peek_rcode(a, n), 3);
+	message_set_id(a, n, 0xbeef);
+	assert_int_equal(a[0], 0xbe);
+	assert_int_equal(a[1], 0xef);
+	assert_int_equal(message_parse_query(q, n, &pq), MSG_OK);
+	/* The same question whatever the case; another name is not. */
+	a[13] = 'w';
+	assert_true(message_same_question(a, n, q, pq.question_end));
+	a[14] = 'x';
+	assert_false(message_same_question(a, n, q, pq.question_end));
+	assert_false(message_same_question(a, pq.question_end - 1, q,
+	    pq.question_end));
+	message_set_edns_size(q, n, &pq, 4096);
+	assert_int_equal(message_parse_query(q, n, &pq), MSG_OK);
+	assert_int_equal(pq.edns_size, 4096);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(header_accessors),
 		cmocka_unit_test(parses_a_query_with_edns),
 		cmocka_unit_test(verdicts_for_bad_packets),
 		cmocka_unit_test(two_opt_records_are_formerr),
