@@ -1,5 +1,6 @@
 /* acl.c - CIDR prefix lists (see acl.h). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,7 @@ acl_parse_entry(const char *text, struct acl_entry *out)
 
 	memset(out, 0, sizeof(*out));
 	if (hlen == 0 || hlen >= sizeof(host))
-		return -1;
+		return -EINVAL;
 	memcpy(host, text, hlen);
 	host[hlen] = '\0';
 	if (inet_pton(AF_INET, host, out->addr) == 1) {
@@ -53,11 +54,11 @@ acl_parse_entry(const char *text, struct acl_entry *out)
 		out->family = 6;
 		max = 128;
 	} else {
-		return -1;
+		return -EINVAL;
 	}
 	bits = max;
 	if (slash != NULL && !parse_bits(slash + 1, max, &bits))
-		return -1;
+		return -EINVAL;
 	out->bits = (uint8_t)bits;
 	alen = max / 8;
 	for (unsigned i = 0; i < alen; i++) {
@@ -66,7 +67,7 @@ acl_parse_entry(const char *text, struct acl_entry *out)
 		uint8_t mask = (uint8_t)(keep == 0 ? 0 : 0xff << (8 - keep));
 
 		if ((out->addr[i] & ~mask) != 0)
-			return -1;	/* host bits set */
+			return -EINVAL;	/* host bits set */
 	}
 	return 0;
 }

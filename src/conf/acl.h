@@ -28,7 +28,7 @@ struct acl {
 /* The default of recurseFrom: loopback and the private ranges. */
 extern const char *const acl_default_text[];
 
-/* Parse one entry; 0, or -1 when text is not an address or prefix.  A
+/* Parse one entry; 0, or -EINVAL when text is not an address or prefix.  A
  * prefix with host bits set ("10.1.2.3/8") is refused: it is more likely a
  * typing error than meant. */
 int acl_parse_entry(const char *text, struct acl_entry *out);

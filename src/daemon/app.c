@@ -129,7 +129,7 @@ build(struct app *a, struct cluster *cl, struct gen_stats *st)
 
 	b = generate_builder(cl ? cl : &empty, a->cfg, &a->env, st, err,
 	    sizeof(err));
-	cluster_free(cl);
+	state_cluster_free(cl);
 	if (b == NULL) {
 		log_err("record generation failed, nothing changes: %s", err);
 		return NULL;
@@ -171,7 +171,7 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 	}
 	if (t != NULL)
 		snprintf(a->leader, sizeof(a->leader), "%s", leader);
-	cluster_free(cl);
+	state_cluster_free(cl);
 	if (t == NULL)
 		a->refresh_failures++;
 	if (a->print) {

@@ -1,5 +1,5 @@
 /* app.h - the running daemon: the current table, where states come from
- * (a state file, the poller, later ZooKeeper), building and publishing each
+ * (a state file, the masters, ZooKeeper), building and publishing each
  * generation, signals, and the order of start-up and shutdown. */
 #ifndef TASKDNS_APP_H
 #define TASKDNS_APP_H

@@ -224,7 +224,7 @@ got_body(struct poller *p)
 	}
 	if (other_leader(c, leader, sizeof(leader)) && p->hops < MAX_HOPS) {
 		/* A pre-1.0 master answers for itself and names the leader. */
-		cluster_free(c);
+		state_cluster_free(c);
 		end_request(p);
 		p->hops++;
 		snprintf(url, sizeof(url), "%s://%s/master/state",
@@ -233,7 +233,7 @@ got_body(struct poller *p)
 		return;
 	}
 	if (state_check_leader(c, why, sizeof(why)) != 0) {
-		cluster_free(c);
+		state_cluster_free(c);
 		master_failed(p, "no leader", "%s", why);
 		return;
 	}

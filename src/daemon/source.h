@@ -1,6 +1,6 @@
 /* source.h - I/O around the core: reading the config and state files,
  * resolving host names and listing interface addresses for the generator.
- * (The master poller of a later issue joins these state sources.)
+ * The masters are polled by poller.h, ZooKeeper watched by zk.h.
  */
 #ifndef TASKDNS_SOURCE_H
 #define TASKDNS_SOURCE_H

@@ -24,8 +24,6 @@ err_str(int err)
 		return "label or name too long";
 	case E_LIMIT:
 		return "limit reached";
-	case E_NOTFOUND:
-		return "not found";
 	default:
 		return strerror(err);
 	}

@@ -14,7 +14,6 @@ enum {
 	E_LOOP,		/* compression pointer loop or forward pointer */
 	E_TOOLONG,	/* a label or name over its limit */
 	E_LIMIT,	/* a configured or built-in cap was reached */
-	E_NOTFOUND,
 };
 
 /* Text for an error code (negative or positive).  Never NULL; static. */

@@ -13,7 +13,7 @@
 
 /* The TSIG rdata (RFC 8945 4.2) of rdlen octets at the cursor into q. */
 static enum msg_verdict
-read_tsig(struct wbuf *w, struct query *q, uint16_t rdlen)
+read_tsig(struct wbuf *w, struct msg_query *q, uint16_t rdlen)
 {
 	size_t end = w->pos + rdlen;
 	uint16_t mac_len, other_len;
@@ -38,7 +38,7 @@ read_tsig(struct wbuf *w, struct query *q, uint16_t rdlen)
 /* Skip one resource record at the cursor; an OPT or a TSIG is read into
  * q.  last: the message's last record. */
 static enum msg_verdict
-skip_rr(struct wbuf *w, struct query *q, bool additional, bool last)
+skip_rr(struct wbuf *w, struct msg_query *q, bool additional, bool last)
 {
 	struct dname owner;
 	uint16_t type, class, rdlen;
@@ -122,7 +122,7 @@ message_same_question(const uint8_t *a, size_t alen, const uint8_t *q,
 }
 
 void
-message_set_edns_size(uint8_t *pkt, size_t len, const struct query *q,
+message_set_edns_size(uint8_t *pkt, size_t len, const struct msg_query *q,
     uint16_t size)
 {
 	if (!q->edns || q->edns_size_off == 0 ||
@@ -144,7 +144,7 @@ message_rcode(const struct msg_builder *b)
 }
 
 enum msg_verdict
-message_parse_query(const uint8_t *pkt, size_t len, struct query *q)
+message_parse_query(const uint8_t *pkt, size_t len, struct msg_query *q)
 {
 	struct wbuf w;
 	uint16_t qd, an, ns, ar;
@@ -271,7 +271,7 @@ message_put_name(struct msg_builder *b, const struct dname *n, bool compress)
 }
 
 void
-message_begin(struct msg_builder *b, const struct query *q, uint8_t *buf,
+message_begin(struct msg_builder *b, const struct msg_query *q, uint8_t *buf,
     size_t cap, size_t lim, unsigned rcode, bool aa, bool ra)
 {
 	uint16_t flags = MSG_FLAG_QR | (uint16_t)(q->opcode << 11);
@@ -369,7 +369,7 @@ message_set_tsig_error(struct msg_builder *b, uint16_t err)
 static void
 put_tsig_error(struct msg_builder *b)
 {
-	const struct query *q = b->q;
+	const struct msg_query *q = b->q;
 	size_t mark = wire_mark(&b->w), rdstart;
 
 	b->w.lim = b->w.cap;

@@ -32,7 +32,7 @@ enum msg_verdict {
 	MSG_BADVERS,	/* answer BADVERS (EDNS version > 0) */
 };
 
-struct query {
+struct msg_query {
 	uint16_t id;
 	uint16_t flags;		/* as received */
 	uint8_t opcode;
@@ -69,16 +69,16 @@ int message_peek_rcode(const uint8_t *pkt, size_t len);
 /* Write id into a message's header (len >= 2; nothing otherwise). */
 void message_set_id(uint8_t *pkt, size_t len, uint16_t id);
 /* Does message a hold one question equal, ignoring case, to the one of
- * query packet q (which ends at question_end, struct query's)? */
+ * query packet q (which ends at question_end, struct msg_query's)? */
 bool message_same_question(const uint8_t *a, size_t alen, const uint8_t *q,
     size_t question_end);
 
 /* Parse a received packet. */
 enum msg_verdict message_parse_query(const uint8_t *pkt, size_t len,
-    struct query *q);
+    struct msg_query *q);
 /* Change the UDP payload size advertised by pkt, the packet q was parsed
  * from (nothing when it has no OPT). */
-void message_set_edns_size(uint8_t *pkt, size_t len, const struct query *q,
+void message_set_edns_size(uint8_t *pkt, size_t len, const struct msg_query *q,
     uint16_t size);
 
 #define MSG_COMP_MAX 64
@@ -93,7 +93,7 @@ enum msg_section { SEC_ANSWER, SEC_AUTHORITY, SEC_ADDITIONAL };
 
 struct msg_builder {
 	struct wbuf w;
-	const struct query *q;
+	const struct msg_query *q;
 	uint16_t count[3];
 	bool tc;
 	uint8_t ext_rcode;	/* RCODE bits above the header's four */
@@ -107,7 +107,7 @@ struct msg_builder {
 
 /* Start a response to q in buf (cap bytes), at most lim bytes long.  The
  * question is echoed as received. */
-void message_begin(struct msg_builder *b, const struct query *q,
+void message_begin(struct msg_builder *b, const struct msg_query *q,
     uint8_t *buf, size_t cap, size_t lim, unsigned rcode, bool aa, bool ra);
 
 /* Record helpers: begin writes owner, type, class IN, ttl and a length

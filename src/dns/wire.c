@@ -50,14 +50,6 @@ can_put(struct wbuf *w, size_t n)
 	return true;
 }
 
-uint8_t
-wire_get_u8(struct wbuf *w)
-{
-	if (!can_get(w, 1))
-		return 0;
-	return w->base[w->pos++];
-}
-
 uint16_t
 wire_get_u16(struct wbuf *w)
 {
@@ -84,33 +76,10 @@ wire_get_u32(struct wbuf *w)
 }
 
 void
-wire_get_bytes(struct wbuf *w, void *dst, size_t n)
-{
-	if (!can_get(w, n)) {
-		memset(dst, 0, n);
-		return;
-	}
-	memcpy(dst, w->base + w->pos, n);
-	w->pos += n;
-}
-
-void
 wire_skip(struct wbuf *w, size_t n)
 {
 	if (can_get(w, n))
 		w->pos += n;
-}
-
-void
-wire_seek(struct wbuf *w, size_t pos)
-{
-	if (w->err != 0)
-		return;
-	if (pos >= w->lim) {
-		w->err = -E_SHORT;
-		return;
-	}
-	w->pos = pos;
 }
 
 uint8_t

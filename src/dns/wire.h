@@ -32,20 +32,9 @@ wire_err(const struct wbuf *w)
 	return w->err;
 }
 
-static inline size_t
-wire_left(const struct wbuf *w)
-{
-	return w->pos <= w->lim ? w->lim - w->pos : 0;
-}
-
-uint8_t wire_get_u8(struct wbuf *w);
 uint16_t wire_get_u16(struct wbuf *w);
 uint32_t wire_get_u32(struct wbuf *w);
-/* Copy n bytes out; on error dst is zeroed. */
-void wire_get_bytes(struct wbuf *w, void *dst, size_t n);
 void wire_skip(struct wbuf *w, size_t n);
-/* Move the read cursor to an absolute offset below lim. */
-void wire_seek(struct wbuf *w, size_t pos);
 /* Byte at an absolute offset without moving; 0 and sticky error past lim. */
 uint8_t wire_peek_at(struct wbuf *w, size_t off);
 

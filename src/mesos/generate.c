@@ -376,7 +376,7 @@ master_records(struct gen *g, const struct cluster *cl)
 
 /* The IPs of the first source that yields any. */
 static void
-task_ips(struct gen *g, const struct task *t, const struct agent_ips *ai,
+task_ips(struct gen *g, const struct state_task *t, const struct agent_ips *ai,
     const struct ipaddr **v, uint32_t *n)
 {
 	const struct config_strlist *src = &g->cfg->ip_sources;
@@ -402,7 +402,7 @@ task_ips(struct gen *g, const struct task *t, const struct agent_ips *ai,
 		else if (strcmp(s, "docker") == 0)
 			k = IPSRC_DOCKER;
 		if (k >= 0 && t->n_ips[k] > 0) {
-			struct iplist l = task_iplist(t, k);
+			struct iplist l = state_task_iplist(t, k);
 
 			*v = l.v;
 			*n = l.n;
@@ -539,7 +539,7 @@ srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
  * (unit_emit): the memory a unit's lookups wait for arrives while the
  * previous unit is added. */
 struct unit {
-	const struct task *t;
+	const struct state_task *t;
 	bool first;		/* the task's first unit: opens it */
 	bool disc;		/* the task has discovery info */
 	const char *name;	/* the task's label: spec'd (label) or raw */
@@ -590,7 +590,7 @@ unit_prepare(struct gen *g, struct unit *u)
 static void
 unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 {
-	const struct task *t = u->t;
+	const struct state_task *t = u->t;
 	const struct frag *fn = u->fname;
 	struct frag dp_proto, dp_name;
 	struct owner o;
@@ -770,7 +770,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 		    0, g->rfc952, fname, sizeof(fname));
 		frag_text(&ffrag, fname, NULL);
 		table_builder_enum_framework(g->b, f->name);
-		for (const struct task *t = f->tasks; t; t = t->next) {
+		for (const struct state_task *t = f->tasks; t; t = t->next) {
 			const struct agent_ips *a = find_agent(&am,
 			    t->slave_id);
 			const char *dash = strrchr(t->slave_id, '-');

@@ -47,7 +47,7 @@ struct state_parser {
 
 	struct framework *fw, *fw_tail;
 	struct agent *agent, *agent_tail;
-	struct task *task, *task_tail;
+	struct state_task *task, *task_tail;
 	struct arena_mark task_mark;
 	bool task_running;
 	double best_ts;
@@ -74,33 +74,6 @@ struct state_parser {
 	const char **shared;
 	uint32_t shared_mask, n_shared;
 };
-
-bool
-ipaddr_parse(const char *s, size_t n, struct ipaddr *out)
-{
-	char buf[64];
-	struct in6_addr a6;
-
-	if (n == 0 || n >= sizeof(buf))
-		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	memset(out, 0, sizeof(*out));
-	if (inet_pton(AF_INET, buf, out->addr) == 1) {
-		out->family = 4;
-		return true;
-	}
-	if (inet_pton(AF_INET6, buf, &a6) != 1)
-		return false;
-	if (IN6_IS_ADDR_V4MAPPED(&a6)) {
-		out->family = 4;
-		memcpy(out->addr, a6.s6_addr + 12, 4);
-	} else {
-		out->family = 6;
-		memcpy(out->addr, a6.s6_addr, 16);
-	}
-	return true;
-}
 
 static void
 ipvec_push(struct ipvec *v, const struct ipaddr *ip)
@@ -306,7 +279,7 @@ enter(struct state_parser *p, enum frame f)
 static void
 leave_task(struct state_parser *p)
 {
-	struct task *t = p->task;
+	struct state_task *t = p->task;
 
 	if (!p->task_running || t->id == NULL || t->slave_id == NULL ||
 	    p->fw == NULL) {
@@ -342,7 +315,7 @@ leave_task(struct state_parser *p)
 static void
 keep_ips(struct state_parser *p)
 {
-	struct task *t = p->task;
+	struct state_task *t = p->task;
 	struct ipaddr *v;
 	size_t total = 0;
 
@@ -694,7 +667,7 @@ state_parser_free(struct state_parser *p)
 		return;
 	if (p->h != NULL)
 		yajl_free(p->h);
-	cluster_free(p->c);
+	state_cluster_free(p->c);
 	for (int i = 0; i < IPSRC_N; i++)
 		free(p->st_ips[i].v);
 	free(p->ni_ips.v);
@@ -796,7 +769,7 @@ state_check_leader(const struct cluster *c, char *errbuf, size_t errlen)
 }
 
 void
-cluster_free(struct cluster *c)
+state_cluster_free(struct cluster *c)
 {
 	if (c == NULL)
 		return;

@@ -14,16 +14,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/ipaddr.h"
+
 #define STATE_MAX_STRING 4096
 #define STATE_MAX_DEPTH 128
-
-struct ipaddr {
-	uint8_t family;		/* 4 or 6 */
-	uint8_t addr[16];
-};
-
-/* Parse an IP literal; IPv4-mapped IPv6 becomes IPv4.  False if not one. */
-bool ipaddr_parse(const char *s, size_t n, struct ipaddr *out);
 
 struct iplist {
 	const struct ipaddr *v;
@@ -38,23 +32,23 @@ struct disc_port {
 	const char *protocol;	/* NULL when absent */
 };
 
-struct task {
+struct state_task {
 	const char *id, *name, *slave_id;
 	const char *ports;		/* resources.ports, NULL if absent */
 	const char *disc_name;		/* discovery.name, NULL if absent */
 	struct disc_port *dports;
 	/* The IPs of the latest running status, by source in enum ipsrc
 	 * order: n_ips[IPSRC_NETINFO] first, then the others (see
-	 * task_iplist()). */
+	 * state_task_iplist()). */
 	const struct ipaddr *ipv;
-	struct task *next;
+	struct state_task *next;
 	uint32_t n_dports;
 	uint16_t n_ips[IPSRC_N];
 };
 
 /* One source's IPs of a task. */
 static inline struct iplist
-task_iplist(const struct task *t, enum ipsrc k)
+state_task_iplist(const struct state_task *t, enum ipsrc k)
 {
 	struct iplist l = { t->ipv, t->n_ips[k] };
 
@@ -65,7 +59,7 @@ task_iplist(const struct task *t, enum ipsrc k)
 
 struct framework {
 	const char *id, *name, *pid, *hostname;
-	struct task *tasks;
+	struct state_task *tasks;
 	uint32_t n_tasks;
 	struct framework *next;
 };
@@ -98,7 +92,7 @@ void state_parser_set_max_tasks(struct state_parser *p, uint32_t max);
 int state_parser_feed(struct state_parser *p, const void *buf, size_t len,
     char *errbuf, size_t errlen);
 /* End of document: returns the cluster (caller owns it, free with
- * cluster_free) or NULL with the reason in errbuf when the bytes were not
+ * state_cluster_free) or NULL with the reason in errbuf when the bytes were not
  * a complete Mesos state. */
 struct cluster *state_parser_finish(struct state_parser *p, char *errbuf,
     size_t errlen);
@@ -112,6 +106,6 @@ struct cluster *state_parse(const void *buf, size_t len, char *errbuf,
  * and when pid is present it equals leader.  0, or -E_FORMAT with why. */
 int state_check_leader(const struct cluster *c, char *errbuf, size_t errlen);
 
-void cluster_free(struct cluster *c);
+void state_cluster_free(struct cluster *c);
 
 #endif

@@ -19,7 +19,7 @@
 #define UPSTREAM_RCVBUF (1 << 20)
 
 struct sockev {
-	struct chan *c;
+	struct ares_ev *c;
 	ares_socket_t fd;
 	struct event *ev;
 	struct sockev *next;
@@ -29,18 +29,18 @@ static void
 sock_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sockev *se = arg;
-	struct chan *c = se->c;
+	struct ares_ev *c = se->c;
 
 	/* se may be freed inside ares_process_fd (the socket closed). */
 	ares_process_fd(c->ch, (what & EV_READ) ? fd : ARES_SOCKET_BAD,
 	    (what & EV_WRITE) ? fd : ARES_SOCKET_BAD);
-	chan_rearm(c);
+	ares_ev_rearm(c);
 }
 
 static void
 sock_state_cb(void *data, ares_socket_t fd, int readable, int writable)
 {
-	struct chan *c = data;
+	struct ares_ev *c = data;
 	struct sockev **pp, *se = NULL;
 	short ev = EV_PERSIST;
 
@@ -78,16 +78,16 @@ sock_state_cb(void *data, ares_socket_t fd, int readable, int writable)
 static void
 chan_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct chan *c = arg;
+	struct ares_ev *c = arg;
 
 	(void)fd;
 	(void)what;
 	ares_process_fd(c->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-	chan_rearm(c);
+	ares_ev_rearm(c);
 }
 
 void
-chan_rearm(struct chan *c)
+ares_ev_rearm(struct ares_ev *c)
 {
 	struct timeval tv, *p;
 
@@ -102,7 +102,7 @@ chan_rearm(struct chan *c)
 }
 
 int
-chan_init(struct chan *c, struct event_base *base, const bool *closing,
+ares_ev_init(struct ares_ev *c, struct event_base *base, const bool *closing,
     unsigned timeout_ms, const struct ares_addr_port_node *srv, bool tcp)
 {
 	struct ares_options opt;
@@ -141,7 +141,7 @@ chan_init(struct chan *c, struct event_base *base, const bool *closing,
 }
 
 void
-chan_free(struct chan *c)
+ares_ev_free(struct ares_ev *c)
 {
 	if (c->ok)
 		ares_destroy(c->ch);	/* callbacks: ARES_EDESTRUCTION */

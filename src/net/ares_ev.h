@@ -13,7 +13,7 @@ struct event;
 struct event_base;
 struct sockev;
 
-struct chan {
+struct ares_ev {
 	ares_channel ch;
 	bool ok;
 	struct event_base *base;
@@ -24,13 +24,13 @@ struct chan {
 
 /* A channel to srv alone, over TCP or UDP, each attempt timed out after
  * timeout_ms; while *closing, timeouts are no longer rearmed.  Returns an
- * ARES_ status; on failure chan_free() still applies. */
-int chan_init(struct chan *c, struct event_base *base, const bool *closing,
+ * ARES_ status; on failure ares_ev_free() still applies. */
+int ares_ev_init(struct ares_ev *c, struct event_base *base, const bool *closing,
     unsigned timeout_ms, const struct ares_addr_port_node *srv, bool tcp);
 /* After anything that may have changed c-ares's timeouts (a query sent). */
-void chan_rearm(struct chan *c);
+void ares_ev_rearm(struct ares_ev *c);
 /* Destroy the channel (its queries get ARES_EDESTRUCTION) and its
  * events. */
-void chan_free(struct chan *c);
+void ares_ev_free(struct ares_ev *c);
 
 #endif

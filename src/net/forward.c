@@ -16,6 +16,7 @@
 #include <ares.h>
 #include <event2/event.h>
 
+#include "dns/err.h"
 #include "util/arena.h"
 #include "net/ares_ev.h"
 #include "dns/dname.h"
@@ -49,7 +50,7 @@ struct fwd_shared {
 
 struct upstream {
 	char name[64];		/* for logs */
-	struct chan udp, tcp;
+	struct ares_ev udp, tcp;
 	struct fwd_health *h;
 };
 
@@ -73,7 +74,7 @@ struct fq {
 	struct fq *prev, *next;
 	struct group *g;
 	struct fwd_client cl;
-	struct query q;
+	struct msg_query q;
 	struct event *timer;	/* next hedge, then the deadline */
 	uint64_t deadline;	/* ms */
 	uint32_t tried;		/* bit i: g->u[i] asked */
@@ -137,39 +138,39 @@ fwd_parse_server(const char *text, int *family, uint8_t addr[16],
 		const char *close = strchr(text, ']');
 
 		if (close == NULL || close[1] != ':')
-			return -1;
+			return -E_FORMAT;
 		hlen = (size_t)(close - text - 1);
 		if (hlen >= sizeof(host))
-			return -1;
+			return -E_FORMAT;
 		memcpy(host, text + 1, hlen);
 		host[hlen] = '\0';
 		if (inet_pton(AF_INET6, host, addr) != 1)
-			return -1;
+			return -E_FORMAT;
 		*family = AF_INET6;
 		p = close + 2;
 	} else {
 		colon = strchr(text, ':');
 		hlen = colon != NULL ? (size_t)(colon - text) : strlen(text);
 		if (hlen >= sizeof(host))
-			return -1;
+			return -E_FORMAT;
 		memcpy(host, text, hlen);
 		host[hlen] = '\0';
 		if (inet_pton(AF_INET, host, addr) != 1)
-			return -1;
+			return -E_FORMAT;
 		*family = AF_INET;
 		if (colon == NULL)
 			return 0;
 		p = colon + 1;
 	}
 	if (*p == '\0' || strlen(p) > 5)
-		return -1;
+		return -E_FORMAT;
 	for (; *p != '\0'; p++) {
 		if (*p < '0' || *p > '9')
-			return -1;
+			return -E_FORMAT;
 		v = v * 10 + (unsigned long)(*p - '0');
 	}
 	if (v < 1 || v > 65535)
-		return -1;
+		return -E_FORMAT;
 	*port = (uint16_t)v;
 	return 0;
 }
@@ -192,10 +193,10 @@ upstream_init(struct fwd *f, struct upstream *u, const char *text)
 	else
 		memcpy(&srv.addr.addr6, a, 16);
 	snprintf(u->name, sizeof(u->name), "%s", text);
-	if ((r = chan_init(&u->udp, f->base, &f->closing, f->o.timeout_ms,
+	if ((r = ares_ev_init(&u->udp, f->base, &f->closing, f->o.timeout_ms,
 	    &srv, false)) != ARES_SUCCESS)
 		return r;
-	return chan_init(&u->tcp, f->base, &f->closing, f->o.timeout_ms, &srv,
+	return ares_ev_init(&u->tcp, f->base, &f->closing, f->o.timeout_ms, &srv,
 	    true);
 }
 
@@ -319,7 +320,7 @@ static void attempt_cb(void *arg, int status, int timeouts, unsigned char *abuf,
 /* The largest answer the client takes: 65535 on TCP, else 512 or its
  * EDNS size (at most the largest UDP payload). */
 static size_t
-client_limit(const struct query *q, bool tcp)
+client_limit(const struct msg_query *q, bool tcp)
 {
 	if (tcp)
 		return MSG_MAX;
@@ -357,7 +358,7 @@ fq_finish(struct fq *q, const uint8_t *resp, size_t len)
 
 /* SERVFAIL (or another code) of our own for q. */
 static void
-reply_code(struct fwd *f, const struct query *qq, const struct fwd_client *cl,
+reply_code(struct fwd *f, const struct msg_query *qq, const struct fwd_client *cl,
     size_t lim, unsigned rcode)
 {
 	struct msg_builder b;
@@ -415,7 +416,7 @@ fq_send(struct fq *q, int idx, uint64_t now)
 {
 	struct upstream *u = &q->g->u[idx];
 	struct attempt *a = &q->att[q->n_att++];
-	struct chan *c = q->cl.tcp ? &u->tcp : &u->udp;
+	struct ares_ev *c = q->cl.tcp ? &u->tcp : &u->udp;
 
 	q->tried |= 1u << idx;
 	a->q = q;
@@ -425,7 +426,7 @@ fq_send(struct fq *q, int idx, uint64_t now)
 	q->outstanding++;
 	/* The callback may run inside ares_send. */
 	ares_send(c->ch, q->pkt, (int)q->len, attempt_cb, a);
-	chan_rearm(c);
+	ares_ev_rearm(c);
 }
 
 /* Ask the next upstream; false when none is left. */
@@ -556,7 +557,7 @@ route(struct fwd *f, const struct dname *qname)
 
 void
 fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
-    const struct query *qq, const struct fwd_client *cl)
+    const struct msg_query *qq, const struct fwd_client *cl)
 {
 	struct group *g = route(f, &qq->qname);
 	struct fq *q;
@@ -756,8 +757,8 @@ fwd_free(struct fwd *f)
 		struct group *g = &f->g[i];
 
 		for (size_t j = 0; g->u != NULL && j < g->n; j++) {
-			chan_free(&g->u[j].udp);
-			chan_free(&g->u[j].tcp);
+			ares_ev_free(&g->u[j].udp);
+			ares_ev_free(&g->u[j].tcp);
 		}
 	}
 	while (f->live != NULL) {

@@ -98,7 +98,7 @@ struct fwd_shared *fwd_shared_new(const struct fwd_opts *o);
 void fwd_shared_free(struct fwd_shared *sh);
 
 /* Parse "ip", "ip:port" (IPv4), "[v6]:port" or a bare IPv6 address;
- * 0 or -1. */
+ * 0 or -E_FORMAT. */
 int fwd_parse_server(const char *text, int *family, uint8_t addr[16],
     uint16_t *port);
 
@@ -111,7 +111,7 @@ struct fwd *fwd_new(struct event_base *base, const struct fwd_opts *o,
 /* Forward the query pkt (len bytes; q is its parse).  The answer arrives
  * through done. */
 void fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
-    const struct query *q, const struct fwd_client *cl);
+    const struct msg_query *q, const struct fwd_client *cl);
 
 /* Counters; may be read from any thread. */
 void fwd_stats(struct fwd *f, struct fwd_stats *out);

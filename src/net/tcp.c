@@ -19,14 +19,14 @@
 #include "net/tcp.h"
 #include "net/worker.h"
 
-struct conn {
+struct tcp_conn {
 	struct worker *w;
 	struct bufferevent *bev;
 	/* When the message now being read began; a query must arrive whole
 	 * within the idle time of its first byte, so a client trickling
 	 * bytes cannot hold a connection forever.  0: between messages. */
 	struct timeval msg_start;
-	struct conn *prev, *next;	/* the worker's open connections */
+	struct tcp_conn *prev, *next;	/* the worker's open connections */
 	bool may_recurse;	/* the client is in recurseFrom */
 	bool closed;		/* kept only for answers being forwarded */
 	unsigned n_fwd;		/* queries being forwarded for it */
@@ -34,7 +34,7 @@ struct conn {
 
 /* Close c; its memory stays while answers are being forwarded for it. */
 static void
-conn_free(struct conn *c)
+conn_free(struct tcp_conn *c)
 {
 	struct worker *w = c->w;
 
@@ -55,7 +55,7 @@ conn_free(struct conn *c)
 /* Read queries again unless the client is behind on its answers or has
  * too many being forwarded; a whole query already buffered is handled. */
 static void
-conn_resume(struct conn *c)
+conn_resume(struct tcp_conn *c)
 {
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
 	    TCP_OUT_HIGH || c->n_fwd >= TCP_FWD_MAX ||
@@ -69,7 +69,7 @@ conn_resume(struct conn *c)
 
 /* Has the message being read taken longer than the idle time? */
 static bool
-too_slow(struct conn *c)
+too_slow(struct tcp_conn *c)
 {
 	struct timeval now, d;
 	unsigned ms;
@@ -85,7 +85,7 @@ too_slow(struct conn *c)
 static void
 fwd_reply(const struct fwd_client *cl, const uint8_t *resp, size_t len)
 {
-	struct conn *c = cl->conn;
+	struct tcp_conn *c = cl->conn;
 	uint8_t hdr[2];
 
 	c->n_fwd--;
@@ -106,7 +106,7 @@ fwd_reply(const struct fwd_client *cl, const uint8_t *resp, size_t len)
 static void
 tcp_read_cb(struct bufferevent *bev, void *arg)
 {
-	struct conn *c = arg;
+	struct tcp_conn *c = arg;
 	struct worker *w = c->w;
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct evbuffer *out = bufferevent_get_output(bev);
@@ -115,7 +115,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		uint8_t hdr[2];
 		size_t len, olen = 0;
 		struct answer_info info;
-		struct query q;
+		struct msg_query q;
 		enum answer_kind k;
 
 		if (evbuffer_get_length(in) == 0) {
@@ -194,7 +194,7 @@ tcp_write_cb(struct bufferevent *bev, void *arg)
 static void
 tcp_event_cb(struct bufferevent *bev, short what, void *arg)
 {
-	struct conn *c = arg;
+	struct tcp_conn *c = arg;
 
 	if ((what & BEV_EVENT_TIMEOUT) && c->n_fwd > 0 &&
 	    !(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))) {
@@ -211,7 +211,7 @@ tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
 	struct worker *w = arg;
-	struct conn *c;
+	struct tcp_conn *c;
 	struct timeval tv;
 
 	(void)l;

@@ -11,7 +11,7 @@
 #include <event2/listener.h>
 #include <event2/util.h>
 
-struct conn;
+struct tcp_conn;
 struct worker;
 
 /* The listener's callbacks (arg: the worker): a new connection; accept()

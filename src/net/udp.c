@@ -149,7 +149,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			struct msghdr *h = &w->rmsg[i].msg_hdr;
 			size_t n = w->rmsg[i].msg_len, olen = 0;
 			struct answer_info info;
-			struct query q;
+			struct msg_query q;
 			struct fwd_pktinfo src = { .len = 0 };
 			enum answer_kind k;
 

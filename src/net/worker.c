@@ -146,7 +146,7 @@ worker_count(struct worker *w, enum answer_kind k, const struct answer_info *inf
  * wrote.  True when forwarded (the answer comes later). */
 bool
 worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
-    const struct query *q, bool may_recurse, struct fwd_client *cl)
+    const struct msg_query *q, bool may_recurse, struct fwd_client *cl)
 {
 	if (w->fwd == NULL)
 		return false;

@@ -34,7 +34,7 @@
 struct event;
 struct event_base;
 struct evconnlistener;
-struct conn;
+struct tcp_conn;
 
 /* What the workers follow besides the table: a deep copy of the options,
  * replaced as a whole by server_reconfigure() and freed by its last
@@ -92,7 +92,7 @@ struct worker {
 	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
 	struct retired *retired;	/* this thread only */
 	unsigned n_conns;
-	struct conn *conns;
+	struct tcp_conn *conns;
 	uint32_t rng;
 	uint8_t in[MSG_MAX + 2];
 	uint8_t out[MSG_MAX + 2];
@@ -160,6 +160,6 @@ void worker_count_rcode(struct worker *w, unsigned rcode);
  * it, or leave the REFUSED answer_query wrote.  True when forwarded (the
  * answer comes later). */
 bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
-    const struct query *q, bool may_recurse, struct fwd_client *cl);
+    const struct msg_query *q, bool may_recurse, struct fwd_client *cl);
 
 #endif

@@ -1,4 +1,5 @@
-/* log.h - levelled logging, one line per event, to stderr. */
+/* log.h - levelled logging, one line per event, to stderr or syslog.
+ * Only net and daemon log; the pure layers return errors instead. */
 #ifndef TASKDNS_LOG_H
 #define TASKDNS_LOG_H
 

@@ -13,7 +13,7 @@ struct ctx {
 	const struct table *t;
 	const struct answer_cfg *cfg;
 	struct msg_builder b;
-	const struct query *q;
+	const struct msg_query *q;
 	uint32_t rnd;
 	bool full;		/* an answer record did not fit */
 };
@@ -243,9 +243,9 @@ enum answer_kind
 answer_query(const struct table *t, const struct answer_cfg *cfg,
     const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, bool tcp,
     uint32_t rnd, size_t *out_len, struct answer_info *info,
-    struct query *query)
+    struct msg_query *query)
 {
-	struct query q;
+	struct msg_query q;
 	struct ctx c;
 	enum msg_verdict v = message_parse_query(pkt, len, &q);
 	enum answer_kind kind = ANSWER_SEND;

@@ -43,6 +43,6 @@ struct answer_info {
 enum answer_kind answer_query(const struct table *t,
     const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
     uint8_t *out, size_t cap, bool tcp, uint32_t rnd, size_t *out_len,
-    struct answer_info *info, struct query *query);
+    struct answer_info *info, struct msg_query *query);
 
 #endif

@@ -599,7 +599,7 @@ table_builder_add_at(struct table_builder *b, uint32_t node, uint16_t type,
 	    b->efw[b->n_efw - 1].n_tasks > 0) {
 		b->etask[b->n_etask - 1].n_recs++;
 	}
-	return 1;
+	return 0;
 }
 
 int

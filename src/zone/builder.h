@@ -25,9 +25,10 @@ void table_builder_free(struct table_builder *b);
 /* Add one record; owner is copied and lower-cased.  A triple added
  * twice is stored once: the later copies are dropped at finish (an add
  * does no lookup of its own).  An SRV's rdata is its wire form, target
- * uncompressed.  Returns 1, 0 when the owner has its
- * table_builder_set_name_cap() records already, -E_FORMAT for an SRV
- * rdata that is not one, or -E_LIMIT past the builder's record cap. */
+ * uncompressed.  Returns 0, also when the owner has its
+ * table_builder_set_name_cap() records already (the record is dropped and
+ * counted: table_builder_capped), -E_FORMAT for an SRV rdata that is not
+ * one, or -E_LIMIT past the builder's record cap. */
 int table_builder_add(struct table_builder *b, const struct dname *owner,
     uint16_t type, const void *rdata, uint16_t rdlen);
 /* The same in steps, for a caller adding many records on one name: the

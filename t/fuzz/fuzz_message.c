@@ -43,13 +43,13 @@ fixed_table(void)
 	t = generate_table(cl, cfg, &env, NULL, 1, &st, err, sizeof(err));
 	if (t == NULL)
 		abort();
-	cluster_free(cl);
+	state_cluster_free(cl);
 	config_free(cfg);
 	return t;
 }
 
 static void
-check_answer(const uint8_t *out, size_t len, const struct query *q)
+check_answer(const uint8_t *out, size_t len, const struct msg_query *q)
 {
 	struct wbuf w;
 	uint16_t counts[4];
@@ -88,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const struct answer_cfg cfg = { true, true, 1232 };
 	struct table *t = fixed_table();
 	struct answer_info info;
-	struct query q, parsed;
+	struct msg_query q, parsed;
 	size_t len;
 
 	for (int tcp = 0; tcp < 2; tcp++) {

@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sizeof(err));
 
 		table_unref(t);
-		cluster_free(c);
+		state_cluster_free(c);
 	}
 	return 0;
 }

@@ -80,7 +80,7 @@ ask_raw(const uint8_t *q, size_t qlen, bool tcp, uint32_t rnd,
     const struct answer_cfg *c, struct resp *r)
 {
 	struct answer_info info;
-	struct query parsed;
+	struct msg_query parsed;
 
 	memset(r, 0, sizeof(*r));
 	r->kind = answer_query(tab, c, q, qlen, r->buf, sizeof(r->buf), tcp,

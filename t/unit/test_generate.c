@@ -44,7 +44,7 @@ build(const char *state_json, size_t len, const struct config *cfg)
 		fail_msg("state: %s", err);
 	t = generate_table(cl, cfg, &env, NULL, 1, &st, err, sizeof(err));
 	assert_non_null(t);
-	cluster_free(cl);
+	state_cluster_free(cl);
 	return t;
 }
 

@@ -8,7 +8,7 @@ parses_a_query_with_edns(void **state)
 {
 	uint8_t pkt[512];
 	size_t n = make_query(pkt, sizeof(pkt), 0x4242, "Web.Mesos", 33, 4096, 1);
-	struct query q;
+	struct msg_query q;
 	char text[64];
 
 	(void)state;
@@ -38,7 +38,7 @@ verdicts_for_bad_packets(void **state)
 {
 	uint8_t pkt[512];
 	size_t n;
-	struct query q;
+	struct msg_query q;
 
 	(void)state;
 	n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 0, 0);
@@ -64,7 +64,7 @@ two_opt_records_are_formerr(void **state)
 {
 	uint8_t pkt[512];
 	size_t n = make_query(pkt, sizeof(pkt), 1, "a.mesos", 1, 1232, 0);
-	struct query q;
+	struct msg_query q;
 
 	(void)state;
 	memcpy(pkt + n, pkt + n - 11, 11);
@@ -79,7 +79,7 @@ builds_compressed_records_and_undoes_what_does_not_fit(void **state)
 	uint8_t pkt[512], out[100];
 	size_t n = make_query(pkt, sizeof(pkt), 7, "x.example", 1, 0, 0);
 	struct msg_builder b;
-	struct query q;
+	struct msg_query q;
 	struct dname owner;
 	const uint8_t ip[4] = { 10, 0, 0, 1 };
 	size_t len, before;
@@ -109,7 +109,7 @@ opt_is_echoed_with_do_and_extended_rcode(void **state)
 	uint8_t pkt[512], out[512];
 	size_t n = make_query(pkt, sizeof(pkt), 9, "a.mesos", 1, 1400, 1);
 	struct msg_builder b;
-	struct query q;
+	struct msg_query q;
 	size_t len;
 
 	(void)state;
@@ -135,7 +135,7 @@ header_accessors(void **state)
 	size_t n = make_query(q, sizeof(q), 0x1234, "Web.Marathon.mesos", 1,
 	    5000, 0);
 	struct msg_header h;
-	struct query pq;
+	struct msg_query pq;
 
 	(void)state;
 	assert_int_equal(message_read_header(q, n, &h), 0);

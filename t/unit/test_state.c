@@ -24,20 +24,20 @@ out:
 	return c;
 }
 
-static const struct task *
+static const struct state_task *
 find_task(const struct cluster *c, const char *id)
 {
 	for (const struct framework *f = c->frameworks; f; f = f->next)
-		for (const struct task *t = f->tasks; t; t = t->next)
+		for (const struct state_task *t = f->tasks; t; t = t->next)
 			if (strcmp(t->id, id) == 0)
 				return t;
 	return NULL;
 }
 
-static const struct task *
+static const struct state_task *
 must_task(const struct cluster *c, const char *id)
 {
-	const struct task *t = find_task(c, id);
+	const struct state_task *t = find_task(c, id);
 
 	if (t == NULL) {
 		fail_msg("no task %s", id);
@@ -63,7 +63,7 @@ keeps_what_naming_needs(void **state)
 	char *buf = read_all(src_path("t/fixtures/edge-state.json"), &len);
 	char err[256];
 	struct cluster *c = must(state_parse(buf, len, err, sizeof(err)), err);
-	const struct task *t;
+	const struct state_task *t;
 	const struct agent *a;
 	unsigned n;
 
@@ -87,19 +87,19 @@ keeps_what_naming_needs(void **state)
 	assert_string_equal(t->ports, "[31000-31001, 31005-31005]");
 	/* The latest running status: 172.16.0.2, fd01::2, then 0.3 from the
 	 * second network; "bogus" is dropped; the KILLED one ignored. */
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 3);
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[0].addr[3], 2);
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[1].family, 6);
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[2].addr[3], 3);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).n, 3);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).v[0].addr[3], 2);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).v[1].family, 6);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).v[2].addr[3], 3);
 	/* 0.25's single ip_address when ip_addresses is empty. */
 	t = must_task(c, "legacy.1");
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 1);
-	assert_int_equal(task_iplist(t, IPSRC_NETINFO).v[0].addr[2], 1);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).n, 1);
+	assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).v[0].addr[2], 1);
 	/* Labels in either key order; discovery ports, a bad one dropped. */
 	t = must_task(c, "svc.1");
-	assert_int_equal(task_iplist(t, IPSRC_MESOS).n, 1);
-	assert_int_equal(task_iplist(t, IPSRC_DOCKER).n, 1);
-	assert_int_equal(task_iplist(t, IPSRC_DOCKER).v[0].addr[3], 2);
+	assert_int_equal(state_task_iplist(t, IPSRC_MESOS).n, 1);
+	assert_int_equal(state_task_iplist(t, IPSRC_DOCKER).n, 1);
+	assert_int_equal(state_task_iplist(t, IPSRC_DOCKER).v[0].addr[3], 2);
 	assert_string_equal(t->disc_name, "Svc.Front");
 	assert_int_equal(t->n_dports, 2);
 	assert_int_equal(t->dports[0].number, 80);
@@ -121,7 +121,7 @@ keeps_what_naming_needs(void **state)
 			n++;
 		}
 	assert_int_equal(n, 1);
-	cluster_free(c);
+	state_cluster_free(c);
 	free(buf);
 }
 
@@ -136,12 +136,12 @@ any_chunking_gives_the_same_cluster(void **state)
 	for (size_t chunk = 1; chunk < 64; chunk += 7) {
 		struct cluster *c = must(parse_chunked(buf, len, chunk, err,
 		    sizeof(err)), err);
-		const struct task *t;
+		const struct state_task *t;
 
 		assert_int_equal(c->n_tasks, 5);
 		t = must_task(c, "app.1");
-		assert_int_equal(task_iplist(t, IPSRC_NETINFO).n, 3);
-		cluster_free(c);
+		assert_int_equal(state_task_iplist(t, IPSRC_NETINFO).n, 3);
+		state_cluster_free(c);
 	}
 	free(buf);
 }
@@ -199,10 +199,10 @@ leader_checks(void **state)
 	c = must(state_parse(non, strlen(non), err, sizeof(err)), err);
 	assert_int_equal(state_check_leader(c, err, sizeof(err)), -E_FORMAT);
 	assert_non_null(strstr(err, "not the leader"));
-	cluster_free(c);
+	state_cluster_free(c);
 	c = must(state_parse("{\"slaves\":[]}", 13, err, sizeof(err)), err);
 	assert_int_equal(state_check_leader(c, err, sizeof(err)), -E_FORMAT);
-	cluster_free(c);
+	state_cluster_free(c);
 }
 
 /* Every captured state parses, in one piece and in odd chunks, to the
@@ -236,8 +236,8 @@ captured_states_parse(void **state)
 			assert_int_equal(a->n_tasks, 131);
 		if (strcmp(names[i], "dcos-production-0.27.0") == 0)
 			assert_int_equal(a->n_tasks, 102);
-		cluster_free(a);
-		cluster_free(b);
+		state_cluster_free(a);
+		state_cluster_free(b);
 		free(buf);
 	}
 }
