@@ -807,104 +807,102 @@ rec_hash(const struct table_builder *b, uint64_t nh, const struct table_rec *r)
 	return mix64(h ^ r->rdlen);
 }
 
-struct table *
-table_builder_finish(struct table_builder *b, const struct table *prev,
-    uint32_t now)
+/* Grouping a scattered record array by name, in place (finish's pass). */
+struct grouping {
+	struct table_rec *v;	/* the records, each node's together */
+	uint32_t *where;	/* per record: its new index (enumeration) */
+	struct item *items;	/* one node's records, for sorting */
+	uint32_t n_items;
+	uint32_t *set, set_cap;	/* drop_duplicates' scratch */
+	uint32_t d, w;		/* the next record read, and written */
+	uint32_t ahead;		/* SRV targets prefetched up to here */
+	uint64_t content;	/* the content hash so far */
+};
+
+/* An SRV's content hash reads its target's node, anywhere in the array:
+ * fetched some records ahead of the one being grouped. */
+static inline void
+prefetch_targets(const struct table_builder *b, struct grouping *g,
+    uint32_t upto)
 {
-	struct table *t = xcalloc(1, sizeof(*t));
-	struct table_rec *v;
-	struct item *items = NULL;
-	uint64_t content = 0;
-	uint32_t *at = NULL, *where = NULL, *set = NULL, set_cap = 0;
-	uint32_t n_items = 0, w = 0, ahead = 0;
+	for (; g->ahead < b->n_recs && g->ahead < upto; g->ahead++) {
+		const struct table_rec *r = &g->v[g->ahead];
 
-	/* The apex always exists: SOA and NS live there. */
-	node_get(b, b->apex.data, b->apex.len, dname_hash(b->apex.data,
-	    b->apex.len), false, NULL);
-	if (b->enum_on)
-		at = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
-		    sizeof(uint32_t));
-	v = scatter(b, at);
-	if (at != NULL)
-		where = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
-		    sizeof(uint32_t));
-	/* Each node's records: by type, duplicates dropped, moved down to
-	 * w (never past the range being read, which is copied out first). */
-	for (uint32_t k = 0, d = 0; k < b->n_nodes; k++) {
-		struct table_node *n = &b->nodes[k];
-		uint32_t c = n->count, first = w;
-		uint64_t nh;
+		if (r->type == RR_SRV && r->rdlen == 10) {
+			uint32_t id;
 
-		n->first = w;
-		if (c == 0)
-			continue;
-		/* An SRV's content hash reads its target's node, anywhere in
-		 * the array: fetched some records ahead. */
-		for (; ahead < b->n_recs && ahead < d + c + 32; ahead++)
-			if (v[ahead].type == RR_SRV && v[ahead].rdlen == 10) {
-				uint32_t id;
-
-				memcpy(&id, b->rd + v[ahead].off + 6, 4);
-				__builtin_prefetch(&b->nodes[id]);
-			}
-		/* The name enters the content hash as its index hash and
-		 * length, as an SRV target does. */
-		nh = mix64((uint64_t)n->hash << 8 | n->name_len);
-		if (c == 1) {
-			/* Most names hold one record: nothing to order. */
-			if (where != NULL)
-				where[d] = w;
-			v[w] = v[d];
-			content += rec_hash(b, nh, &v[w]);
-			w++;
-			d++;
-			continue;
+			memcpy(&id, b->rd + r->off + 6, 4);
+			__builtin_prefetch(&b->nodes[id]);
 		}
-		if (c > n_items) {
-			n_items = c > 64 ? c : 64;
-			free(items);
-			items = xmalloc((size_t)n_items * sizeof(*items));
-		}
-		for (uint32_t i = 0; i < c; i++) {
-			items[i].r = v[d + i];
-			items[i].at = d + i;
-		}
-		if (c > 1) {
-			sort_items(items, c);
-			for (uint32_t i = 0, j; i < c; i = j) {
-				for (j = i + 1; j < c &&
-				    items[j].r.type == items[i].r.type; j++)
-					;
-				drop_duplicates(b->rd, items + i, j - i, &set,
-				    &set_cap);
-			}
-		}
-		for (uint32_t i = 0; i < c; i++) {
-			if (items[i].r.rdlen == DROPPED) {
-				if (where != NULL)
-					where[items[i].at] = UINT32_MAX;
-				continue;
-			}
-			if (where != NULL)
-				where[items[i].at] = w;
-			v[w] = items[i].r;
-			content += rec_hash(b, nh, &v[w]);
-			w++;
-		}
-		n->count = w - first;
-		d += c;
 	}
-	free(items);
-	free(set);
-	if (at != NULL) {
-		for (uint32_t i = 0; i < b->n_recs; i++)
-			at[i] = where[at[i]];
-		free(where);
-		t->enumeration = enum_finish(b, at);
-		free(at);
+}
+
+/* Node n's c records (at g->d): by type, duplicates dropped, moved down
+ * to g->w (never past the range being read, which is copied out first),
+ * each added to the content hash. */
+static void
+group_node(struct table_builder *b, struct grouping *g, struct table_node *n)
+{
+	uint32_t c = n->count, first = g->w;
+	/* The name enters the content hash as its index hash and length,
+	 * as an SRV target does. */
+	uint64_t nh = mix64((uint64_t)n->hash << 8 | n->name_len);
+	struct item *items;
+
+	n->first = g->w;
+	if (c == 0)
+		return;
+	prefetch_targets(b, g, g->d + c + 32);
+	if (c == 1) {
+		/* Most names hold one record: nothing to order. */
+		if (g->where != NULL)
+			g->where[g->d] = g->w;
+		g->v[g->w] = g->v[g->d];
+		g->content += rec_hash(b, nh, &g->v[g->w]);
+		g->w++;
+		g->d++;
+		return;
 	}
-	t->recs = xrealloc(v, (size_t)(w ? w : 1) * sizeof(*t->recs));
-	t->n_recs = w;
+	if (c > g->n_items) {
+		g->n_items = c > 64 ? c : 64;
+		free(g->items);
+		g->items = xmalloc((size_t)g->n_items * sizeof(*g->items));
+	}
+	items = g->items;
+	for (uint32_t i = 0; i < c; i++) {
+		items[i].r = g->v[g->d + i];
+		items[i].at = g->d + i;
+	}
+	sort_items(items, c);
+	for (uint32_t i = 0, j; i < c; i = j) {
+		for (j = i + 1; j < c && items[j].r.type == items[i].r.type; j++)
+			;
+		drop_duplicates(b->rd, items + i, j - i, &g->set, &g->set_cap);
+	}
+	for (uint32_t i = 0; i < c; i++) {
+		if (items[i].r.rdlen == DROPPED) {
+			if (g->where != NULL)
+				g->where[items[i].at] = UINT32_MAX;
+			continue;
+		}
+		if (g->where != NULL)
+			g->where[items[i].at] = g->w;
+		g->v[g->w] = items[i].r;
+		g->content += rec_hash(b, nh, &g->v[g->w]);
+		g->w++;
+	}
+	n->count = g->w - first;
+	g->d += c;
+}
+
+/* The builder's arrays become t's: the records (n of them), rdata, nodes
+ * and the index (the same slots, without the hashes). */
+static void
+hand_over(struct table_builder *b, struct table *t, struct table_rec *v,
+    uint32_t n)
+{
+	t->recs = xrealloc(v, (size_t)(n ? n : 1) * sizeof(*t->recs));
+	t->n_recs = n;
 	t->rdata = xrealloc(b->rd, b->rd_len ? b->rd_len : 1);
 	t->rdata_len = b->rd_len;
 	b->rd = NULL;
@@ -912,30 +910,67 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	    sizeof(*b->nodes));
 	b->nodes = NULL;
 	t->n_nodes = b->n_nodes;
-	/* The table's index: the same slots, without the hashes. */
 	t->index = xmalloc(((size_t)b->nmask + 1) * sizeof(uint32_t));
 	for (uint32_t i = 0; i <= b->nmask; i++)
 		t->index[i] = (uint32_t)b->nindex[i];
 	free(b->nindex);
 	b->nindex = NULL;
 	t->index_mask = b->nmask;
-	t->content = content ^ mix64(w);
+	t->arena = b->arena;
+	b->arena = NULL;
+}
+
+/* STYLE 6: the serial changes only with the records, max(prev + 1, now). */
+static uint32_t
+serial_for(const struct table *prev, const struct table *t, uint32_t now)
+{
+	if (prev != NULL && prev->content == t->content &&
+	    prev->n_recs == t->n_recs && prev->ttl == t->ttl &&
+	    dname_equal(&prev->apex, &t->apex) && soa_equal(&prev->soa, &t->soa))
+		return prev->serial;
+	if (prev != NULL && prev->serial + 1 > now)
+		return prev->serial + 1;
+	return now;
+}
+
+struct table *
+table_builder_finish(struct table_builder *b, const struct table *prev,
+    uint32_t now)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+	struct grouping g = { 0 };
+	uint32_t *at = NULL;
+
+	/* The apex always exists: SOA and NS live there. */
+	node_get(b, b->apex.data, b->apex.len, dname_hash(b->apex.data,
+	    b->apex.len), false, NULL);
+	if (b->enum_on)
+		at = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		    sizeof(uint32_t));
+	g.v = scatter(b, at);
+	if (at != NULL)
+		g.where = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
+		    sizeof(uint32_t));
+	for (uint32_t k = 0; k < b->n_nodes; k++)
+		group_node(b, &g, &b->nodes[k]);
+	free(g.items);
+	free(g.set);
+	if (at != NULL) {
+		for (uint32_t i = 0; i < b->n_recs; i++)
+			at[i] = g.where[at[i]];
+		free(g.where);
+		t->enumeration = enum_finish(b, at);
+		free(at);
+	}
+	hand_over(b, t, g.v, g.w);
+	t->content = g.content ^ mix64(g.w);
 	t->apex = b->apex;
 	t->ttl = b->ttl;
 	t->soa = b->soa;
 	t->n_tasks = b->n_tasks;
-	if (prev != NULL && prev->content == t->content &&
-	    prev->n_recs == t->n_recs && prev->ttl == t->ttl &&
-	    dname_equal(&prev->apex, &t->apex) && soa_equal(&prev->soa, &t->soa))
-		t->serial = prev->serial;
-	else if (prev != NULL && prev->serial + 1 > now)
-		t->serial = prev->serial + 1;
-	else
-		t->serial = now;
+	t->serial = serial_for(prev, t, now);
 	t->ready = true;
 	atomic_init(&t->refs, 1);
-	t->arena = b->arena;
-	b->arena = NULL;
 	table_builder_free(b);
 	return t;
 }
