@@ -20,6 +20,7 @@
 #include "net/forward.h"
 #include "mesos/generate.h"
 #include "util/log.h"
+#include "daemon/options.h"
 #include "daemon/poller.h"
 #include "net/server.h"
 #include "daemon/source.h"
@@ -34,7 +35,6 @@ struct app {
 	int rc;
 	struct gen_env env;
 	struct ipaddr *local_ips;
-	struct config_strlist one_listener;	/* for config_dns_addrs */
 	struct source_resolver *resolver;
 	struct table *table;
 	struct server *srv;
@@ -49,12 +49,7 @@ struct app {
 	size_t n_zk_masters;
 #endif
 	struct stat seen;		/* the state file as last read */
-	/* Forwarding: what the server's options point into. */
-	struct fwd_group_cfg *groups;
-	size_t n_groups;
-	char **sys_resolvers;		/* resolvers [] : resolv.conf's */
-	size_t n_sys_resolvers;
-	struct acl recurse_from;
+	struct options opts;		/* what the server's options point into */
 	/* For the HTTP API. */
 	struct api *api;
 	uint64_t refresh_attempts, refresh_failures;
@@ -423,145 +418,6 @@ stop_sources(struct app *a)
 	memset(&a->seen, 0, sizeof(a->seen));
 }
 
-/* Is the "ip:port" text one of this host's own addresses? */
-static bool
-is_local(const char *text, const struct ipaddr *ips, size_t n)
-{
-	uint8_t addr[16];
-	uint16_t port;
-	int fam;
-
-	if (fwd_parse_server(text, &fam, addr, &port) != 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if ((ips[i].family == 4) == (fam == AF_INET) &&
-		    memcmp(ips[i].addr, addr, fam == AF_INET ? 4 : 16) == 0)
-			return true;
-	return false;
-}
-
-/* resolvers [] means the nameservers of /etc/resolv.conf that are not
- * this host (as mesos-dns): forwarding to ourselves would loop. */
-static void
-system_resolvers(struct app *a)
-{
-	struct ipaddr *ips = NULL;
-	size_t n_ips = source_local_ips(&ips), n;
-	char **all = NULL;
-
-	n = fwd_system_resolvers(&all);
-	for (size_t i = 0; i < n; i++) {
-		if (is_local(all[i], ips, n_ips)) {
-			free(all[i]);
-			continue;
-		}
-		a->sys_resolvers = xrealloc(a->sys_resolvers,
-		    (a->n_sys_resolvers + 1) * sizeof(char *));
-		a->sys_resolvers[a->n_sys_resolvers++] = all[i];
-	}
-	free(all);
-	free(ips);
-	if (a->n_sys_resolvers == 0)
-		log_warn("resolvers is [] and /etc/resolv.conf names no "
-		    "nameserver but this host: names outside %s get SERVFAIL",
-		    a->cfg->domain);
-}
-
-static void
-join(char *buf, size_t cap, char *const *v, size_t n)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	if (n == 0)
-		snprintf(buf, cap, "nobody (SERVFAIL)");
-	for (size_t i = 0; i < n && used < cap; i++)
-		used += (size_t)snprintf(buf + used, cap - used, "%s%s",
-		    i > 0 ? ", " : "", v[i]);
-}
-
-/* What forward_opts() built; the server has its own copy. */
-static void
-forward_opts_free(struct app *a)
-{
-	free(a->groups);
-	a->groups = NULL;
-	a->n_groups = 0;
-	for (size_t i = 0; i < a->n_sys_resolvers; i++)
-		free(a->sys_resolvers[i]);
-	free(a->sys_resolvers);
-	a->sys_resolvers = NULL;
-	a->n_sys_resolvers = 0;
-	acl_free(&a->recurse_from);
-}
-
-static void
-forward_opts(struct app *a, struct server_opts *so)
-{
-	const struct config *c = a->cfg;
-	size_t bad = 0;
-	char list[512];
-
-	forward_opts_free(a);
-	so->forward = c->external_on;
-	if (acl_parse((const char *const *)c->recurse_from.v,
-	    c->recurse_from.n, &a->recurse_from, &bad) != 0)
-		a->recurse_from.n = 0;	/* validated already */
-	so->recurse_from = &a->recurse_from;
-	if (!c->external_on)
-		return;
-	a->n_groups = 1 + c->n_zone_resolvers;
-	a->groups = xcalloc(a->n_groups, sizeof(*a->groups));
-	if (c->resolvers.n == 0) {
-		system_resolvers(a);
-		a->groups[0].servers = a->sys_resolvers;
-		a->groups[0].n = a->n_sys_resolvers;
-	} else {
-		a->groups[0].servers = c->resolvers.v;
-		a->groups[0].n = c->resolvers.n;
-	}
-	for (size_t i = 0; i < c->n_zone_resolvers; i++) {
-		a->groups[i + 1].zone = c->zone_resolvers[i].zone;
-		a->groups[i + 1].servers = c->zone_resolvers[i].servers.v;
-		a->groups[i + 1].n = c->zone_resolvers[i].servers.n;
-	}
-	so->fwd.groups = a->groups;
-	so->fwd.n_groups = a->n_groups;
-	so->fwd.timeout_ms = (unsigned)c->timeout * 1000u;
-	so->fwd.max_in_flight = (unsigned)c->forward_max_in_flight;
-	so->fwd.recurse_on = c->recurse_on;
-	so->fwd.edns_size = so->answer.edns_size;
-	join(list, sizeof(list), a->groups[0].servers, a->groups[0].n);
-	log_info("forwarding other names to %s (timeout %d s)", list,
-	    c->timeout);
-	for (size_t i = 1; i < a->n_groups; i++) {
-		join(list, sizeof(list), a->groups[i].servers, a->groups[i].n);
-		log_info("forwarding zone %s to %s", a->groups[i].zone, list);
-	}
-}
-
-/* The server's options from a->cfg (pointing into a and a->cfg). */
-static void
-server_opts(struct app *a, struct server_opts *so)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	const struct config_strlist *l = config_dns_addrs(a->cfg,
-	    &a->one_listener);
-
-	memset(so, 0, sizeof(*so));
-	so->addrs = l->v;
-	so->n_addrs = l->n;
-	so->port = a->cfg->port;
-	so->workers = a->cfg->workers > 0 ? a->cfg->workers :
-	    ncpu > 0 ? (int)ncpu : 1;
-	so->answer.recurse_on = a->cfg->recurse_on;
-	so->answer.set_truncate_bit = a->cfg->set_truncate_bit;
-	so->answer.edns_size = 1232;
-	so->tcp_max_conns = (unsigned)a->cfg->tcp_max_connections;
-	so->tcp_idle_ms = (unsigned)a->cfg->tcp_idle_seconds * 1000u;
-	forward_opts(a, so);
-}
-
 /* A started server on a->cfg's address, or NULL (logged). */
 static struct server *
 new_server(struct app *a, struct server_opts *so)
@@ -588,7 +444,7 @@ start_server(struct app *a)
 	struct server_opts so;
 	char addrs[1024];
 
-	server_opts(a, &so);
+	options_server(&a->opts, a->cfg, &so);
 	a->srv = new_server(a, &so);
 	if (a->srv == NULL)
 		return -1;
@@ -719,24 +575,14 @@ sources_differ(const struct config *x, const struct config *y)
 }
 
 
-/* SIGHUP: read the config file again.  A config that does not load, or
- * whose new listeners cannot be bound, is refused and nothing changes.
- * Otherwise the listeners that moved are bound anew (before the old ones
- * close), the rest keep their sockets and take the new settings between
- * two queries, and the state is fetched again to build records under the
- * new config. */
-static void
-reload(struct app *a)
+/* The config file read again for SIGHUP, or NULL (the reason logged and
+ * counted).  Its warnings are logged; workers keeps its running value. */
+static struct config *
+reload_config(struct app *a)
 {
-	struct config *old = a->cfg, *nc;
-	struct server *nsrv = NULL;
-	struct api *napi = NULL;
-	struct server_opts so;
-	bool dns_move, http_move;
+	struct config *nc;
 	char err[8192];
 
-	if (a->print)
-		return;
 	log_info("SIGHUP: reading %s again", a->args.config);
 	nc = source_load_config(a->args.config, a->args.state_file, err,
 	    sizeof(err));
@@ -755,15 +601,60 @@ reload(struct app *a)
 		log_err("config reload refused, the running config stays: %s",
 		    err);
 		a->reload_failures++;
-		return;
+		return NULL;
 	}
 	for (char *l = nc->warnings, *nl; (nl = strchr(l, '\n')); l = nl + 1)
 		log_warn("%s: %.*s", a->args.config, (int)(nl - l), l);
-	if (nc->workers != old->workers) {
+	if (nc->workers != a->cfg->workers) {
 		log_warn("workers changes at the next restart; %d stay",
-		    old->workers);
-		nc->workers = old->workers;
+		    a->cfg->workers);
+		nc->workers = a->cfg->workers;
 	}
+	return nc;
+}
+
+/* After a reload to a->cfg from old (freed here): the state source
+ * started again if it changed, else the state fetched again at once. */
+static void
+refetch(struct app *a, struct config *old)
+{
+	const struct config *nc = a->cfg;
+
+	if (sources_differ(nc, old)) {
+		log_info("the state source changed: starting it again");
+		stop_sources(a);
+		config_free(old);
+		if (start_sources(a) != 0)
+			log_err("the new state source cannot start: the last "
+			    "records keep serving");
+		return;
+	}
+	if (a->poller != NULL)
+		poller_set_config(a->poller, nc);
+	config_free(old);
+	if (nc->state_file[0] != '\0')
+		read_state_file(a, true);
+	else if (a->poller != NULL)
+		poller_refresh_now(a->poller);
+}
+
+/* SIGHUP: read the config file again.  A config that does not load, or
+ * whose new listeners cannot be bound, is refused and nothing changes.
+ * Otherwise the listeners that moved are bound anew (before the old ones
+ * close), the rest keep their sockets and take the new settings between
+ * two queries, and the state is fetched again to build records under the
+ * new config. */
+static void
+reload(struct app *a)
+{
+	struct config *old = a->cfg, *nc;
+	struct server *nsrv = NULL;
+	struct api *napi = NULL;
+	struct server_opts so;
+	bool dns_move, http_move;
+
+	if (a->print || (nc = reload_config(a)) == NULL)
+		return;
 	dns_move = nc->dns_on != old->dns_on || (nc->dns_on &&
 	    (list_differ(&nc->listeners, &old->listeners) ||
 	    nc->port != old->port));
@@ -774,7 +665,7 @@ reload(struct app *a)
 	/* Bind what moves first: failing there changes nothing. */
 	a->cfg = nc;
 	if (nc->dns_on) {
-		server_opts(a, &so);
+		options_server(&a->opts, a->cfg, &so);
 		if (dns_move && (nsrv = new_server(a, &so)) == NULL)
 			goto refuse;
 	}
@@ -809,22 +700,7 @@ reload(struct app *a)
 		api_set_server(a->api, a->srv);
 	if (list_differ(&nc->listeners, &old->listeners))
 		local_ips(a);
-	if (sources_differ(nc, old)) {
-		log_info("the state source changed: starting it again");
-		stop_sources(a);
-		config_free(old);
-		if (start_sources(a) != 0)
-			log_err("the new state source cannot start: the last "
-			    "records keep serving");
-	} else {
-		if (a->poller != NULL)
-			poller_set_config(a->poller, nc);
-		config_free(old);
-		if (nc->state_file[0] != '\0')
-			read_state_file(a, true);
-		else if (a->poller != NULL)
-			poller_refresh_now(a->poller);
-	}
+	refetch(a, old);
 	a->reloads++;
 	log_info("config %s reloaded%s%s", a->args.config,
 	    dns_move ? "; DNS listeners rebound" : "; DNS listeners kept",
@@ -834,7 +710,7 @@ reload(struct app *a)
 refuse:
 	a->cfg = old;
 	server_free(nsrv);
-	forward_opts_free(a);	/* they pointed into nc */
+	options_free(&a->opts);	/* they pointed into nc */
 	config_free(nc);
 	a->reload_failures++;
 	log_err("config reload refused, the running config stays: the new "
@@ -853,7 +729,7 @@ app_free(struct app *a)
 	if (a->base != NULL)
 		event_base_free(a->base);
 	table_unref(a->table);
-	forward_opts_free(a);
+	options_free(&a->opts);
 	free(a->local_ips);
 	source_resolver_free(a->resolver);
 	config_free(a->cfg);

@@ -1,0 +1,31 @@
+/* options.h - the DNS server's options from a config.  The server_opts
+ * made point into the config and into struct options (the forwarding
+ * groups, resolv.conf's servers, the recurseFrom prefixes): both must
+ * outlive the server (it copies what it keeps, but a reload builds the
+ * next from the same storage). */
+#ifndef TASKDNS_OPTIONS_H
+#define TASKDNS_OPTIONS_H
+
+#include <stddef.h>
+
+#include "conf/acl.h"
+#include "conf/config.h"
+#include "net/server.h"
+
+struct options {
+	struct fwd_group_cfg *groups;
+	size_t n_groups;
+	char **sys_resolvers;		/* resolvers [] : resolv.conf's */
+	size_t n_sys_resolvers;
+	struct acl recurse_from;
+	struct config_strlist one_listener;	/* for config_dns_addrs */
+};
+
+/* Fill so from c (what o held before is freed first); logs where names
+ * outside the zone go. */
+void options_server(struct options *o, const struct config *c,
+    struct server_opts *so);
+/* Free what options_server made (the struct itself is the caller's). */
+void options_free(struct options *o);
+
+#endif
