@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "daemon/api.h"
+#include "daemon/metrics.h"
 #include "util/arena.h"
 #include "dns/dname.h"
 #include "util/log.h"
@@ -667,133 +668,15 @@ v1_axfr(struct api *a, struct evhttp_request *req, struct table *t)
 /* --- /metrics and /healthz --- */
 
 static void
-metric(struct evbuffer *b, const char *name, const char *type,
-    const char *help)
-{
-	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
-	    type);
-}
-
-/* A metric with one unlabelled sample. */
-static void
-sample(struct evbuffer *b, const char *name, const char *type,
-    const char *help, uint64_t v)
-{
-	metric(b, name, type, help);
-	evbuffer_add_printf(b, "%s %llu\n", name, (unsigned long long)v);
-}
-
-static void
 metrics(struct api *a, struct evhttp_request *req, const struct api_state *st)
 {
 	struct evbuffer *b = evbuffer_new();
 	struct server_stats s;
-	time_t now = time(NULL);
 
 	memset(&s, 0, sizeof(s));
 	if (a->o.srv != NULL)
 		server_stats(a->o.srv, &s);
-	metric(b, "taskdns_dns_queries_total", "counter",
-	    "DNS queries received, by transport.");
-	evbuffer_add_printf(b, "taskdns_dns_queries_total{transport=\"udp\"} "
-	    "%llu\n", (unsigned long long)s.udp_queries);
-	evbuffer_add_printf(b, "taskdns_dns_queries_total{transport=\"tcp\"} "
-	    "%llu\n", (unsigned long long)s.tcp_queries);
-	metric(b, "taskdns_dns_queries_by_type_total", "counter",
-	    "DNS queries answered or forwarded, by query type.");
-	for (int i = 0; i < SERVER_QT_N; i++)
-		evbuffer_add_printf(b, "taskdns_dns_queries_by_type_total"
-		    "{type=\"%s\"} %llu\n", server_qtype_names[i],
-		    (unsigned long long)s.by_type[i]);
-	metric(b, "taskdns_dns_responses_total", "counter",
-	    "DNS responses sent, by response code.");
-	for (int i = 0; i < SERVER_RC_N; i++)
-		evbuffer_add_printf(b, "taskdns_dns_responses_total"
-		    "{rcode=\"%s\"} %llu\n", server_rcode_names[i],
-		    (unsigned long long)s.by_rcode[i]);
-	sample(b, "taskdns_dns_truncated_total", "counter",
-	    "Answers sent with TC set.",
-	    s.truncated);
-	sample(b, "taskdns_dns_dropped_total", "counter",
-	    "Packets dropped unanswered (no usable header, or a response).",
-	    s.dropped);
-	sample(b, "taskdns_dns_tcp_refused_connections_total", "counter",
-	    "TCP connections closed at once: tcpMaxConnections reached.",
-	    s.tcp_refused_conns);
-	sample(b, "taskdns_dns_tcp_accept_errors_total", "counter",
-	    "TCP accept() failures, out of descriptors for one; each pauses "
-	    "new connections 10 ms to 1 s.",
-	    s.tcp_accept_errors);
-	sample(b, "taskdns_forward_refused_total", "counter",
-	    "Names outside the domain refused: the client is not in "
-	    "recurseFrom.",
-	    s.not_recursed);
-	sample(b, "taskdns_forward_queries_total", "counter",
-	    "Queries forwarded upstream.",
-	    s.fwd.queries);
-	sample(b, "taskdns_forward_answers_total", "counter",
-	    "Upstream answers relayed to clients.",
-	    s.fwd.answered);
-	metric(b, "taskdns_forward_servfail_total", "counter",
-	    "Forwarded queries answered SERVFAIL by taskdns, by reason.");
-	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
-	    "{reason=\"timeout\"} %llu\n", (unsigned long long)s.fwd.timeouts);
-	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
-	    "{reason=\"upstreams_failed\"} %llu\n",
-	    (unsigned long long)s.fwd.failed);
-	evbuffer_add_printf(b, "taskdns_forward_servfail_total"
-	    "{reason=\"max_in_flight\"} %llu\n",
-	    (unsigned long long)s.fwd.overflow);
-	sample(b, "taskdns_forward_upstream_errors_total", "counter",
-	    "Upstream queries that timed out or failed.",
-	    s.fwd.upstream_errors);
-	sample(b, "taskdns_forward_hedged_total", "counter",
-	    "Second upstreams asked because the first was slow.",
-	    s.fwd.hedged);
-	sample(b, "taskdns_forward_in_flight", "gauge",
-	    "Forwarded queries held now.",
-	    s.fwd.in_flight);
-	sample(b, "taskdns_refresh_attempts_total", "counter",
-	    "Mesos states fetched or read.",
-	    st->refresh_attempts);
-	sample(b, "taskdns_refresh_failures_total", "counter",
-	    "Refreshes that failed or whose state was refused.",
-	    st->refresh_failures);
-	metric(b, "taskdns_config_reloads_total", "counter",
-	    "SIGHUP config reloads, taken or refused.");
-	evbuffer_add_printf(b, "taskdns_config_reloads_total{result=\"ok\"} "
-	    "%llu\ntaskdns_config_reloads_total{result=\"refused\"} %llu\n",
-	    (unsigned long long)st->reloads,
-	    (unsigned long long)st->reload_failures);
-	metric(b, "taskdns_refresh_duration_seconds", "gauge",
-	    "Time the last good refresh took to generate and publish.");
-	evbuffer_add_printf(b, "taskdns_refresh_duration_seconds %.6f\n",
-	    st->refresh_seconds);
-	metric(b, "taskdns_refresh_age_seconds", "gauge",
-	    "Seconds since the last good refresh (-1: none yet).");
-	evbuffer_add_printf(b, "taskdns_refresh_age_seconds %lld\n",
-	    st->last_ok == 0 ? -1LL : (long long)(now - st->last_ok));
-	metric(b, "taskdns_table_records", "gauge",
-	    "Records in the table being served.");
-	evbuffer_add_printf(b, "taskdns_table_records %u\n",
-	    st->table != NULL ? st->table->n_recs : 0);
-	metric(b, "taskdns_table_bytes", "gauge",
-	    "Memory held by the table being served, in bytes.");
-	evbuffer_add_printf(b, "taskdns_table_bytes %zu\n",
-	    st->table != NULL ? table_bytes(st->table) : 0);
-	metric(b, "taskdns_table_tasks", "gauge",
-	    "Running tasks in the table being served.");
-	evbuffer_add_printf(b, "taskdns_table_tasks %u\n",
-	    st->table != NULL ? st->table->n_tasks : 0);
-	metric(b, "taskdns_table_serial", "gauge",
-	    "SOA serial of the table being served.");
-	evbuffer_add_printf(b, "taskdns_table_serial %u\n",
-	    st->table != NULL ? st->table->serial : 0);
-	metric(b, "taskdns_leader_info", "gauge",
-	    "The leading Mesos master of the last good state.");
-	evbuffer_add_printf(b, "taskdns_leader_info{leader=");
-	jstr(b, st->leader);
-	evbuffer_add_printf(b, "} 1\n");
+	metrics_write(b, &s, st, time(NULL));
 	reply(req, HTTP_OK, "OK", "text/plain; version=0.0.4; charset=utf-8",
 	    b);
 	evbuffer_free(b);

@@ -1,0 +1,242 @@
+/* metrics.c - /metrics in Prometheus's text format (see metrics.h), from
+ * one table: a row per sample, rows of one metric together. */
+#include <stdio.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "daemon/metrics.h"
+
+struct metrics_in {
+	const struct server_stats *s;
+	const struct api_state *st;
+	time_t now;
+};
+
+/* One sample: metric name, type and help (the first row of a name gives
+ * them), an optional label with its value (NULL: the leader), and where
+ * the value comes from: an integer, or seconds (secs). */
+struct row {
+	const char *name, *type, *help;
+	const char *label, *value;
+	long long (*get)(const struct metrics_in *in);
+	double (*secs)(const struct metrics_in *in);
+};
+
+/* Samples with one value per index of an array (query types, rcodes). */
+struct row_set {
+	const char *name, *type, *help, *label;
+	const char *const *values;
+	int n;
+	uint64_t (*get)(const struct metrics_in *in, int i);
+};
+
+#define S (in->s)
+#define ST (in->st)
+#define V(fn, expr) static long long fn(const struct metrics_in *in) \
+	{ (void)in; return (long long)(expr); }
+
+V(v_udp_q, S->udp_queries)
+V(v_tcp_q, S->tcp_queries)
+V(v_truncated, S->truncated)
+V(v_dropped, S->dropped)
+V(v_tcp_refused, S->tcp_refused_conns)
+V(v_accept_errors, S->tcp_accept_errors)
+V(v_not_recursed, S->not_recursed)
+V(v_fwd_queries, S->fwd.queries)
+V(v_fwd_answered, S->fwd.answered)
+V(v_fwd_timeouts, S->fwd.timeouts)
+V(v_fwd_failed, S->fwd.failed)
+V(v_fwd_overflow, S->fwd.overflow)
+V(v_fwd_errors, S->fwd.upstream_errors)
+V(v_fwd_hedged, S->fwd.hedged)
+V(v_fwd_in_flight, S->fwd.in_flight)
+V(v_refreshes, ST->refresh_attempts)
+V(v_refresh_failures, ST->refresh_failures)
+V(v_reloads_ok, ST->reloads)
+V(v_reloads_refused, ST->reload_failures)
+V(v_refresh_age, ST->last_ok == 0 ? -1 : (long long)(in->now - ST->last_ok))
+V(v_table_records, ST->table != NULL ? ST->table->n_recs : 0)
+V(v_table_bytes, ST->table != NULL ? table_bytes(ST->table) : 0)
+V(v_table_tasks, ST->table != NULL ? ST->table->n_tasks : 0)
+V(v_table_serial, ST->table != NULL ? ST->table->serial : 0)
+V(v_one, 1)
+
+static double
+refresh_seconds(const struct metrics_in *in)
+{
+	return ST->refresh_seconds;
+}
+
+static uint64_t
+by_type(const struct metrics_in *in, int i)
+{
+	return S->by_type[i];
+}
+
+static uint64_t
+by_rcode(const struct metrics_in *in, int i)
+{
+	return S->by_rcode[i];
+}
+
+#define C "counter"
+#define G "gauge"
+
+static const struct row_set sets[] = {
+	{ "taskdns_dns_queries_by_type_total", C,
+	    "DNS queries answered or forwarded, by query type.", "type",
+	    server_qtype_names, SERVER_QT_N, by_type },
+	{ "taskdns_dns_responses_total", C,
+	    "DNS responses sent, by response code.", "rcode",
+	    server_rcode_names, SERVER_RC_N, by_rcode },
+};
+
+#define ROW(n, t, h, l, v, g) { n, t, h, l, v, g, NULL }
+#define SECS(n, t, h, l, v, g) { n, t, h, l, v, NULL, g }
+#define SET(n) { n, NULL, NULL, NULL, NULL, NULL, NULL }
+
+/* In output order; a set goes where a row names it (no value of its
+ * own). */
+static const struct row rows[] = {
+	ROW("taskdns_dns_queries_total", C,
+	    "DNS queries received, by transport.", "transport", "udp", v_udp_q),
+	ROW("taskdns_dns_queries_total", C, NULL, "transport", "tcp", v_tcp_q),
+	SET("taskdns_dns_queries_by_type_total"),
+	SET("taskdns_dns_responses_total"),
+	ROW("taskdns_dns_truncated_total", C, "Answers sent with TC set.", NULL,
+	    NULL, v_truncated),
+	ROW("taskdns_dns_dropped_total", C,
+	    "Packets dropped unanswered (no usable header, or a response).",
+	    NULL, NULL, v_dropped),
+	ROW("taskdns_dns_tcp_refused_connections_total", C,
+	    "TCP connections closed at once: tcpMaxConnections reached.",
+	    NULL, NULL, v_tcp_refused),
+	ROW("taskdns_dns_tcp_accept_errors_total", C,
+	    "TCP accept() failures, out of descriptors for one; each pauses "
+	    "new connections 10 ms to 1 s.", NULL, NULL, v_accept_errors),
+	ROW("taskdns_forward_refused_total", C,
+	    "Names outside the domain refused: the client is not in "
+	    "recurseFrom.", NULL, NULL, v_not_recursed),
+	ROW("taskdns_forward_queries_total", C, "Queries forwarded upstream.",
+	    NULL, NULL, v_fwd_queries),
+	ROW("taskdns_forward_answers_total", C,
+	    "Upstream answers relayed to clients.", NULL, NULL, v_fwd_answered),
+	ROW("taskdns_forward_servfail_total", C,
+	    "Forwarded queries answered SERVFAIL by taskdns, by reason.",
+	    "reason", "timeout", v_fwd_timeouts),
+	ROW("taskdns_forward_servfail_total", C, NULL, "reason",
+	    "upstreams_failed", v_fwd_failed),
+	ROW("taskdns_forward_servfail_total", C, NULL, "reason",
+	    "max_in_flight", v_fwd_overflow),
+	ROW("taskdns_forward_upstream_errors_total", C,
+	    "Upstream queries that timed out or failed.", NULL, NULL,
+	    v_fwd_errors),
+	ROW("taskdns_forward_hedged_total", C,
+	    "Second upstreams asked because the first was slow.", NULL, NULL,
+	    v_fwd_hedged),
+	ROW("taskdns_forward_in_flight", G, "Forwarded queries held now.", NULL,
+	    NULL, v_fwd_in_flight),
+	ROW("taskdns_refresh_attempts_total", C, "Mesos states fetched or read.",
+	    NULL, NULL, v_refreshes),
+	ROW("taskdns_refresh_failures_total", C,
+	    "Refreshes that failed or whose state was refused.", NULL, NULL,
+	    v_refresh_failures),
+	ROW("taskdns_config_reloads_total", C,
+	    "SIGHUP config reloads, taken or refused.", "result", "ok",
+	    v_reloads_ok),
+	ROW("taskdns_config_reloads_total", C, NULL, "result", "refused",
+	    v_reloads_refused),
+	SECS("taskdns_refresh_duration_seconds", G,
+	    "Time the last good refresh took to generate and publish.", NULL,
+	    NULL, refresh_seconds),
+	ROW("taskdns_refresh_age_seconds", G,
+	    "Seconds since the last good refresh (-1: none yet).", NULL, NULL,
+	    v_refresh_age),
+	ROW("taskdns_table_records", G, "Records in the table being served.",
+	    NULL, NULL, v_table_records),
+	ROW("taskdns_table_bytes", G,
+	    "Memory held by the table being served, in bytes.", NULL, NULL,
+	    v_table_bytes),
+	ROW("taskdns_table_tasks", G, "Running tasks in the table being served.",
+	    NULL, NULL, v_table_tasks),
+	ROW("taskdns_table_serial", G, "SOA serial of the table being served.",
+	    NULL, NULL, v_table_serial),
+	/* The label's value is the leader: filled in at write time. */
+	ROW("taskdns_leader_info", G,
+	    "The leading Mesos master of the last good state.", "leader",
+	    NULL, v_one),
+};
+
+/* A label value as Prometheus's text format escapes it. */
+static void
+label_value(struct evbuffer *b, const char *s)
+{
+	evbuffer_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			evbuffer_add_printf(b, "\\%c", c);
+		else if (c == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else if (c < 0x20)
+			evbuffer_add_printf(b, "\\u%04x", c);
+		else
+			evbuffer_add(b, s, 1);
+	}
+	evbuffer_add(b, "\"", 1);
+}
+
+static void
+header(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name,
+	    type);
+}
+
+static void
+write_set(struct evbuffer *b, const struct row_set *set,
+    const struct metrics_in *in)
+{
+	header(b, set->name, set->type, set->help);
+	for (int i = 0; i < set->n; i++)
+		evbuffer_add_printf(b, "%s{%s=\"%s\"} %llu\n", set->name,
+		    set->label, set->values[i],
+		    (unsigned long long)set->get(in, i));
+}
+
+static void
+write_row(struct evbuffer *b, const struct row *r, const struct metrics_in *in)
+{
+	if (r->help != NULL)
+		header(b, r->name, r->type, r->help);
+	evbuffer_add_printf(b, "%s", r->name);
+	if (r->label != NULL) {
+		evbuffer_add_printf(b, "{%s=", r->label);
+		label_value(b, r->value != NULL ? r->value : in->st->leader);
+		evbuffer_add(b, "}", 1);
+	}
+	if (r->secs != NULL)
+		evbuffer_add_printf(b, " %.6f\n", r->secs(in));
+	else
+		evbuffer_add_printf(b, " %lld\n", r->get(in));
+}
+
+void
+metrics_write(struct evbuffer *b, const struct server_stats *s,
+    const struct api_state *st, time_t now)
+{
+	const struct metrics_in in = { s, st, now };
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (rows[i].get != NULL || rows[i].secs != NULL) {
+			write_row(b, &rows[i], &in);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(sets) / sizeof(sets[0]); k++)
+			if (strcmp(sets[k].name, rows[i].name) == 0)
+				write_set(b, &sets[k], &in);
+	}
+}
