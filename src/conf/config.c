@@ -17,71 +17,119 @@
 
 enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS };
 
-/* used: false for keys this version reads and checks but does not act on
- * yet; a file that sets one is told so. */
+/* Output forms in /v1/config: as it is, with a trailing dot (the SOA
+ * names, as mesos-dns shows them), or "<redacted>" when set. */
+enum kout { OUT_PLAIN, OUT_DOTTED, OUT_SECRET };
+
+/* One config key: its name in config.json, type, where it lives in
+ * struct config, limits (T_INT), default, its name in /v1/config (NULL:
+ * not shown), how it is shown, and what a reload of it restarts.  used:
+ * false for keys this version reads and checks but does not act on yet;
+ * a file that sets one is told so.  Adding a key is one row here, and
+ * its field in struct config. */
 struct key {
 	const char *name;
 	enum ktype type;
 	size_t off;
 	long min, max;
 	bool used;
+	const char *sdef;		/* T_STR default */
+	long idef;			/* T_INT, T_BOOL default */
+	const char *const *ldef;	/* T_STRLIST default, NULL-ended */
+	const char *out;
+	enum kout show;
+	enum config_reload reload;
 };
 
-#define K(n, t, f, lo, hi, u) { n, t, offsetof(struct config, f), lo, hi, u }
 #define INTMAX_CFG 2147483647L
+#define O(f) offsetof(struct config, f)
+#define R(r) CONFIG_RELOAD_##r
+#define KS(n, f, d, out, r) \
+	{ n, T_STR, O(f), 0, 0, true, d, 0, NULL, out, OUT_PLAIN, R(r) }
+#define KI(n, f, lo, hi, d, out, r) \
+	{ n, T_INT, O(f), lo, hi, true, NULL, d, NULL, out, OUT_PLAIN, R(r) }
+#define KB(n, f, d, out, r) \
+	{ n, T_BOOL, O(f), 0, 0, true, NULL, d, NULL, out, OUT_PLAIN, R(r) }
+#define KL(n, f, d, out, r) \
+	{ n, T_STRLIST, O(f), 0, 0, true, NULL, 0, d, out, OUT_PLAIN, R(r) }
+
+static const char *const def_resolvers[] = { "8.8.8.8", NULL };
+static const char *const def_ip_sources[] = { "netinfo", "mesos", "host",
+    NULL };
 
 static const struct key keys[] = {
-	K("zk", T_STR, zk, 0, 0, true),
-	K("masters", T_STRLIST, masters, 0, 0, true),
-	K("zkDetectionTimeout", T_INT, zk_detection_timeout, 0, INTMAX_CFG, true),
-	K("refreshSeconds", T_INT, refresh_seconds, 1, INTMAX_CFG, true),
-	K("stateTimeoutSeconds", T_INT, state_timeout_seconds, 1, INTMAX_CFG, true),
-	K("ttl", T_INT, ttl, 0, INTMAX_CFG, true),
-	K("domain", T_STR, domain, 0, 0, true),
-	K("port", T_INT, port, 1, 65535, true),
-	K("listener", T_STR, listener, 0, 0, true),
-	K("listeners", T_STRLIST, listeners, 0, 0, true),
-	K("httpListener", T_STR, http_listener, 0, 0, true),
-	K("httpPort", T_INT, http_port, 1, 65535, true),
-	K("dnsOn", T_BOOL, dns_on, 0, 0, true),
-	K("httpOn", T_BOOL, http_on, 0, 0, true),
-	K("externalOn", T_BOOL, external_on, 0, 0, true),
-	K("recurseOn", T_BOOL, recurse_on, 0, 0, true),
-	K("resolvers", T_STRLIST, resolvers, 0, 0, true),
-	K("zoneResolvers", T_ZONES, zone_resolvers, 0, 0, true),
-	K("timeout", T_INT, timeout, 0, 3600, true),
-	K("SOAMname", T_STR, soa_mname, 0, 0, true),
-	K("SOARname", T_STR, soa_rname, 0, 0, true),
-	K("SOARefresh", T_INT, soa_refresh, 0, INTMAX_CFG, true),
-	K("SOARetry", T_INT, soa_retry, 0, INTMAX_CFG, true),
-	K("SOAExpire", T_INT, soa_expire, 0, INTMAX_CFG, true),
-	K("SOAMinttl", T_INT, soa_minttl, 0, INTMAX_CFG, true),
-	K("SRVRecordDefaultWeight", T_INT, srv_weight, 0, 65535, true),
-	K("IPSources", T_STRLIST, ip_sources, 0, 0, true),
-	K("EnforceRFC952", T_BOOL, enforce_rfc952, 0, 0, true),
-	K("setTruncateBit", T_BOOL, set_truncate_bit, 0, 0, true),
-	K("enumerationOn", T_BOOL, enumeration_on, 0, 0, true),
-	K("mesosHTTPSOn", T_BOOL, mesos_https_on, 0, 0, true),
-	K("CACertFile", T_STR, ca_cert_file, 0, 0, true),
-	K("certFile", T_STR, cert_file, 0, 0, true),
-	K("keyFile", T_STR, key_file, 0, 0, true),
-	K("mesosAuthentication", T_STR, mesos_authentication, 0, 0, true),
-	K("mesosCredentials", T_CREDS, mesos_principal, 0, 0, true),
-	K("IAMConfigFile", T_STR, iam_config_file, 0, 0, false),
-	K("stateFile", T_STR, state_file, 0, 0, true),
-	K("hostLookup", T_BOOL, host_lookup, 0, 0, true),
-	K("workers", T_INT, workers, 0, 256, true),
-	K("tcpIdleSeconds", T_INT, tcp_idle_seconds, 1, 3600, true),
-	K("tcpMaxConnections", T_INT, tcp_max_connections, 1, 65535, true),
-	K("stateMaxBytes", T_INT, state_max_bytes, 1024, INTMAX_CFG, true),
-	K("maxTasks", T_INT, max_tasks, 1, INTMAX_CFG, true),
-	K("maxRecordsPerName", T_INT, max_records_per_name, 1, INTMAX_CFG,
-	    true),
-	K("recurseFrom", T_STRLIST, recurse_from, 0, 0, true),
-	K("forwardMaxInFlight", T_INT, forward_max_in_flight, 1, 1000000, true),
-	K("healthStaleSeconds", T_INT, health_stale_seconds, 0, INTMAX_CFG, true),
-	K("logLevel", T_STR, log_level, 0, 0, true),
-	K("logTo", T_STR, log_to, 0, 0, true),
+	KL("masters", masters, NULL, "Masters", SOURCES),
+	KS("zk", zk, "", "Zk", SOURCES),
+	KI("zkDetectionTimeout", zk_detection_timeout, 0, INTMAX_CFG, 30,
+	    "ZkDetectionTimeout", SOURCES),
+	KI("refreshSeconds", refresh_seconds, 1, INTMAX_CFG, 60,
+	    "RefreshSeconds", SOURCES),
+	KI("stateTimeoutSeconds", state_timeout_seconds, 1, INTMAX_CFG, 300,
+	    "StateTimeoutSeconds", SOURCES),
+	KI("ttl", ttl, 0, INTMAX_CFG, 60, "TTL", RECORDS),
+	KI("port", port, 1, 65535, 53, "Port", LISTENERS),
+	KS("domain", domain, "mesos", "Domain", RECORDS),
+	KL("resolvers", resolvers, def_resolvers, "Resolvers", SERVER),
+	{ "zoneResolvers", T_ZONES, O(zone_resolvers), 0, 0, true, NULL, 0,
+	    NULL, "ZoneResolvers", OUT_PLAIN, R(SERVER) },
+	KI("timeout", timeout, 0, 3600, 5, "Timeout", SERVER),
+	{ "SOAMname", T_STR, O(soa_mname), 0, 0, true, "ns1.mesos", 0, NULL,
+	    "SOAMname", OUT_DOTTED, R(RECORDS) },
+	{ "SOARname", T_STR, O(soa_rname), 0, 0, true, "root.ns1.mesos", 0,
+	    NULL, "SOARname", OUT_DOTTED, R(RECORDS) },
+	KI("SOARefresh", soa_refresh, 0, INTMAX_CFG, 60, "SOARefresh", RECORDS),
+	KI("SOARetry", soa_retry, 0, INTMAX_CFG, 600, "SOARetry", RECORDS),
+	KI("SOAExpire", soa_expire, 0, INTMAX_CFG, 86400, "SOAExpire",
+	    RECORDS),
+	KI("SOAMinttl", soa_minttl, 0, INTMAX_CFG, 60, "SOAMinttl", RECORDS),
+	KB("recurseOn", recurse_on, true, "RecurseOn", SERVER),
+	/* listener counts through listeners, which it fills when unset. */
+	KS("listener", listener, "0.0.0.0", "Listener", RECORDS),
+	KL("listeners", listeners, NULL, "Listeners", LISTENERS),
+	KS("httpListener", http_listener, "0.0.0.0", "HTTPListener", HTTP),
+	KI("httpPort", http_port, 1, 65535, 8123, "HttpPort", HTTP),
+	KB("dnsOn", dns_on, true, "DnsOn", LISTENERS),
+	KB("httpOn", http_on, true, "HttpOn", HTTP),
+	KB("externalOn", external_on, true, "ExternalOn", SERVER),
+	KI("SRVRecordDefaultWeight", srv_weight, 0, 65535, 1,
+	    "SRVRecordDefaultWeight", RECORDS),
+	KL("IPSources", ip_sources, def_ip_sources, "IPSources", RECORDS),
+	KB("EnforceRFC952", enforce_rfc952, false, "EnforceRFC952", RECORDS),
+	KB("setTruncateBit", set_truncate_bit, true, "SetTruncateBit", SERVER),
+	KB("enumerationOn", enumeration_on, true, "EnumerationOn", NOW),
+	KB("mesosHTTPSOn", mesos_https_on, false, "MesosHTTPSOn", SOURCES),
+	KS("CACertFile", ca_cert_file, "", "CACertFile", SOURCES),
+	KS("certFile", cert_file, "", "CertFile", SOURCES),
+	{ "keyFile", T_STR, O(key_file), 0, 0, true, "", 0, NULL, "KeyFile",
+	    OUT_SECRET, R(SOURCES) },
+	KS("mesosAuthentication", mesos_authentication, "",
+	    "MesosAuthentication", SOURCES),
+	/* principal and secret; the secret is shown redacted. */
+	{ "mesosCredentials", T_CREDS, O(mesos_principal), 0, 0, true, NULL, 0,
+	    NULL, "MesosCredentials", OUT_SECRET, R(SOURCES) },
+	{ "IAMConfigFile", T_STR, O(iam_config_file), 0, 0, false, "", 0, NULL,
+	    "IAMConfigFile", OUT_SECRET, R(SOURCES) },
+	/* taskdns's own keys */
+	KS("stateFile", state_file, "", "StateFile", SOURCES),
+	KL("recurseFrom", recurse_from, acl_default_text, "RecurseFrom",
+	    SERVER),
+	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
+	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
+	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
+	    SERVER),
+	KI("tcpMaxConnections", tcp_max_connections, 1, 65535, 512,
+	    "TCPMaxConnections", SERVER),
+	KI("stateMaxBytes", state_max_bytes, 1024, INTMAX_CFG, 512 << 20,
+	    "StateMaxBytes", NOW),
+	KI("maxTasks", max_tasks, 1, INTMAX_CFG, 250000, "MaxTasks", RECORDS),
+	KI("maxRecordsPerName", max_records_per_name, 1, INTMAX_CFG, 10000,
+	    "MaxRecordsPerName", RECORDS),
+	KI("forwardMaxInFlight", forward_max_in_flight, 1, 1000000, 4096,
+	    "ForwardMaxInFlight", SERVER),
+	KI("healthStaleSeconds", health_stale_seconds, 0, INTMAX_CFG, 0,
+	    "HealthStaleSeconds", NOW),
+	KS("logLevel", log_level, "info", "LogLevel", NOW),
+	KS("logTo", log_to, "stderr", "LogTo", NOW),
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -153,33 +201,44 @@ zones_free(struct config *c)
 	c->n_zone_resolvers = 0;
 }
 
+/* Where key k lives in c. */
+#define AT(c, k, T) ((T *)(void *)((char *)(c) + (k)->off))
+#define CAT(c, k, T) \
+	((const T *)(const void *)((const char *)(c) + (k)->off))
+
+/* Key k's string in c (T_STR). */
+static const char *
+key_str(const struct config *c, const struct key *k)
+{
+	return *(char *const *)(const void *)((const char *)c + k->off);
+}
+
 void
 config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	free(c->zk);
-	strlist_free(&c->masters);
-	free(c->domain);
-	free(c->listener);
-	strlist_free(&c->listeners);
-	free(c->http_listener);
-	strlist_free(&c->resolvers);
-	zones_free(c);
-	free(c->soa_mname);
-	free(c->soa_rname);
-	strlist_free(&c->ip_sources);
-	free(c->ca_cert_file);
-	free(c->cert_file);
-	free(c->key_file);
-	free(c->mesos_authentication);
-	free(c->mesos_principal);
-	free(c->mesos_secret);
-	free(c->iam_config_file);
-	free(c->state_file);
-	strlist_free(&c->recurse_from);
-	free(c->log_level);
-	free(c->log_to);
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct key *k = &keys[i];
+
+		switch (k->type) {
+		case T_STR:
+			free(*AT(c, k, char *));
+			break;
+		case T_STRLIST:
+			strlist_free(AT(c, k, struct config_strlist));
+			break;
+		case T_ZONES:
+			zones_free(c);
+			break;
+		case T_CREDS:
+			free(c->mesos_principal);
+			free(c->mesos_secret);
+			break;
+		default:
+			break;
+		}
+	}
 	free(c->warnings);
 	free(c);
 }
@@ -189,52 +248,161 @@ config_default(void)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
 
-	c->zk = xstrdup("");
-	c->zk_detection_timeout = 30;
-	c->refresh_seconds = 60;
-	c->state_timeout_seconds = 300;
-	c->ttl = 60;
-	c->domain = xstrdup("mesos");
-	c->port = 53;
-	c->listener = xstrdup("0.0.0.0");
-	c->http_listener = xstrdup("0.0.0.0");
-	c->http_port = 8123;
-	c->dns_on = c->http_on = c->external_on = c->recurse_on = true;
-	strlist_add(&c->resolvers, "8.8.8.8");
-	c->timeout = 5;
-	c->soa_mname = xstrdup("ns1.mesos");
-	c->soa_rname = xstrdup("root.ns1.mesos");
-	c->soa_refresh = 60;
-	c->soa_retry = 600;
-	c->soa_expire = 86400;
-	c->soa_minttl = 60;
-	c->srv_weight = 1;
-	strlist_add(&c->ip_sources, "netinfo");
-	strlist_add(&c->ip_sources, "mesos");
-	strlist_add(&c->ip_sources, "host");
-	c->set_truncate_bit = true;
-	c->enumeration_on = true;
-	c->ca_cert_file = xstrdup("");
-	c->cert_file = xstrdup("");
-	c->key_file = xstrdup("");
-	c->mesos_authentication = xstrdup("");
-	c->mesos_principal = xstrdup("");
-	c->mesos_secret = xstrdup("");
-	c->iam_config_file = xstrdup("");
-	c->state_file = xstrdup("");
-	c->host_lookup = true;
-	c->tcp_idle_seconds = 10;
-	c->tcp_max_connections = 512;
-	c->state_max_bytes = 512 << 20;
-	c->max_tasks = 250000;
-	c->max_records_per_name = 10000;
-	for (size_t i = 0; acl_default_text[i] != NULL; i++)
-		strlist_add(&c->recurse_from, acl_default_text[i]);
-	c->forward_max_in_flight = 4096;
-	c->log_level = xstrdup("info");
-	c->log_to = xstrdup("stderr");
+	for (size_t i = 0; i < N_KEYS; i++) {
+		const struct key *k = &keys[i];
+
+		switch (k->type) {
+		case T_STR:
+			*AT(c, k, char *) = xstrdup(k->sdef);
+			break;
+		case T_INT:
+			*AT(c, k, int) = (int)k->idef;
+			break;
+		case T_BOOL:
+			*AT(c, k, bool) = k->idef != 0;
+			break;
+		case T_STRLIST:
+			for (size_t j = 0; k->ldef != NULL && k->ldef[j]; j++)
+				strlist_add(AT(c, k, struct config_strlist),
+				    k->ldef[j]);
+			break;
+		case T_CREDS:
+			c->mesos_principal = xstrdup("");
+			c->mesos_secret = xstrdup("");
+			break;
+		case T_ZONES:
+			break;
+		}
+	}
 	c->warnings = xstrdup("");
 	return c;
+}
+
+static bool
+strlist_differ(const struct config_strlist *x, const struct config_strlist *y)
+{
+	if (x->n != y->n)
+		return true;
+	for (size_t i = 0; i < x->n; i++)
+		if (strcmp(x->v[i], y->v[i]) != 0)
+			return true;
+	return false;
+}
+
+static bool
+zones_differ(const struct config *x, const struct config *y)
+{
+	if (x->n_zone_resolvers != y->n_zone_resolvers)
+		return true;
+	for (size_t i = 0; i < x->n_zone_resolvers; i++)
+		if (strcmp(x->zone_resolvers[i].zone,
+		    y->zone_resolvers[i].zone) != 0 ||
+		    strlist_differ(&x->zone_resolvers[i].servers,
+		    &y->zone_resolvers[i].servers))
+			return true;
+	return false;
+}
+
+static bool
+key_differs(const struct key *k, const struct config *x,
+    const struct config *y)
+{
+	switch (k->type) {
+	case T_STR:
+		return strcmp(key_str(x, k), key_str(y, k)) != 0;
+	case T_INT:
+		return *CAT(x, k, int) != *CAT(y, k, int);
+	case T_BOOL:
+		return *CAT(x, k, bool) != *CAT(y, k, bool);
+	case T_STRLIST:
+		return strlist_differ(CAT(x, k, struct config_strlist),
+		    CAT(y, k, struct config_strlist));
+	case T_ZONES:
+		return zones_differ(x, y);
+	case T_CREDS:
+		return strcmp(x->mesos_principal, y->mesos_principal) != 0 ||
+		    strcmp(x->mesos_secret, y->mesos_secret) != 0;
+	}
+	return false;
+}
+
+bool
+config_differ(const struct config *x, const struct config *y,
+    enum config_reload r)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].reload == r && key_differs(&keys[i], x, y))
+			return true;
+	return false;
+}
+
+static json_t *
+strlist_json(const struct config_strlist *l)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+static json_t *
+str_json(const char *s, enum kout show)
+{
+	if (show == OUT_SECRET)
+		return json_string(s[0] != '\0' ? "<redacted>" : "");
+	if (show == OUT_DOTTED && (s[0] == '\0' || s[strlen(s) - 1] != '.')) {
+		size_t n = strlen(s);
+		char *d = xmalloc(n + 2);
+		json_t *j;
+
+		memcpy(d, s, n);
+		d[n] = '.';
+		d[n + 1] = '\0';
+		j = json_string(d);
+		free(d);
+		return j;
+	}
+	return json_string(s);
+}
+
+static json_t *
+key_json(const struct key *k, const struct config *c)
+{
+	json_t *o;
+
+	switch (k->type) {
+	case T_STR:
+		return str_json(key_str(c, k), k->show);
+	case T_INT:
+		return json_integer(*CAT(c, k, int));
+	case T_BOOL:
+		return json_boolean(*CAT(c, k, bool));
+	case T_STRLIST:
+		return strlist_json(CAT(c, k, struct config_strlist));
+	case T_ZONES:
+		o = json_object();
+		for (size_t i = 0; i < c->n_zone_resolvers; i++)
+			json_object_set_new(o, c->zone_resolvers[i].zone,
+			    strlist_json(&c->zone_resolvers[i].servers));
+		return o;
+	case T_CREDS:
+		return json_pack("{s:s,s:o}", "Principal", c->mesos_principal,
+		    "Secret", str_json(c->mesos_secret, OUT_SECRET));
+	}
+	return json_null();
+}
+
+json_t *
+config_to_json(const struct config *c)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < N_KEYS; i++)
+		if (keys[i].out != NULL)
+			json_object_set_new(o, keys[i].out,
+			    key_json(&keys[i], c));
+	return o;
 }
 
 static const char *

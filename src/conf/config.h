@@ -90,6 +90,26 @@ struct config *config_parse(const char *text, size_t len, const char *name,
 
 void config_free(struct config *c);
 
+/* What a reload of a key changes or starts again. */
+enum config_reload {
+	CONFIG_RELOAD_RECORDS,	/* the records: a new generation */
+	CONFIG_RELOAD_SERVER,	/* the workers' settings, between queries */
+	CONFIG_RELOAD_SOURCES,	/* the state source starts again */
+	CONFIG_RELOAD_LISTENERS,	/* the DNS sockets are bound anew */
+	CONFIG_RELOAD_HTTP,	/* the HTTP API is bound anew */
+	CONFIG_RELOAD_NOW,	/* read where it is used, at once */
+	CONFIG_RELOAD_RESTART,	/* only at the next start */
+};
+
+/* Does any key whose reload is r differ between x and y? */
+bool config_differ(const struct config *x, const struct config *y,
+    enum config_reload r);
+
+/* The config as /v1/config shows it (mesos-dns's names, secrets
+ * redacted), a new jansson object the caller decrefs. */
+struct json_t;
+struct json_t *config_to_json(const struct config *c);
+
 #define CONFIG_MAX_LISTENERS 16
 
 /* Is addr (an IP literal) 0.0.0.0 or ::, every address of the host? */

@@ -170,16 +170,6 @@ v1_version(struct api *a, struct evhttp_request *req)
 	evbuffer_free(b);
 }
 
-static json_t *
-strlist(const struct config_strlist *l)
-{
-	json_t *arr = json_array();
-
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(arr, json_string(l->v[i]));
-	return arr;
-}
-
 static char *
 with_dot(const char *s)
 {
@@ -197,74 +187,16 @@ with_dot(const char *s)
 static void
 v1_config(struct api *a, struct evhttp_request *req, time_t serial)
 {
-	const struct config *c = a->o.cfg;
-	json_t *o = json_object(), *zones = json_object();
-	char *mname = with_dot(c->soa_mname), *rname = with_dot(c->soa_rname);
+	json_t *o = config_to_json(a->o.cfg);
 	char *text;
 	struct evbuffer *b = evbuffer_new();
 
-	for (size_t i = 0; i < c->n_zone_resolvers; i++)
-		json_object_set_new(zones, c->zone_resolvers[i].zone,
-		    strlist(&c->zone_resolvers[i].servers));
-	json_object_set_new(o, "Masters", strlist(&c->masters));
-	json_object_set_new(o, "Zk", json_string(c->zk));
-	json_object_set_new(o, "ZkDetectionTimeout",
-	    json_integer(c->zk_detection_timeout));
-	json_object_set_new(o, "RefreshSeconds",
-	    json_integer(c->refresh_seconds));
-	json_object_set_new(o, "StateTimeoutSeconds",
-	    json_integer(c->state_timeout_seconds));
-	json_object_set_new(o, "TTL", json_integer(c->ttl));
-	json_object_set_new(o, "Port", json_integer(c->port));
-	json_object_set_new(o, "Domain", json_string(c->domain));
-	json_object_set_new(o, "Resolvers", strlist(&c->resolvers));
-	json_object_set_new(o, "ZoneResolvers", zones);
-	json_object_set_new(o, "Timeout", json_integer(c->timeout));
-	json_object_set_new(o, "SOAMname", json_string(mname));
-	json_object_set_new(o, "SOARname", json_string(rname));
 	json_object_set_new(o, "SOASerial", json_integer(serial));
-	json_object_set_new(o, "SOARefresh", json_integer(c->soa_refresh));
-	json_object_set_new(o, "SOARetry", json_integer(c->soa_retry));
-	json_object_set_new(o, "SOAExpire", json_integer(c->soa_expire));
-	json_object_set_new(o, "SOAMinttl", json_integer(c->soa_minttl));
-	json_object_set_new(o, "RecurseOn", json_boolean(c->recurse_on));
-	json_object_set_new(o, "Listener", json_string(c->listener));
-	json_object_set_new(o, "Listeners", strlist(&c->listeners));
-	json_object_set_new(o, "HTTPListener", json_string(c->http_listener));
-	json_object_set_new(o, "HttpPort", json_integer(c->http_port));
-	json_object_set_new(o, "DnsOn", json_boolean(c->dns_on));
-	json_object_set_new(o, "HttpOn", json_boolean(c->http_on));
-	json_object_set_new(o, "ExternalOn", json_boolean(c->external_on));
-	json_object_set_new(o, "SRVRecordDefaultWeight",
-	    json_integer(c->srv_weight));
-	json_object_set_new(o, "IPSources", strlist(&c->ip_sources));
-	json_object_set_new(o, "EnforceRFC952", json_boolean(c->enforce_rfc952));
-	json_object_set_new(o, "SetTruncateBit",
-	    json_boolean(c->set_truncate_bit));
-	json_object_set_new(o, "EnumerationOn", json_boolean(c->enumeration_on));
-	json_object_set_new(o, "MesosHTTPSOn", json_boolean(c->mesos_https_on));
-	json_object_set_new(o, "CACertFile", json_string(c->ca_cert_file));
-	json_object_set_new(o, "CertFile", json_string(c->cert_file));
-	json_object_set_new(o, "KeyFile", json_string(c->key_file[0] != '\0' ?
-	    "<redacted>" : ""));
-	json_object_set_new(o, "MesosAuthentication",
-	    json_string(c->mesos_authentication));
-	json_object_set_new(o, "MesosCredentials", json_pack("{s:s,s:s}",
-	    "Principal", c->mesos_principal, "Secret",
-	    c->mesos_secret[0] != '\0' ? "<redacted>" : ""));
-	json_object_set_new(o, "IAMConfigFile", json_string(
-	    c->iam_config_file[0] != '\0' ? "<redacted>" : ""));
-	/* taskdns's own keys */
-	json_object_set_new(o, "StateFile", json_string(c->state_file));
-	json_object_set_new(o, "RecurseFrom", strlist(&c->recurse_from));
-	json_object_set_new(o, "Workers", json_integer(c->workers));
 	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	evbuffer_add(b, text, strlen(text));
 	reply_json(req, b);
 	evbuffer_free(b);
 	free(text);
-	free(mname);
-	free(rname);
 	json_decref(o);
 }
 

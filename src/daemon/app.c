@@ -538,43 +538,6 @@ start_api(struct app *a)
 	return a->api != NULL ? 0 : -1;
 }
 
-static bool
-str_differ(const char *x, const char *y)
-{
-	return strcmp(x != NULL ? x : "", y != NULL ? y : "") != 0;
-}
-
-static bool
-list_differ(const struct config_strlist *x, const struct config_strlist *y)
-{
-	if (x->n != y->n)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (strcmp(x->v[i], y->v[i]) != 0)
-			return true;
-	return false;
-}
-
-/* Do x and y fetch states differently (so the sources start again)? */
-static bool
-sources_differ(const struct config *x, const struct config *y)
-{
-	return str_differ(x->state_file, y->state_file) ||
-	    str_differ(x->zk, y->zk) || list_differ(&x->masters, &y->masters) ||
-	    x->zk_detection_timeout != y->zk_detection_timeout ||
-	    x->refresh_seconds != y->refresh_seconds ||
-	    x->state_timeout_seconds != y->state_timeout_seconds ||
-	    x->mesos_https_on != y->mesos_https_on ||
-	    str_differ(x->ca_cert_file, y->ca_cert_file) ||
-	    str_differ(x->cert_file, y->cert_file) ||
-	    str_differ(x->key_file, y->key_file) ||
-	    str_differ(x->mesos_authentication, y->mesos_authentication) ||
-	    str_differ(x->mesos_principal, y->mesos_principal) ||
-	    str_differ(x->mesos_secret, y->mesos_secret) ||
-	    str_differ(x->iam_config_file, y->iam_config_file);
-}
-
-
 /* The config file read again for SIGHUP, or NULL (the reason logged and
  * counted).  Its warnings are logged; workers keeps its running value. */
 static struct config *
@@ -620,7 +583,7 @@ refetch(struct app *a, struct config *old)
 {
 	const struct config *nc = a->cfg;
 
-	if (sources_differ(nc, old)) {
+	if (config_differ(nc, old, CONFIG_RELOAD_SOURCES)) {
 		log_info("the state source changed: starting it again");
 		stop_sources(a);
 		config_free(old);
@@ -656,11 +619,9 @@ reload(struct app *a)
 	if (a->print || (nc = reload_config(a)) == NULL)
 		return;
 	dns_move = nc->dns_on != old->dns_on || (nc->dns_on &&
-	    (list_differ(&nc->listeners, &old->listeners) ||
-	    nc->port != old->port));
+	    config_differ(nc, old, CONFIG_RELOAD_LISTENERS));
 	http_move = nc->http_on != old->http_on || (nc->http_on &&
-	    (strcmp(nc->http_listener, old->http_listener) != 0 ||
-	    nc->http_port != old->http_port));
+	    config_differ(nc, old, CONFIG_RELOAD_HTTP));
 
 	/* Bind what moves first: failing there changes nothing. */
 	a->cfg = nc;
@@ -698,7 +659,7 @@ reload(struct app *a)
 	}
 	if (a->api != NULL)
 		api_set_server(a->api, a->srv);
-	if (list_differ(&nc->listeners, &old->listeners))
+	if (config_differ(nc, old, CONFIG_RELOAD_LISTENERS))
 		local_ips(a);
 	refetch(a, old);
 	a->reloads++;

@@ -2,6 +2,8 @@
 #include "helpers.h"
 #include "conf/config.h"
 
+#include <jansson.h>
+
 static struct config *
 parse(const char *json, char *err, size_t errlen)
 {
@@ -143,6 +145,41 @@ listeners_key(void **state)
 	assert_false(config_is_wildcard("::1"));
 	assert_false(config_is_wildcard("127.0.0.1"));
 	assert_false(config_is_wildcard("x"));
+}
+
+/* One key table: what a reload restarts, and /v1/config's view. */
+static void
+reload_classes_and_the_json_view(void **state)
+{
+	char err[2048];
+	struct config *a = parse("{\"masters\":[\"10.0.0.1:5050\"]}", err,
+	    sizeof(err));
+	struct config *b = parse("{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"ttl\":5,\"httpPort\":9000,\"mesosCredentials\":"
+	    "{\"principal\":\"p\",\"secret\":\"hush\"}}", err, sizeof(err));
+	json_t *o;
+	char *text;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(config_differ(a, b, CONFIG_RELOAD_RECORDS));	/* ttl */
+	assert_true(config_differ(a, b, CONFIG_RELOAD_HTTP));	/* httpPort */
+	assert_true(config_differ(a, b, CONFIG_RELOAD_SOURCES));	/* creds */
+	assert_false(config_differ(a, b, CONFIG_RELOAD_LISTENERS));
+	assert_false(config_differ(a, a, CONFIG_RELOAD_SOURCES));
+	o = config_to_json(b);
+	assert_int_equal(json_integer_value(json_object_get(o, "TTL")), 5);
+	assert_string_equal(json_string_value(json_object_get(o, "SOAMname")),
+	    "ns1.mesos.");
+	text = json_dumps(o, JSON_COMPACT);
+	assert_null(strstr(text, "hush"));	/* never the secret */
+	assert_non_null(strstr(text, "\"Secret\":\"<redacted>\""));
+	assert_non_null(strstr(text, "\"Principal\":\"p\""));
+	free(text);
+	json_decref(o);
+	config_free(a);
+	config_free(b);
 }
 
 static void
@@ -296,6 +333,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(defaults_are_mesos_dns_defaults),
 		cmocka_unit_test(listeners_key),
+		cmocka_unit_test(reload_classes_and_the_json_view),
 		cmocka_unit_test(keys_match_without_case),
 		cmocka_unit_test(forwarding_keys),
 		cmocka_unit_test(unknown_keys_warn_by_name),
