@@ -24,9 +24,7 @@
 #include "daemon/poller.h"
 #include "net/server.h"
 #include "daemon/source.h"
-#ifdef HAVE_ZOOKEEPER
 #include "daemon/zk.h"
-#endif
 
 struct app {
 	struct config *cfg;
@@ -41,13 +39,11 @@ struct app {
 	struct event_base *base;
 	struct poller *poller;
 	struct event *sig[3], *watch;
-#ifdef HAVE_ZOOKEEPER
 	struct zk *zk;
 	struct event *zk_timer;		/* zkDetectionTimeout */
 	bool zk_lost;			/* the timeout fired */
 	char **zk_masters;		/* ZooKeeper's masters, for masterN */
 	size_t n_zk_masters;
-#endif
 	struct stat seen;		/* the state file as last read */
 	struct options opts;		/* what the server's options point into */
 	/* For the HTTP API. */
@@ -299,7 +295,6 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	reload(arg);
 }
 
-#ifdef HAVE_ZOOKEEPER
 static void
 zk_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -361,7 +356,6 @@ start_zk(struct app *a)
 	}
 	return 0;
 }
-#endif
 
 /* Where states come from: a file (watched every second), else the
  * masters, found through ZooKeeper and the masters list. */
@@ -385,17 +379,14 @@ start_sources(struct app *a)
 		log_err("cannot start libcurl");
 		return -1;
 	}
-#ifdef HAVE_ZOOKEEPER
 	if (a->cfg->zk[0] != '\0')
 		return start_zk(a);
-#endif
 	return 0;
 }
 
 static void
 stop_sources(struct app *a)
 {
-#ifdef HAVE_ZOOKEEPER
 	zk_free(a->zk);
 	a->zk = NULL;
 	if (a->zk_timer != NULL)
@@ -409,7 +400,6 @@ stop_sources(struct app *a)
 	a->n_zk_masters = 0;
 	a->env.masters = NULL;
 	a->env.n_masters = 0;
-#endif
 	poller_free(a->poller);
 	a->poller = NULL;
 	if (a->watch != NULL)
@@ -496,9 +486,7 @@ api_state_cb(void *arg, struct api_state *out)
 	out->reloads = a->reloads;
 	out->reload_failures = a->reload_failures;
 	out->last_error = a->last_error;
-#ifdef HAVE_ZOOKEEPER
 	out->zk_lost = a->zk_lost;
-#endif
 }
 
 static void
@@ -549,14 +537,12 @@ reload_config(struct app *a)
 	log_info("SIGHUP: reading %s again", a->args.config);
 	nc = source_load_config(a->args.config, a->args.state_file, err,
 	    sizeof(err));
-#ifndef HAVE_ZOOKEEPER
-	if (nc != NULL && nc->zk[0] != '\0') {
+	if (nc != NULL && nc->zk[0] != '\0' && !zk_supported()) {
 		snprintf(err, sizeof(err), "zk: this taskdns was built "
 		    "--without-zookeeper");
 		config_free(nc);
 		nc = NULL;
 	}
-#endif
 	if (nc == NULL) {
 		/* One line: "file:\nerror\nerror" -> "file: error; error". */
 		for (char *p = err; (p = strchr(p, '\n')) != NULL; p++)

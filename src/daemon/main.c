@@ -9,6 +9,7 @@
 #include "conf/config.h"
 #include "util/log.h"
 #include "daemon/source.h"
+#include "daemon/zk.h"
 
 struct opts {
 	const char *config, *state_file;
@@ -102,14 +103,12 @@ main(int argc, char **argv)
 	}
 	if ((cfg = load_config(&o)) == NULL)
 		return 1;
-#ifndef HAVE_ZOOKEEPER
-	if (cfg->zk[0] != '\0') {
+	if (cfg->zk[0] != '\0' && !zk_supported()) {
 		fprintf(stderr, "taskdns: invalid config %s:\nzk: \"%s\": this "
 		    "taskdns was built --without-zookeeper\n", o.config, cfg->zk);
 		config_free(cfg);
 		return 1;
 	}
-#endif
 	if (o.check) {
 		printf("%s: config OK\n", o.config);
 		config_free(cfg);

@@ -11,6 +11,7 @@
 #ifndef TASKDNS_ZK_H
 #define TASKDNS_ZK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <event2/event.h>
@@ -27,5 +28,9 @@ struct zk;
 struct zk *zk_new(struct event_base *base, const char *url, zk_leader_fn cb,
     void *arg, char *errbuf, size_t errlen);
 void zk_free(struct zk *z);
+
+/* Was this taskdns built with ZooKeeper?  Without it (zk_none.c), zk_new
+ * fails saying so and a config naming zk is refused. */
+bool zk_supported(void);
 
 #endif
