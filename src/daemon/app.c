@@ -24,6 +24,7 @@
 #include "daemon/poller.h"
 #include "net/server.h"
 #include "daemon/source.h"
+#include "daemon/sources.h"
 #include "daemon/zk.h"
 
 struct app {
@@ -37,14 +38,8 @@ struct app {
 	struct table *table;
 	struct server *srv;
 	struct event_base *base;
-	struct poller *poller;
-	struct event *sig[3], *watch;
-	struct zk *zk;
-	struct event *zk_timer;		/* zkDetectionTimeout */
-	bool zk_lost;			/* the timeout fired */
-	char **zk_masters;		/* ZooKeeper's masters, for masterN */
-	size_t n_zk_masters;
-	struct stat seen;		/* the state file as last read */
+	struct event *sig[3];
+	struct sources *src;
 	struct options opts;		/* what the server's options point into */
 	/* For the HTTP API. */
 	struct api *api;
@@ -95,16 +90,6 @@ set_error(struct app *a, const char *fmt, ...)
 	va_end(ap);
 }
 
-static double
-since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* A generation from cl (NULL: the zone alone, not ready to answer for
  * tasks), which is freed here: before the builder is frozen, so that the
  * state and the freeze's own memory are not held at once.  NULL on
@@ -118,6 +103,11 @@ build(struct app *a, struct cluster *cl, struct gen_stats *st)
 	struct table *t;
 	bool ready = cl != NULL;
 
+	/* masterN follows ZooKeeper's list when it is the source. */
+	a->env.masters = a->src != NULL ?
+	    sources_masters(a->src, &a->env.n_masters) : NULL;
+	if (a->env.masters == NULL)
+		a->env.n_masters = 0;
 	b = generate_builder(cl ? cl : &empty, a->cfg, &a->env, st, err,
 	    sizeof(err));
 	state_cluster_free(cl);
@@ -156,7 +146,7 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 		    cl->leader != NULL ? cl->leader : "");
 		t = build(a, cl, &st);
 		cl = NULL;
-		gen = since(&t0);
+		gen = source_since(&t0);
 		if (t == NULL)
 			set_error(a, "record generation failed");
 	}
@@ -179,8 +169,8 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 		server_publish(a->srv, t);
 	table_unref(a->table);
 	a->table = t;
-	publish = since(&t0) - gen;
-	a->refresh_seconds = since(&t0) + (parse > 0 ? parse : 0);
+	publish = source_since(&t0) - gen;
+	a->refresh_seconds = source_since(&t0) + (parse > 0 ? parse : 0);
 	if (parse >= 0)
 		snprintf(ptext, sizeof(ptext), "parse %.3f s, ", parse);
 	if (st.capped > 0)
@@ -196,17 +186,17 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 }
 
 static void
-poll_state_cb(void *arg, struct cluster *cl, const char *from)
+src_state_cb(void *arg, struct cluster *cl, const char *from, double parse)
 {
-	use_state(arg, cl, from, -1);
+	use_state(arg, cl, from, parse);
 }
 
+/* A refresh that failed (logged by the source, or said by why). */
 static void
-poll_failed_cb(void *arg, const char *kind, const char *why)
+src_failed_cb(void *arg, const char *why)
 {
 	struct app *a = arg;
 
-	(void)kind;
 	a->refresh_attempts++;
 	a->refresh_failures++;
 	set_error(a, "%s", why);
@@ -217,62 +207,14 @@ poll_failed_cb(void *arg, const char *kind, const char *why)
 	}
 }
 
-/* Read the state file when it changed since the last read (or force). */
+/* The state file is as it was when last served: the records are fresh. */
 static void
-read_state_file(struct app *a, bool force)
+src_unchanged_cb(void *arg)
 {
-	const char *path = a->cfg->state_file;
-	struct cluster *cl;
-	struct stat st;
-	struct timespec t0;
-	char err[1024];
+	struct app *a = arg;
 
-	if (stat(path, &st) != 0) {
-		if (!force)
-			return;
-		int e = errno;
-
-		log_err("state file %s: %s", path, strerror(e));
-		a->refresh_attempts++;
-		a->refresh_failures++;
-		set_error(a, "state file %s: %s", path, strerror(e));
-		if (a->print) {
-			a->rc = 1;
-			event_base_loopexit(a->base, NULL);
-		}
-		return;
-	}
-	if (!force && st.st_mtim.tv_sec == a->seen.st_mtim.tv_sec &&
-	    st.st_mtim.tv_nsec == a->seen.st_mtim.tv_nsec &&
-	    st.st_size == a->seen.st_size && st.st_ino == a->seen.st_ino) {
-		/* Unchanged, and what it held was served: still fresh. */
-		if (a->last_error[0] == '\0' && a->last_ok != 0)
-			a->last_ok = time(NULL);
-		return;
-	}
-	a->seen = st;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	cl = source_load_state(path, a->cfg, err, sizeof(err));
-	if (cl == NULL) {
-		log_err("state refused, nothing changes: %s", err);
-		a->refresh_attempts++;
-		a->refresh_failures++;
-		set_error(a, "%s", err);
-		if (a->print) {
-			a->rc = 1;
-			event_base_loopexit(a->base, NULL);
-		}
-		return;
-	}
-	use_state(a, cl, path, since(&t0));
-}
-
-static void
-watch_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	read_state_file(arg, false);
+	if (a->last_error[0] == '\0' && a->last_ok != 0)
+		a->last_ok = time(NULL);
 }
 
 static void
@@ -295,117 +237,22 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
 	reload(arg);
 }
 
-static void
-zk_timeout_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct app *a = arg;
-
-	(void)fd;
-	(void)what;
-	a->zk_lost = true;
-	/* mesos-dns exits here; the last records are better than none. */
-	log_err("ZooKeeper has named no leading master for %d s: the last "
-	    "good records keep serving", a->cfg->zk_detection_timeout);
-}
-
-static void
-zk_detection_start(struct app *a)
-{
-	struct timeval tv = { a->cfg->zk_detection_timeout, 0 };
-
-	if (a->cfg->zk_detection_timeout > 0 &&
-	    !evtimer_pending(a->zk_timer, NULL))
-		evtimer_add(a->zk_timer, &tv);
-}
-
-static void
-zk_leader_cb(void *arg, const char *leader, char *const *masters, size_t n)
-{
-	struct app *a = arg;
-
-	for (size_t i = 0; i < a->n_zk_masters; i++)
-		free(a->zk_masters[i]);
-	free(a->zk_masters);
-	a->zk_masters = xcalloc(n + 1, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		a->zk_masters[i] = xstrdup(masters[i]);
-	a->n_zk_masters = n;
-	a->env.masters = a->zk_masters;
-	a->env.n_masters = n;
-	if (leader != NULL) {
-		evtimer_del(a->zk_timer);
-		if (a->zk_lost)
-			log_info("ZooKeeper names a leading master again");
-		a->zk_lost = false;
-	} else
-		zk_detection_start(a);
-	poller_set_leader(a->poller, leader);
-}
-
-static int
-start_zk(struct app *a)
-{
-	char err[512];
-
-	a->zk_timer = evtimer_new(a->base, zk_timeout_cb, a);
-	zk_detection_start(a);
-	a->zk = zk_new(a->base, a->cfg->zk, zk_leader_cb, a, err, sizeof(err));
-	if (a->zk == NULL) {
-		log_err("%s", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* Where states come from: a file (watched every second), else the
- * masters, found through ZooKeeper and the masters list. */
+/* Where states come from (a file, the masters, ZooKeeper): sources.c. */
 static int
 start_sources(struct app *a)
 {
-	static const struct timeval second = { 1, 0 };
-	static const struct poller_cbs cbs = { poll_state_cb, poll_failed_cb };
+	static const struct sources_cbs cbs = { src_state_cb, src_failed_cb,
+	    src_unchanged_cb };
 
-	if (a->cfg->state_file[0] != '\0') {
-		read_state_file(a, true);
-		if (!a->print) {
-			a->watch = event_new(a->base, -1, EV_PERSIST, watch_cb,
-			    a);
-			event_add(a->watch, &second);
-		}
-		return 0;
-	}
-	a->poller = poller_new(a->base, a->cfg, &cbs, a);
-	if (a->poller == NULL) {
-		log_err("cannot start libcurl");
-		return -1;
-	}
-	if (a->cfg->zk[0] != '\0')
-		return start_zk(a);
-	return 0;
+	a->src = sources_new(a->base, a->cfg, a->print, &cbs, a);
+	return a->src != NULL ? 0 : -1;
 }
 
 static void
 stop_sources(struct app *a)
 {
-	zk_free(a->zk);
-	a->zk = NULL;
-	if (a->zk_timer != NULL)
-		event_free(a->zk_timer);
-	a->zk_timer = NULL;
-	a->zk_lost = false;
-	for (size_t i = 0; i < a->n_zk_masters; i++)
-		free(a->zk_masters[i]);
-	free(a->zk_masters);
-	a->zk_masters = NULL;
-	a->n_zk_masters = 0;
-	a->env.masters = NULL;
-	a->env.n_masters = 0;
-	poller_free(a->poller);
-	a->poller = NULL;
-	if (a->watch != NULL)
-		event_free(a->watch);
-	a->watch = NULL;
-	memset(&a->seen, 0, sizeof(a->seen));
+	sources_free(a->src);
+	a->src = NULL;
 }
 
 /* A started server on a->cfg's address, or NULL (logged). */
@@ -486,7 +333,7 @@ api_state_cb(void *arg, struct api_state *out)
 	out->reloads = a->reloads;
 	out->reload_failures = a->reload_failures;
 	out->last_error = a->last_error;
-	out->zk_lost = a->zk_lost;
+	out->zk_lost = a->src != NULL && sources_zk_lost(a->src);
 }
 
 static void
@@ -578,13 +425,8 @@ refetch(struct app *a, struct config *old)
 			    "records keep serving");
 		return;
 	}
-	if (a->poller != NULL)
-		poller_set_config(a->poller, nc);
 	config_free(old);
-	if (nc->state_file[0] != '\0')
-		read_state_file(a, true);
-	else if (a->poller != NULL)
-		poller_refresh_now(a->poller);
+	sources_reload(a->src, nc);
 }
 
 /* SIGHUP: read the config file again.  A config that does not load, or

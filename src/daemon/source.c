@@ -280,3 +280,13 @@ source_local_ips(struct ipaddr **out)
 	*out = v;
 	return n;
 }
+
+double
+source_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}

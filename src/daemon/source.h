@@ -42,4 +42,8 @@ int source_resolve(void *arg, const char *host, struct ipaddr *out, int max);
  * frees *out. */
 size_t source_local_ips(struct ipaddr **out);
 
+/* Seconds from t0 (CLOCK_MONOTONIC) to now. */
+struct timespec;
+double source_since(const struct timespec *t0);
+
 #endif
