@@ -168,22 +168,23 @@ static const struct row rows[] = {
 	    NULL, v_one),
 };
 
-/* A label value as Prometheus's text format escapes it. */
+/* A label value as Prometheus's text format escapes it: backslash,
+ * double quote and newline, nothing else. */
 static void
 label_value(struct evbuffer *b, const char *s)
 {
-	evbuffer_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t run;
 
-		if (c == '"' || c == '\\')
-			evbuffer_add_printf(b, "\\%c", c);
-		else if (c == '\n')
-			evbuffer_add(b, "\\n", 2);
-		else if (c < 0x20)
-			evbuffer_add_printf(b, "\\u%04x", c);
-		else
-			evbuffer_add(b, s, 1);
+	evbuffer_add(b, "\"", 1);
+	while (*s != '\0') {
+		run = strcspn(s, "\\\"\n");
+		evbuffer_add(b, s, run);
+		s += run;
+		if (*s == '\0')
+			break;
+		evbuffer_add(b, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" :
+		    "\\\\", 2);
+		s++;
 	}
 	evbuffer_add(b, "\"", 1);
 }
