@@ -12,8 +12,9 @@
 #include <jansson.h>
 
 #include "conf/acl.h"
-#include "util/arena.h"
 #include "conf/config.h"
+#include "util/arena.h"
+#include "util/jsonw.h"
 
 enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS };
 
@@ -336,73 +337,78 @@ config_differ(const struct config *x, const struct config *y,
 	return false;
 }
 
-static json_t *
-strlist_json(const struct config_strlist *l)
+static void
+strlist_write(struct jsonw *w, const struct config_strlist *l)
 {
-	json_t *a = json_array();
-
+	jsonw_array(w);
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]));
-	return a;
+		jsonw_string(w, l->v[i]);
+	jsonw_end_array(w);
 }
 
-static json_t *
-str_json(const char *s, enum kout show)
+static void
+str_write(struct jsonw *w, const char *s, enum kout show)
 {
-	if (show == OUT_SECRET)
-		return json_string(s[0] != '\0' ? "<redacted>" : "");
-	if (show == OUT_DOTTED && (s[0] == '\0' || s[strlen(s) - 1] != '.')) {
-		size_t n = strlen(s);
+	size_t n = strlen(s);
+
+	if (show == OUT_SECRET) {
+		jsonw_string(w, n > 0 ? "<redacted>" : "");
+	} else if (show == OUT_DOTTED && (n == 0 || s[n - 1] != '.')) {
 		char *d = xmalloc(n + 2);
-		json_t *j;
 
 		memcpy(d, s, n);
 		d[n] = '.';
 		d[n + 1] = '\0';
-		j = json_string(d);
+		jsonw_string(w, d);
 		free(d);
-		return j;
+	} else {
+		jsonw_string(w, s);
 	}
-	return json_string(s);
 }
 
-static json_t *
-key_json(const struct key *k, const struct config *c)
+static void
+key_write(struct jsonw *w, const struct key *k, const struct config *c)
 {
-	json_t *o;
-
 	switch (k->type) {
 	case T_STR:
-		return str_json(key_str(c, k), k->show);
+		str_write(w, key_str(c, k), k->show);
+		return;
 	case T_INT:
-		return json_integer(*CAT(c, k, int));
+		jsonw_int(w, *CAT(c, k, int));
+		return;
 	case T_BOOL:
-		return json_boolean(*CAT(c, k, bool));
+		jsonw_bool(w, *CAT(c, k, bool));
+		return;
 	case T_STRLIST:
-		return strlist_json(CAT(c, k, struct config_strlist));
+		strlist_write(w, CAT(c, k, struct config_strlist));
+		return;
 	case T_ZONES:
-		o = json_object();
-		for (size_t i = 0; i < c->n_zone_resolvers; i++)
-			json_object_set_new(o, c->zone_resolvers[i].zone,
-			    strlist_json(&c->zone_resolvers[i].servers));
-		return o;
+		jsonw_object(w);
+		for (size_t i = 0; i < c->n_zone_resolvers; i++) {
+			jsonw_key(w, c->zone_resolvers[i].zone);
+			strlist_write(w, &c->zone_resolvers[i].servers);
+		}
+		jsonw_end_object(w);
+		return;
 	case T_CREDS:
-		return json_pack("{s:s,s:o}", "Principal", c->mesos_principal,
-		    "Secret", str_json(c->mesos_secret, OUT_SECRET));
+		jsonw_object(w);
+		jsonw_kstring(w, "Principal", c->mesos_principal);
+		jsonw_key(w, "Secret");
+		str_write(w, c->mesos_secret, OUT_SECRET);
+		jsonw_end_object(w);
+		return;
 	}
-	return json_null();
+	jsonw_null(w);
 }
 
-json_t *
-config_to_json(const struct config *c)
+void
+config_write_json(const struct config *c, struct jsonw *w)
 {
-	json_t *o = json_object();
-
 	for (size_t i = 0; i < N_KEYS; i++)
-		if (keys[i].out != NULL)
-			json_object_set_new(o, keys[i].out,
-			    key_json(&keys[i], c));
-	return o;
+		if (keys[i].out != NULL) {
+			jsonw_key(w, keys[i].out);
+			key_write(w, &keys[i], c);
+		}
 }
 
 static const char *

@@ -106,9 +106,9 @@ bool config_differ(const struct config *x, const struct config *y,
     enum config_reload r);
 
 /* The config as /v1/config shows it (mesos-dns's names, secrets
- * redacted), a new jansson object the caller decrefs. */
-struct json_t;
-struct json_t *config_to_json(const struct config *c);
+ * redacted): its members, written into the object w has open. */
+struct jsonw;
+void config_write_json(const struct config *c, struct jsonw *w);
 
 #define CONFIG_MAX_LISTENERS 16
 

@@ -11,12 +11,12 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <jansson.h>
 
 #include "daemon/api.h"
 #include "daemon/metrics.h"
 #include "util/arena.h"
 #include "dns/dname.h"
+#include "util/jsonw.h"
 #include "util/log.h"
 #include "dns/wire.h"
 
@@ -37,23 +37,18 @@ struct api {
 	struct stream *streams;	/* /v1/axfr answers being sent */
 };
 
-/* --- small JSON writers --- */
+/* --- JSON into an evbuffer --- */
 
 static void
-jstr(struct evbuffer *b, const char *s)
+put_evbuffer(void *ctx, const char *p, size_t n)
 {
-	evbuffer_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	evbuffer_add(ctx, p, n);
+}
 
-		if (c == '"' || c == '\\')
-			evbuffer_add_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			evbuffer_add_printf(b, "\\u%04x", c);
-		else
-			evbuffer_add(b, s, 1);
-	}
-	evbuffer_add(b, "\"", 1);
+static void
+jsonw_evbuffer(struct jsonw *w, struct evbuffer *b)
+{
+	jsonw_init(w, put_evbuffer, b);
 }
 
 static void
@@ -120,6 +115,26 @@ srv_parts(const struct table *t, const struct table_rec *r, unsigned *port,
 	return 0;
 }
 
+/* A record's value as mesos-dns's /v1 views write it: the address, or
+ * "target:port" for an SRV.  False if it has none. */
+static bool
+rec_value(const struct table *t, const struct table_rec *r, char *buf,
+    size_t cap)
+{
+	struct dname target;
+	unsigned port;
+
+	if (r->type != RR_SRV) {
+		ip_text(t, r, buf, cap);
+		return true;
+	}
+	if (srv_parts(t, r, &port, &target) != 0 || cap < 8 ||
+	    dname_to_text(&target, buf, cap - 8) <= 0)
+		return false;
+	snprintf(buf + strlen(buf), cap - strlen(buf), ":%u", port);
+	return true;
+}
+
 /* The name of a /v1/hosts or /v1/services path, as mesos-dns cleans it:
  * ".*" removed, lower-cased, a trailing dot. */
 static bool
@@ -159,13 +174,15 @@ static void
 v1_version(struct api *a, struct evhttp_request *req)
 {
 	struct evbuffer *b = evbuffer_new();
+	struct jsonw w;
 
 	(void)a;
-	evbuffer_add_printf(b, "{\"Service\":\"taskdns\",\"URL\":");
-	jstr(b, PACKAGE_URL);
-	evbuffer_add_printf(b, ",\"Version\":");
-	jstr(b, PACKAGE_VERSION);
-	evbuffer_add(b, "}", 1);
+	jsonw_evbuffer(&w, b);
+	jsonw_object(&w);
+	jsonw_kstring(&w, "Service", "taskdns");
+	jsonw_kstring(&w, "URL", PACKAGE_URL);
+	jsonw_kstring(&w, "Version", PACKAGE_VERSION);
+	jsonw_end_object(&w);
 	reply_json(req, b);
 	evbuffer_free(b);
 }
@@ -187,17 +204,25 @@ with_dot(const char *s)
 static void
 v1_config(struct api *a, struct evhttp_request *req, time_t serial)
 {
-	json_t *o = config_to_json(a->o.cfg);
-	char *text;
 	struct evbuffer *b = evbuffer_new();
+	struct jsonw w;
 
-	json_object_set_new(o, "SOASerial", json_integer(serial));
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	evbuffer_add(b, text, strlen(text));
+	jsonw_evbuffer(&w, b);
+	jsonw_object(&w);
+	config_write_json(a->o.cfg, &w);
+	jsonw_kint(&w, "SOASerial", (long long)serial);
+	jsonw_end_object(&w);
 	reply_json(req, b);
 	evbuffer_free(b);
-	free(text);
-	json_decref(o);
+}
+
+static void
+host_entry(struct jsonw *w, const char *host, const char *ip)
+{
+	jsonw_object(w);
+	jsonw_kstring(w, "host", host);
+	jsonw_kstring(w, "ip", ip);
+	jsonw_end_object(w);
 }
 
 static void
@@ -208,31 +233,41 @@ v1_hosts(struct api *a, struct evhttp_request *req, const struct table *t,
 	const struct table_node *n = NULL;
 	struct evbuffer *b = evbuffer_new();
 	static const uint16_t types[2] = { RR_A, RR_AAAA };
+	struct jsonw w;
 	bool any = false;
 
 	(void)a;
 	if (clean_name(arg, dom, sizeof(dom)) && t != NULL)
 		n = lookup_text(t, dom);
-	evbuffer_add(b, "[", 1);
+	jsonw_evbuffer(&w, b);
+	jsonw_array(&w);
 	for (int k = 0; k < 2 && n != NULL; k++) {
 		uint32_t cnt;
 		const struct table_rec *r = table_rrset(t, n, types[k], &cnt);
 
 		for (uint32_t i = 0; i < cnt; i++) {
 			ip_text(t, &r[i], ip, sizeof(ip));
-			evbuffer_add_printf(b, "%s{\"host\":", any ? "," : "");
-			jstr(b, dom);
-			evbuffer_add_printf(b, ",\"ip\":");
-			jstr(b, ip);
-			evbuffer_add(b, "}", 1);
+			host_entry(&w, dom, ip);
 			any = true;
 		}
 	}
 	if (!any)
-		evbuffer_add_printf(b, "{\"host\":\"\",\"ip\":\"\"}");
-	evbuffer_add(b, "]", 1);
+		host_entry(&w, "", "");
+	jsonw_end_array(&w);
 	reply_json(req, b);
 	evbuffer_free(b);
+}
+
+static void
+service_entry(struct jsonw *w, const char *service, const char *host,
+    const char *ip, const char *port)
+{
+	jsonw_object(w);
+	jsonw_kstring(w, "service", service);
+	jsonw_kstring(w, "host", host);
+	jsonw_kstring(w, "ip", ip);
+	jsonw_kstring(w, "port", port);
+	jsonw_end_object(w);
 }
 
 static void
@@ -244,6 +279,7 @@ v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
 	struct evbuffer *b = evbuffer_new();
 	const struct table_rec *r = NULL;
 	uint32_t cnt = 0;
+	struct jsonw w;
 	bool any = false;
 
 	(void)a;
@@ -251,12 +287,14 @@ v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
 		n = lookup_text(t, dom);
 	if (n != NULL)
 		r = table_rrset(t, n, RR_SRV, &cnt);
-	evbuffer_add(b, "[", 1);
+	jsonw_evbuffer(&w, b);
+	jsonw_array(&w);
 	for (uint32_t i = 0; i < cnt; i++) {
 		static const uint16_t types[2] = { RR_A, RR_AAAA };
 		struct dname target;
 		const struct table_node *tn;
 		unsigned port;
+		char ptext[8];
 
 		if (srv_parts(t, &r[i], &port, &target) != 0 ||
 		    dname_to_text(&target, host, sizeof(host)) < 0)
@@ -273,21 +311,14 @@ v1_services(struct api *a, struct evhttp_request *req, const struct table *t,
 			if (m == 0)
 				continue;
 			ip_text(t, &ar[0], ip, sizeof(ip));
-			evbuffer_add_printf(b, "%s{\"service\":",
-			    any ? "," : "");
-			jstr(b, arg);
-			evbuffer_add_printf(b, ",\"host\":");
-			jstr(b, host);
-			evbuffer_add_printf(b, ",\"ip\":");
-			jstr(b, ip);
-			evbuffer_add_printf(b, ",\"port\":\"%u\"}", port);
+			snprintf(ptext, sizeof(ptext), "%u", port);
+			service_entry(&w, arg, host, ip, ptext);
 			any = true;
 		}
 	}
 	if (!any)
-		evbuffer_add_printf(b, "{\"service\":\"\",\"host\":\"\","
-		    "\"ip\":\"\",\"port\":\"\"}");
-	evbuffer_add(b, "]", 1);
+		service_entry(&w, "", "", "", "");
+	jsonw_end_array(&w);
 	reply_json(req, b);
 	evbuffer_free(b);
 }
@@ -302,9 +333,9 @@ struct stream {
 	/* Writes the next entries into b, up to about CHUNK bytes; sets
 	 * phase to STREAM_END after the last. */
 	void (*fill)(struct stream *s, struct evbuffer *b);
+	struct jsonw w;		/* writes into the chunk being filled */
 	int phase;		/* axfr: 0 As, 1 AAAAs, 2 SRVs, 3 done */
 	uint32_t node;
-	bool first;		/* no entry written in this phase yet */
 	uint32_t fw, task, rec;	/* enumerate's place */
 	struct stream *next;
 };
@@ -344,93 +375,72 @@ stream_closed(struct evhttp_connection *evcon, void *arg)
 	stream_free(arg);
 }
 
+/* One name's rrset of the phase's type: "name":["value",...], each value
+ * as mesos-dns writes it (the address, or "target:port" for SRV). */
+static void
+axfr_rrset(struct jsonw *w, const struct table *t, const char *name,
+    const struct table_rec *r, uint32_t cnt)
+{
+	char val[DNAME_TEXT_MAX + 16];
+
+	jsonw_key(w, name);
+	jsonw_array(w);
+	for (uint32_t i = 0; i < cnt; i++)
+		if (rec_value(t, &r[i], val, sizeof(val)))
+			jsonw_string(w, val);
+	jsonw_end_array(w);
+}
+
 /* Write the next entries into b, up to about CHUNK bytes. */
 static void
 stream_fill(struct stream *s, struct evbuffer *b)
 {
-	char name[DNAME_TEXT_MAX], val[DNAME_TEXT_MAX + 16];
+	char name[DNAME_TEXT_MAX];
 
+	s->w.ctx = b;
 	while (s->phase < 3 && evbuffer_get_length(b) < CHUNK) {
+		const struct table_node *n;
 		const struct table_rec *r;
 		uint32_t cnt;
 
 		if (s->node >= s->t->n_nodes) {
-			evbuffer_add_printf(b, "}%s", s->phase < 2 ? "," : "");
-			if (++s->phase < 3)
-				evbuffer_add_printf(b, "\"%s\":{",
-				    phase_key[s->phase]);
+			jsonw_end_object(&s->w);
+			if (++s->phase < 3) {
+				jsonw_key(&s->w, phase_key[s->phase]);
+				jsonw_object(&s->w);
+			}
 			s->node = 0;
-			s->first = true;
 			continue;
 		}
-		r = table_rrset(s->t, &s->t->nodes[s->node], phase_type[s->phase],
-		    &cnt);
-		if (cnt > 0 && node_text(&s->t->nodes[s->node], name,
-		    sizeof(name)) > 0) {
-			evbuffer_add_printf(b, "%s", s->first ? "" : ",");
-			jstr(b, name);
-			evbuffer_add(b, ":[", 2);
-			for (uint32_t i = 0; i < cnt; i++) {
-				struct dname target;
-				unsigned port;
-
-				if (phase_type[s->phase] != RR_SRV) {
-					ip_text(s->t, &r[i], val, sizeof(val));
-				} else if (srv_parts(s->t, &r[i], &port,
-				    &target) == 0 && dname_to_text(&target,
-				    val, sizeof(val) - 8) > 0) {
-					size_t l = strlen(val);
-
-					snprintf(val + l, sizeof(val) - l,
-					    ":%u", port);
-				} else {
-					continue;
-				}
-				evbuffer_add_printf(b, "%s", i > 0 ? "," : "");
-				jstr(b, val);
-			}
-			evbuffer_add(b, "]", 1);
-			s->first = false;
-		}
-		s->node++;
+		n = &s->t->nodes[s->node++];
+		r = table_rrset(s->t, n, phase_type[s->phase], &cnt);
+		if (cnt > 0 && node_text(n, name, sizeof(name)) > 0)
+			axfr_rrset(&s->w, s->t, name, r, cnt);
 	}
 	if (s->phase == 3) {
-		evbuffer_add(b, "}}", 2);
+		jsonw_end_object(&s->w);	/* Records */
+		jsonw_end_object(&s->w);
 		s->phase = STREAM_END;
 	}
 }
 
-/* One record of a task: {"name":...,"host":...,"rtype":...}, host as
- * mesos-dns writes it (the address, or "target:port" for SRV). */
+/* One record of a task: {"name":...,"host":...,"rtype":...}. */
 static void
-enum_record(struct evbuffer *b, const struct table *t, uint32_t i)
+enum_record(struct jsonw *w, const struct table *t, uint32_t i)
 {
 	const struct table_rec *r = &t->recs[i];
 	char name[DNAME_TEXT_MAX], host[DNAME_TEXT_MAX + 16];
-	const char *rtype = r->type == RR_A ? "A" : r->type == RR_AAAA ?
-	    "AAAA" : "SRV";
 
 	if (node_text(table_rec_node(t, i), name, sizeof(name)) <= 0)
 		name[0] = '\0';
-	if (r->type != RR_SRV)
-		ip_text(t, r, host, sizeof(host));
-	else {
-		struct dname target;
-		unsigned port;
-
+	if (!rec_value(t, r, host, sizeof(host)))
 		host[0] = '\0';
-		if (srv_parts(t, r, &port, &target) == 0 && dname_to_text(&target,
-		    host, sizeof(host) - 8) > 0) {
-			size_t l = strlen(host);
-
-			snprintf(host + l, sizeof(host) - l, ":%u", port);
-		}
-	}
-	evbuffer_add(b, "{\"name\":", 8);
-	jstr(b, name);
-	evbuffer_add(b, ",\"host\":", 8);
-	jstr(b, host);
-	evbuffer_add_printf(b, ",\"rtype\":\"%s\"}", rtype);
+	jsonw_object(w);
+	jsonw_kstring(w, "name", name);
+	jsonw_kstring(w, "host", host);
+	jsonw_kstring(w, "rtype", r->type == RR_A ? "A" :
+	    r->type == RR_AAAA ? "AAAA" : "SRV");
+	jsonw_end_object(w);
 }
 
 /* mesos-dns's EnumerationData, one record at a time: frameworks (null
@@ -440,56 +450,61 @@ static void
 enum_fill(struct stream *s, struct evbuffer *b)
 {
 	const struct table_enum *e = s->t->enumeration;
+	struct jsonw *w = &s->w;
 
+	w->ctx = b;
 	while (s->phase != STREAM_END && evbuffer_get_length(b) < CHUNK) {
 		const struct table_enum_fw *f;
 		const struct table_enum_task *t;
 
 		switch (s->phase) {
 		case EN_START:
-			evbuffer_add_printf(b, "{\"frameworks\":");
+			jsonw_object(w);
+			jsonw_key(w, "frameworks");
 			if (e == NULL || e->n_fws == 0) {
-				evbuffer_add_printf(b, "null}");
+				jsonw_null(w);
+				jsonw_end_object(w);
 				s->phase = STREAM_END;
 			} else {
-				evbuffer_add(b, "[", 1);
+				jsonw_array(w);
 				s->phase = EN_FW;
 			}
 			break;
 		case EN_FW:
 			if (s->fw == e->n_fws) {
-				evbuffer_add(b, "]}", 2);
+				jsonw_end_array(w);
+				jsonw_end_object(w);
 				s->phase = STREAM_END;
 				break;
 			}
-			evbuffer_add_printf(b, "%s{\"tasks\":[",
-			    s->fw > 0 ? "," : "");
+			jsonw_object(w);
+			jsonw_key(w, "tasks");
+			jsonw_array(w);
 			s->task = 0;
 			s->phase = EN_TASK;
 			break;
 		case EN_TASK:
 			f = &e->fws[s->fw];
 			if (s->task == f->n_tasks) {
-				evbuffer_add_printf(b, "],\"name\":");
-				jstr(b, f->name);
-				evbuffer_add(b, "}", 1);
+				jsonw_end_array(w);
+				jsonw_kstring(w, "name", f->name);
+				jsonw_end_object(w);
 				s->fw++;
 				s->phase = EN_FW;
 				break;
 			}
 			t = &e->tasks[f->first_task + s->task];
-			evbuffer_add_printf(b, "%s{\"name\":",
-			    s->task > 0 ? "," : "");
-			jstr(b, t->name);
-			evbuffer_add_printf(b, ",\"id\":");
-			jstr(b, t->id);
-			evbuffer_add_printf(b, ",\"records\":");
+			jsonw_object(w);
+			jsonw_kstring(w, "name", t->name);
+			jsonw_kstring(w, "id", t->id);
+			jsonw_key(w, "records");
 			if (t->n_recs == 0) {
-				evbuffer_add_printf(b, "null}");
+				jsonw_null(w);
+				jsonw_end_object(w);
 				s->task++;
 				break;
 			}
-			evbuffer_add(b, "[", 1);
+			jsonw_array(w);
 			s->rec = 0;
 			s->phase = EN_REC;
 			break;
@@ -497,14 +512,13 @@ enum_fill(struct stream *s, struct evbuffer *b)
 			f = &e->fws[s->fw];
 			t = &e->tasks[f->first_task + s->task];
 			if (s->rec == t->n_recs) {
-				evbuffer_add(b, "]}", 2);
+				jsonw_end_array(w);
+				jsonw_end_object(w);
 				s->task++;
 				s->phase = EN_TASK;
 				break;
 			}
-			if (s->rec > 0)
-				evbuffer_add(b, ",", 1);
-			enum_record(b, s->t, e->recs[t->first_rec + s->rec]);
+			enum_record(w, s->t, e->recs[t->first_rec + s->rec]);
 			s->rec++;
 			break;
 		default:
@@ -545,7 +559,6 @@ stream_new(struct api *a, struct evhttp_request *req, struct table *t,
 	s->evcon = evhttp_request_get_connection(req);
 	s->t = table_ref(t);
 	s->fill = fill;
-	s->first = true;
 	s->next = a->streams;
 	a->streams = s;
 	return s;
@@ -568,9 +581,11 @@ static void
 v1_enumerate(struct api *a, struct evhttp_request *req, struct table *t)
 {
 	struct stream *s = stream_new(a, req, t, enum_fill);
+	struct evbuffer *b = evbuffer_new();
 
+	jsonw_evbuffer(&s->w, b);
 	s->phase = EN_START;
-	stream_start(s, evbuffer_new());
+	stream_start(s, b);
 }
 
 static void
@@ -579,21 +594,22 @@ v1_axfr(struct api *a, struct evhttp_request *req, struct table *t)
 	const struct config *c = a->o.cfg;
 	struct stream *s = stream_new(a, req, t, stream_fill);
 	struct evbuffer *b = evbuffer_new();
+	char *m = with_dot(c->soa_mname), *r = with_dot(c->soa_rname);
 
-	evbuffer_add_printf(b, "{\"TTL\":%d,\"Serial\":%u,\"RefreshSeconds\":%d,"
-	    "\"Mname\":", c->ttl, t->serial, c->refresh_seconds);
-	{
-		char *m = with_dot(c->soa_mname), *r = with_dot(c->soa_rname);
-
-		jstr(b, m);
-		evbuffer_add_printf(b, ",\"Rname\":");
-		jstr(b, r);
-		free(m);
-		free(r);
-	}
-	evbuffer_add_printf(b, ",\"Domain\":");
-	jstr(b, c->domain);
-	evbuffer_add_printf(b, ",\"Records\":{\"As\":{");
+	jsonw_evbuffer(&s->w, b);
+	jsonw_object(&s->w);
+	jsonw_kint(&s->w, "TTL", c->ttl);
+	jsonw_kint(&s->w, "Serial", t->serial);
+	jsonw_kint(&s->w, "RefreshSeconds", c->refresh_seconds);
+	jsonw_kstring(&s->w, "Mname", m);
+	jsonw_kstring(&s->w, "Rname", r);
+	jsonw_kstring(&s->w, "Domain", c->domain);
+	jsonw_key(&s->w, "Records");
+	jsonw_object(&s->w);
+	jsonw_key(&s->w, phase_key[0]);
+	jsonw_object(&s->w);
+	free(m);
+	free(r);
 	stream_start(s, b);
 }
 
