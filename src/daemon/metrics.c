@@ -13,12 +13,20 @@ struct metrics_in {
 	time_t now;
 };
 
+/* Where a sample's value comes from: a worker counter summed over the
+ * workers (enum server_counter), a forwarder counter (enum
+ * fwd_counter), a function of the daemon's state (an integer, or
+ * seconds), or a row_set of the same name. */
+enum from { FROM_SERVER, FROM_FWD, FROM_FN, FROM_SECS, FROM_SET };
+
 /* One sample: metric name, type and help (the first row of a name gives
  * them), an optional label with its value (NULL: the leader), and where
- * the value comes from: an integer, or seconds (secs). */
+ * its value comes from. */
 struct row {
 	const char *name, *type, *help;
 	const char *label, *value;
+	enum from from;
+	int idx;		/* FROM_SERVER, FROM_FWD */
 	long long (*get)(const struct metrics_in *in);
 	double (*secs)(const struct metrics_in *in);
 };
@@ -36,20 +44,6 @@ struct row_set {
 #define V(fn, expr) static long long fn(const struct metrics_in *in) \
 	{ (void)in; return (long long)(expr); }
 
-V(v_udp_q, S->udp_queries)
-V(v_tcp_q, S->tcp_queries)
-V(v_truncated, S->truncated)
-V(v_dropped, S->dropped)
-V(v_tcp_refused, S->tcp_refused_conns)
-V(v_accept_errors, S->tcp_accept_errors)
-V(v_not_recursed, S->not_recursed)
-V(v_fwd_queries, S->fwd.queries)
-V(v_fwd_answered, S->fwd.answered)
-V(v_fwd_timeouts, S->fwd.timeouts)
-V(v_fwd_failed, S->fwd.failed)
-V(v_fwd_overflow, S->fwd.overflow)
-V(v_fwd_errors, S->fwd.upstream_errors)
-V(v_fwd_hedged, S->fwd.hedged)
 V(v_fwd_in_flight, S->fwd.in_flight)
 V(v_refreshes, ST->refresh_attempts)
 V(v_refresh_failures, ST->refresh_failures)
@@ -92,49 +86,54 @@ static const struct row_set sets[] = {
 	    server_rcode_names, SERVER_RC_N, by_rcode },
 };
 
-#define ROW(n, t, h, l, v, g) { n, t, h, l, v, g, NULL }
-#define SECS(n, t, h, l, v, g) { n, t, h, l, v, NULL, g }
-#define SET(n) { n, NULL, NULL, NULL, NULL, NULL, NULL }
+#define SRV(n, t, h, l, v, k) { n, t, h, l, v, FROM_SERVER, k, NULL, NULL }
+#define FWD(n, t, h, l, v, k) { n, t, h, l, v, FROM_FWD, k, NULL, NULL }
+#define ROW(n, t, h, l, v, g) { n, t, h, l, v, FROM_FN, 0, g, NULL }
+#define SECS(n, t, h, l, v, g) { n, t, h, l, v, FROM_SECS, 0, NULL, g }
+#define SET(n) { n, NULL, NULL, NULL, NULL, FROM_SET, 0, NULL, NULL }
 
 /* In output order; a set goes where a row names it (no value of its
  * own). */
 static const struct row rows[] = {
-	ROW("taskdns_dns_queries_total", C,
-	    "DNS queries received, by transport.", "transport", "udp", v_udp_q),
-	ROW("taskdns_dns_queries_total", C, NULL, "transport", "tcp", v_tcp_q),
+	SRV("taskdns_dns_queries_total", C,
+	    "DNS queries received, by transport.", "transport", "udp",
+	    SERVER_UDP_QUERIES),
+	SRV("taskdns_dns_queries_total", C, NULL, "transport", "tcp",
+	    SERVER_TCP_QUERIES),
 	SET("taskdns_dns_queries_by_type_total"),
 	SET("taskdns_dns_responses_total"),
-	ROW("taskdns_dns_truncated_total", C, "Answers sent with TC set.", NULL,
-	    NULL, v_truncated),
-	ROW("taskdns_dns_dropped_total", C,
+	SRV("taskdns_dns_truncated_total", C, "Answers sent with TC set.", NULL,
+	    NULL, SERVER_TRUNCATED),
+	SRV("taskdns_dns_dropped_total", C,
 	    "Packets dropped unanswered (no usable header, or a response).",
-	    NULL, NULL, v_dropped),
-	ROW("taskdns_dns_tcp_refused_connections_total", C,
+	    NULL, NULL, SERVER_DROPPED),
+	SRV("taskdns_dns_tcp_refused_connections_total", C,
 	    "TCP connections closed at once: tcpMaxConnections reached.",
-	    NULL, NULL, v_tcp_refused),
-	ROW("taskdns_dns_tcp_accept_errors_total", C,
+	    NULL, NULL, SERVER_TCP_REFUSED_CONNS),
+	SRV("taskdns_dns_tcp_accept_errors_total", C,
 	    "TCP accept() failures, out of descriptors for one; each pauses "
-	    "new connections 10 ms to 1 s.", NULL, NULL, v_accept_errors),
-	ROW("taskdns_forward_refused_total", C,
+	    "new connections 10 ms to 1 s.", NULL, NULL,
+	    SERVER_TCP_ACCEPT_ERRORS),
+	SRV("taskdns_forward_refused_total", C,
 	    "Names outside the domain refused: the client is not in "
-	    "recurseFrom.", NULL, NULL, v_not_recursed),
-	ROW("taskdns_forward_queries_total", C, "Queries forwarded upstream.",
-	    NULL, NULL, v_fwd_queries),
-	ROW("taskdns_forward_answers_total", C,
-	    "Upstream answers relayed to clients.", NULL, NULL, v_fwd_answered),
-	ROW("taskdns_forward_servfail_total", C,
+	    "recurseFrom.", NULL, NULL, SERVER_NOT_RECURSED),
+	FWD("taskdns_forward_queries_total", C, "Queries forwarded upstream.",
+	    NULL, NULL, FWD_QUERIES),
+	FWD("taskdns_forward_answers_total", C,
+	    "Upstream answers relayed to clients.", NULL, NULL, FWD_ANSWERED),
+	FWD("taskdns_forward_servfail_total", C,
 	    "Forwarded queries answered SERVFAIL by taskdns, by reason.",
-	    "reason", "timeout", v_fwd_timeouts),
-	ROW("taskdns_forward_servfail_total", C, NULL, "reason",
-	    "upstreams_failed", v_fwd_failed),
-	ROW("taskdns_forward_servfail_total", C, NULL, "reason",
-	    "max_in_flight", v_fwd_overflow),
-	ROW("taskdns_forward_upstream_errors_total", C,
+	    "reason", "timeout", FWD_TIMEOUTS),
+	FWD("taskdns_forward_servfail_total", C, NULL, "reason",
+	    "upstreams_failed", FWD_FAILED),
+	FWD("taskdns_forward_servfail_total", C, NULL, "reason",
+	    "max_in_flight", FWD_OVERFLOW),
+	FWD("taskdns_forward_upstream_errors_total", C,
 	    "Upstream queries that timed out or failed.", NULL, NULL,
-	    v_fwd_errors),
-	ROW("taskdns_forward_hedged_total", C,
+	    FWD_UPSTREAM_ERRORS),
+	FWD("taskdns_forward_hedged_total", C,
 	    "Second upstreams asked because the first was slow.", NULL, NULL,
-	    v_fwd_hedged),
+	    FWD_HEDGED),
 	ROW("taskdns_forward_in_flight", G, "Forwarded queries held now.", NULL,
 	    NULL, v_fwd_in_flight),
 	ROW("taskdns_refresh_attempts_total", C, "Mesos states fetched or read.",
@@ -219,10 +218,22 @@ write_row(struct evbuffer *b, const struct row *r, const struct metrics_in *in)
 		label_value(b, r->value != NULL ? r->value : in->st->leader);
 		evbuffer_add(b, "}", 1);
 	}
-	if (r->secs != NULL)
+	switch (r->from) {
+	case FROM_SERVER:
+		evbuffer_add_printf(b, " %llu\n",
+		    (unsigned long long)in->s->c[r->idx]);
+		break;
+	case FROM_FWD:
+		evbuffer_add_printf(b, " %llu\n",
+		    (unsigned long long)in->s->fwd.c[r->idx]);
+		break;
+	case FROM_SECS:
 		evbuffer_add_printf(b, " %.6f\n", r->secs(in));
-	else
+		break;
+	default:
 		evbuffer_add_printf(b, " %lld\n", r->get(in));
+		break;
+	}
 }
 
 void
@@ -232,7 +243,7 @@ metrics_write(struct evbuffer *b, const struct server_stats *s,
 	const struct metrics_in in = { s, st, now };
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (rows[i].get != NULL || rows[i].secs != NULL) {
+		if (rows[i].from != FROM_SET) {
 			write_row(b, &rows[i], &in);
 			continue;
 		}

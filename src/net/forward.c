@@ -98,8 +98,8 @@ struct fwd {
 	unsigned n_live;
 	bool closing;
 	uint64_t overflow_logged;	/* ms; the cap is logged every 10 s */
-	_Atomic uint64_t queries, answered, timeouts, failed, overflow, hedged,
-	    upstream_errors, in_flight;
+	_Atomic uint64_t c[FWD_COUNTERS];	/* enum fwd_counter */
+	_Atomic uint64_t in_flight;
 	uint8_t out[MSG_MAX];
 };
 
@@ -291,7 +291,7 @@ upstream_failed(struct fwd *f, struct upstream *u, int status, uint64_t now)
 	unsigned srtt = LD(h->srtt_ms), fails;
 	unsigned pen = srtt == 0 ? HEDGE_UNKNOWN_MS : srtt * 2;
 
-	bump(&f->upstream_errors);
+	bump(&f->c[FWD_UPSTREAM_ERRORS]);
 	pen = pen > f->o.timeout_ms ? f->o.timeout_ms : pen;
 	ST(h->srtt_ms, pen == 0 ? 1 : pen);
 	fails = atomic_fetch_add_explicit(&h->fails, 1, memory_order_relaxed) +
@@ -482,7 +482,7 @@ attempt_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	    alen <= MSG_MAX) {
 		upstream_ok(a->u, (unsigned)(now - a->sent));
 		if (!q->done) {
-			bump(&f->answered);
+			bump(&f->c[FWD_ANSWERED]);
 			fq_relay(q, abuf, (size_t)alen);
 		}
 	} else {
@@ -490,7 +490,7 @@ attempt_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 		/* Fail over at once; a timed-out attempt means the deadline
 		 * is here anyway. */
 		if (!q->done && !fq_next(q, now, true) && q->outstanding == 0) {
-			bump(&f->failed);
+			bump(&f->c[FWD_FAILED]);
 			fq_servfail(q);
 		}
 	}
@@ -509,7 +509,7 @@ fq_timer_cb(evutil_socket_t fd, short what, void *arg)
 	if (q->done)
 		return;
 	if (now + 1 >= q->deadline) {
-		bump(&q->f->timeouts);
+		bump(&q->f->c[FWD_TIMEOUTS]);
 		fq_servfail(q);
 		if (q->outstanding == 0)
 			fq_free(q);
@@ -525,7 +525,7 @@ fq_timer_cb(evutil_socket_t fd, short what, void *arg)
 			upstream_slow(a->u, waited);
 	}
 	if (fq_next(q, now, false)) {
-		bump(&q->f->hedged);
+		bump(&q->f->c[FWD_HEDGED]);
 		fq_arm(q, now, q->att[q->n_att - 1].u);
 	} else {
 		fq_arm(q, now, NULL);
@@ -564,14 +564,14 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	uint64_t now;
 	size_t lim = client_limit(qq, cl->tcp);
 
-	bump(&f->queries);
+	bump(&f->c[FWD_QUERIES]);
 	if (g == NULL || g->n == 0) {
-		bump(&f->failed);
+		bump(&f->c[FWD_FAILED]);
 		reply_code(f, qq, cl, lim, RCODE_SERVFAIL);
 		return;
 	}
 	if (f->n_live >= f->o.max_in_flight) {
-		bump(&f->overflow);
+		bump(&f->c[FWD_OVERFLOW]);
 		now = now_ms();
 		if (f->overflow_logged == 0 ||
 		    now >= f->overflow_logged + 10000) {
@@ -597,7 +597,7 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	q->timer = evtimer_new(f->base, fq_timer_cb, q);
 	if (q->timer == NULL) {
 		free(q);
-		bump(&f->failed);
+		bump(&f->c[FWD_FAILED]);
 		reply_code(f, qq, cl, lim, RCODE_SERVFAIL);
 		return;
 	}
@@ -612,7 +612,7 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	q->outstanding++;	/* hold q while sending */
 	if (!fq_next(q, now, true)) {
 		q->outstanding--;
-		bump(&f->failed);
+		bump(&f->c[FWD_FAILED]);
 		fq_servfail(q);
 		fq_free(q);
 		return;
@@ -642,7 +642,7 @@ fwd_query(struct fwd *f, const uint8_t *pkt, size_t len,
 	}
 	if (q->outstanding == 0) {
 		/* Every send failed at once. */
-		bump(&f->failed);
+		bump(&f->c[FWD_FAILED]);
 		fq_servfail(q);
 		fq_free(q);
 		return;
@@ -735,13 +735,8 @@ fail:
 void
 fwd_stats(struct fwd *f, struct fwd_stats *out)
 {
-	out->queries = atomic_load(&f->queries);
-	out->answered = atomic_load(&f->answered);
-	out->timeouts = atomic_load(&f->timeouts);
-	out->failed = atomic_load(&f->failed);
-	out->overflow = atomic_load(&f->overflow);
-	out->hedged = atomic_load(&f->hedged);
-	out->upstream_errors = atomic_load(&f->upstream_errors);
+	for (int i = 0; i < FWD_COUNTERS; i++)
+		out->c[i] = atomic_load(&f->c[i]);
 	out->in_flight = atomic_load(&f->in_flight);
 }
 

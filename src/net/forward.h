@@ -77,15 +77,22 @@ struct fwd_client {
 typedef void fwd_done_fn(void *arg, const struct fwd_client *cl,
     const uint8_t *resp, size_t len);
 
+/* A forwarder's counters, each an index of fwd_stats.c (only ever
+ * growing; summed over the workers and shown by /metrics). */
+enum fwd_counter {
+	FWD_QUERIES,		/* handed to fwd_query */
+	FWD_ANSWERED,		/* upstream answers relayed */
+	FWD_TIMEOUTS,		/* SERVFAIL: no answer within the timeout */
+	FWD_FAILED,		/* SERVFAIL: every upstream tried failed */
+	FWD_OVERFLOW,		/* SERVFAIL: max_in_flight reached */
+	FWD_HEDGED,		/* second upstream asked because of a slow one */
+	FWD_UPSTREAM_ERRORS,	/* upstream timeouts and errors */
+	FWD_COUNTERS
+};
+
 struct fwd_stats {
-	uint64_t queries;	/* handed to fwd_query */
-	uint64_t answered;	/* upstream answers relayed */
-	uint64_t timeouts;	/* SERVFAIL: no answer within the timeout */
-	uint64_t failed;	/* SERVFAIL: every upstream tried failed */
-	uint64_t overflow;	/* SERVFAIL: max_in_flight reached */
-	uint64_t hedged;	/* second upstream asked because of a slow one */
-	uint64_t upstream_errors;	/* upstream timeouts and errors */
-	uint64_t in_flight;	/* held now */
+	uint64_t c[FWD_COUNTERS];
+	uint64_t in_flight;	/* held now (a gauge) */
 };
 
 struct fwd;

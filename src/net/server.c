@@ -353,48 +353,35 @@ server_reconfigure(struct server *s, const struct server_opts *o)
 	}
 }
 
+/* The sum over n slots of one counter array per worker. */
+static void
+sum(uint64_t *out, const _Atomic uint64_t *in, int n)
+{
+	for (int k = 0; k < n; k++)
+		out[k] += atomic_load_explicit(&in[k], memory_order_relaxed);
+}
+
 void
 server_stats(struct server *s, struct server_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int i = 0; i < s->n; i++) {
 		struct worker *w = &s->w[i];
-
-		out->udp_queries += atomic_load(&w->udp_q);
-		out->tcp_queries += atomic_load(&w->tcp_q);
-		out->dropped += atomic_load(&w->dropped);
-		out->truncated += atomic_load(&w->truncated);
-		out->refused += atomic_load(&w->refused);
-		out->tcp_refused_conns += atomic_load(&w->tcp_full);
-		out->tcp_accept_errors += atomic_load(&w->accept_errors);
-		out->not_recursed += atomic_load(&w->not_recursed);
-		for (int j = 0; j < SERVER_QT_N; j++)
-			out->by_type[j] += atomic_load(&w->by_type[j]);
-		for (int j = 0; j < SERVER_RC_N; j++)
-			out->by_rcode[j] += atomic_load(&w->by_rcode[j]);
 		struct fwd *fw = atomic_load(&w->fwd_pub);
 
+		sum(out->c, w->c, SERVER_COUNTERS);
+		sum(out->by_type, w->by_type, SERVER_QT_N);
+		sum(out->by_rcode, w->by_rcode, SERVER_RC_N);
+		sum(out->fwd.c, w->fwd_old, FWD_COUNTERS);
 		if (fw != NULL) {
 			struct fwd_stats f;
 
 			/* A replaced forwarder lives a second at least. */
 			fwd_stats(fw, &f);
-			out->fwd.queries += f.queries;
-			out->fwd.answered += f.answered;
-			out->fwd.timeouts += f.timeouts;
-			out->fwd.failed += f.failed;
-			out->fwd.overflow += f.overflow;
-			out->fwd.hedged += f.hedged;
-			out->fwd.upstream_errors += f.upstream_errors;
+			for (int k = 0; k < FWD_COUNTERS; k++)
+				out->fwd.c[k] += f.c[k];
 			out->fwd.in_flight += f.in_flight;
 		}
-		out->fwd.queries += atomic_load(&w->fwd_old[0]);
-		out->fwd.answered += atomic_load(&w->fwd_old[1]);
-		out->fwd.timeouts += atomic_load(&w->fwd_old[2]);
-		out->fwd.failed += atomic_load(&w->fwd_old[3]);
-		out->fwd.overflow += atomic_load(&w->fwd_old[4]);
-		out->fwd.hedged += atomic_load(&w->fwd_old[5]);
-		out->fwd.upstream_errors += atomic_load(&w->fwd_old[6]);
 	}
 }
 

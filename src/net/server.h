@@ -47,13 +47,24 @@ enum { SERVER_QT_N = 10, SERVER_RC_N = 8 };
 extern const char *const server_qtype_names[SERVER_QT_N];
 extern const char *const server_rcode_names[SERVER_RC_N];
 
+/* The counters each worker keeps, an index of server_stats.c: one
+ * atomic slot per worker, summed by server_stats(), each shown by one
+ * row of daemon/metrics.c. */
+enum server_counter {
+	SERVER_UDP_QUERIES,
+	SERVER_TCP_QUERIES,
+	SERVER_DROPPED,		/* no usable header, a response, truncated */
+	SERVER_TRUNCATED,	/* answers sent with TC */
+	SERVER_TCP_REFUSED_CONNS,	/* closed at once: tcpMaxConnections */
+	SERVER_TCP_ACCEPT_ERRORS,	/* accept() failures (backed off) */
+	SERVER_NOT_RECURSED,	/* REFUSED: forwarding not for this client */
+	SERVER_COUNTERS
+};
+
 struct server_stats {
+	uint64_t c[SERVER_COUNTERS];
 	uint64_t by_type[SERVER_QT_N];	/* queries by QTYPE */
 	uint64_t by_rcode[SERVER_RC_N];	/* responses sent, by RCODE */
-	uint64_t udp_queries, tcp_queries, dropped, truncated, refused;
-	uint64_t tcp_refused_conns;
-	uint64_t tcp_accept_errors;	/* accept() failures (backed off) */
-	uint64_t not_recursed;	/* REFUSED: forwarding not for this client */
 	struct fwd_stats fwd;	/* summed over the workers */
 };
 

@@ -140,7 +140,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		}
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->in, len);
-		atomic_fetch_add_explicit(&w->tcp_q, 1, memory_order_relaxed);
+		worker_bump(w, SERVER_TCP_QUERIES);
 		k = answer_query(w->cur, &w->conf->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info,
 		    &q);
@@ -218,7 +218,7 @@ tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	(void)salen;
 	w->accept_backoff_ms = 0;
 	if (w->n_conns >= w->conf->o.tcp_max_conns) {
-		atomic_fetch_add_explicit(&w->tcp_full, 1, memory_order_relaxed);
+		worker_bump(w, SERVER_TCP_REFUSED_CONNS);
 		close(fd);
 		return;
 	}
@@ -271,7 +271,7 @@ tcp_accept_error_cb(struct evconnlistener *l, void *arg)
 	int e = EVUTIL_SOCKET_ERROR();
 	struct timeval tv;
 
-	atomic_fetch_add_explicit(&w->accept_errors, 1, memory_order_relaxed);
+	worker_bump(w, SERVER_TCP_ACCEPT_ERRORS);
 	if (w->accept_backoff_ms == 0)
 		log_warn("TCP accept failed, pausing new connections: %s",
 		    evutil_socket_error_to_string(e));

@@ -153,11 +153,9 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			struct fwd_pktinfo src = { .len = 0 };
 			enum answer_kind k;
 
-			atomic_fetch_add_explicit(&w->udp_q, 1,
-			    memory_order_relaxed);
+			worker_bump(w, SERVER_UDP_QUERIES);
 			if (h->msg_flags & MSG_TRUNC) {
-				atomic_fetch_add_explicit(&w->dropped, 1,
-				    memory_order_relaxed);
+				worker_bump(w, SERVER_DROPPED);
 				continue;
 			}
 			if (us->pktinfo)

@@ -131,15 +131,12 @@ void
 worker_count(struct worker *w, enum answer_kind k, const struct answer_info *info)
 {
 	if (k == ANSWER_DROP) {
-		atomic_fetch_add_explicit(&w->dropped, 1, memory_order_relaxed);
+		worker_bump(w, SERVER_DROPPED);
 		return;
 	}
 	worker_count_rcode(w, info->rcode);
 	if (info->truncated)
-		atomic_fetch_add_explicit(&w->truncated, 1,
-		    memory_order_relaxed);
-	if (info->rcode == RCODE_REFUSED)
-		atomic_fetch_add_explicit(&w->refused, 1, memory_order_relaxed);
+		worker_bump(w, SERVER_TRUNCATED);
 }
 
 /* A name outside our zone: forward it, or leave the REFUSED answer_query
@@ -151,8 +148,7 @@ worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
 	if (w->fwd == NULL)
 		return false;
 	if (!may_recurse) {
-		atomic_fetch_add_explicit(&w->not_recursed, 1,
-		    memory_order_relaxed);
+		worker_bump(w, SERVER_NOT_RECURSED);
 		return false;
 	}
 	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR)
@@ -180,18 +176,10 @@ static void
 fwd_count_old(struct worker *w, struct fwd *f, struct fwd_stats *seen)
 {
 	struct fwd_stats n;
-	uint64_t d[7];
 
 	fwd_stats(f, &n);
-	d[0] = n.queries - seen->queries;
-	d[1] = n.answered - seen->answered;
-	d[2] = n.timeouts - seen->timeouts;
-	d[3] = n.failed - seen->failed;
-	d[4] = n.overflow - seen->overflow;
-	d[5] = n.hedged - seen->hedged;
-	d[6] = n.upstream_errors - seen->upstream_errors;
-	for (int i = 0; i < 7; i++)
-		atomic_fetch_add_explicit(&w->fwd_old[i], d[i],
+	for (int i = 0; i < FWD_COUNTERS; i++)
+		atomic_fetch_add_explicit(&w->fwd_old[i], n.c[i] - seen->c[i],
 		    memory_order_relaxed);
 	*seen = n;
 }

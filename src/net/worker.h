@@ -104,11 +104,10 @@ struct worker {
 	struct fwd_pktinfo sctl[UDP_VLEN];	/* each answer's source */
 	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
 	uint8_t abuf[UDP_OUT];
-	_Atomic uint64_t udp_q, tcp_q, dropped, truncated, refused, tcp_full,
-	    not_recursed, accept_errors;
+	_Atomic uint64_t c[SERVER_COUNTERS];	/* enum server_counter */
 	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
 	/* Counts of forwarders no longer current, so totals never fall. */
-	_Atomic uint64_t fwd_old[7];
+	_Atomic uint64_t fwd_old[FWD_COUNTERS];
 };
 
 /* An address to bind.  implicit: the other family's half of a wildcard,
@@ -155,6 +154,12 @@ uint32_t worker_rand(struct worker *w);
 void worker_count(struct worker *w, enum answer_kind k,
     const struct answer_info *info);
 void worker_count_type(struct worker *w, uint16_t qtype);
+/* One more of counter k (read by other threads; relaxed). */
+static inline void
+worker_bump(struct worker *w, enum server_counter k)
+{
+	atomic_fetch_add_explicit(&w->c[k], 1, memory_order_relaxed);
+}
 void worker_count_rcode(struct worker *w, unsigned rcode);
 /* A name outside our zone (q: the query answer_query parsed): forward
  * it, or leave the REFUSED answer_query wrote.  True when forwarded (the
