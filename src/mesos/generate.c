@@ -1,4 +1,22 @@
-/* generate.c - the mesos-dns naming convention (see generate.h). */
+/* generate.c - the mesos-dns naming convention (see generate.h).
+ *
+ * Where each of NAMING.md's rules is:
+ *   Labels: spec() and frag()          dns/dname.c (dname_spec_label,
+ *                                      dname_frag)
+ *   every framework, _framework._tcp   framework_records
+ *   every agent: slave.D., _slave._tcp agent_records
+ *   the DNS listener (SOAMname)        listener_records
+ *   leader, master, masterN            master_records
+ *   Tasks: which tasks, T, H, S, C     task_records, generate_task_hash
+ *   Tasks: owners and their data       task_rules (a row per owner)
+ *   Tasks: discovery ports' SRVs       task_discovery_srvs
+ *   Task IPs (IPSources)               task_ips
+ *   resources.ports                    generate_parse_ports
+ *
+ * The few records of frameworks, agents and masters are composed as
+ * text, as NAMING.md writes them.  A task's owners are joined from
+ * fragments, their slots prefetched one task ahead (mesos/owner.h): the
+ * tasks are where the time goes. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,21 +26,12 @@
 #include "util/arena.h"
 #include "dns/err.h"
 #include "mesos/generate.h"
+#include "mesos/owner.h"
 #include "util/sha1.h"
 
 /* Longest owner text we compose; longer ones cannot be names anyway. */
 #define TEXT_MAX 1024
 #define MAX_TASK_PORTS 65536
-
-/* Labels without the root, lower-cased, for joining into names: the
- * wire form of a text fragment.  Joining fragments is joining their
- * texts with '.', as mesos-dns composes names, without formatting and
- * parsing the whole text again for every record. */
-struct frag {
-	bool ok;	/* false: the text can be no part of a name */
-	uint8_t len;
-	uint8_t data[DNAME_MAX];
-};
 
 struct gen {
 	const struct config *cfg;
@@ -31,9 +40,7 @@ struct gen {
 	struct gen_stats *st;
 	bool rfc952;
 	const char *dom;
-	int err;
-	struct dname zone;	/* dom, lower-cased wire form */
-	bool zone_ok;
+	struct owners os;	/* the tasks' owners; os.err: the first error */
 	struct frag f_slave, f_proto[2];	/* slave, _tcp, _udp */
 };
 
@@ -133,11 +140,11 @@ add(struct gen *g, const char *owner, uint16_t type, const void *rd,
 	struct dname n;
 	int r;
 
-	if (g->err != 0 || !to_name(g, owner, &n))
+	if (g->os.err != 0 || !to_name(g, owner, &n))
 		return;
 	r = table_builder_add(g->b, &n, type, rd, rdlen);
 	if (r < 0)
-		g->err = r;
+		g->os.err = r;
 }
 
 static void
@@ -359,7 +366,7 @@ master_records(struct gen *g, const struct cluster *cl)
 			    table_builder_contains(g->b, &n, type, ip.addr, len))
 				continue;
 			add(g, all, type, ip.addr, len);
-			if (g->err != 0)
+			if (g->os.err != 0)
 				continue;
 		} else if (leader_numbered)
 			continue;
@@ -411,114 +418,6 @@ task_ips(struct gen *g, const struct state_task *t, const struct agent_ips *ai,
 	}
 }
 
-/* The fragment of the texts a and b (NULL: none) put end to end. */
-static void
-frag_text(struct frag *f, const char *a, const char *b)
-{
-	char text[DNAME_TEXT_MAX];
-	size_t la = strlen(a), lb = b != NULL ? strlen(b) : 0;
-	struct dname d;
-
-	f->ok = false;
-	if (la + lb == 0 || la + lb >= sizeof(text))
-		return;
-	memcpy(text, a, la);
-	if (lb > 0)
-		memcpy(text + la, b, lb);
-	/* A trailing dot would be an empty label once joined. */
-	if (text[la + lb - 1] == '.' ||
-	    dname_from_text(text, la + lb, &d) != 0)
-		return;
-	dname_lower(&d);
-	f->len = (uint8_t)(d.len - 1);
-	memcpy(f->data, d.data, f->len);
-	f->ok = true;
-}
-
-/* A fixed one-label fragment. */
-static void
-frag_label(struct frag *f, const char *label)
-{
-	frag_text(f, label, NULL);
-}
-
-/* An owner name built once for all of a task's records on it, its hash
- * (its index slot prefetched when it was built), and its node, looked up
- * at its first record. */
-struct owner {
-	bool ok;
-	uint32_t node, hash;
-	struct dname n;
-};
-
-/* parts[0..n) joined, then the zone. */
-static void
-owner_join(struct gen *g, struct owner *o, const struct frag *const *parts,
-    int n)
-{
-	size_t len = 0;
-
-	o->ok = false;
-	o->node = UINT32_MAX;
-	if (!g->zone_ok)
-		return;
-	for (int i = 0; i < n; i++) {
-		if (!parts[i]->ok || len + parts[i]->len > DNAME_MAX)
-			return;
-		memcpy(o->n.data + len, parts[i]->data, parts[i]->len);
-		len += parts[i]->len;
-	}
-	if (len + g->zone.len > DNAME_MAX)
-		return;
-	memcpy(o->n.data + len, g->zone.data, g->zone.len);
-	o->n.len = (uint8_t)(len + g->zone.len);
-	o->hash = table_builder_prefetch(g->b, &o->n);
-	o->ok = true;
-}
-
-/* The nodes and names of the owners' lookups fetched at once.  An
- * owner skipped (not ok, or not built: the last ones when n is short)
- * is passed over. */
-static void
-owners_warm(struct gen *g, struct owner *const *o, unsigned n)
-{
-	uint32_t h[8];
-	unsigned k = 0;
-
-	for (unsigned i = 0; i < n && i < 8; i++)
-		if (o[i]->ok)
-			h[k++] = o[i]->hash;
-	table_builder_warm(g->b, h, k);
-}
-
-static void
-owner_add(struct gen *g, struct owner *o, uint16_t type, const void *rd,
-    uint16_t rdlen)
-{
-	int r;
-
-	if (g->err != 0)
-		return;
-	if (!o->ok) {
-		g->st->skipped_names++;
-		return;
-	}
-	if (o->node == UINT32_MAX)
-		o->node = table_builder_node(g->b, &o->n, o->hash);
-	r = table_builder_add_at(g->b, o->node, type, rd, rdlen);
-	if (r < 0)
-		g->err = r;
-}
-
-static void
-owner_add_ip(struct gen *g, struct owner *o, const struct ipaddr *ip)
-{
-	if (ip->family == 4)
-		owner_add(g, o, RR_A, ip->addr, 4);
-	else
-		owner_add(g, o, RR_AAAA, ip->addr, 16);
-}
-
 /* SRV rdata: priority 0, the configured weight, port, target. */
 static uint16_t
 srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
@@ -534,7 +433,45 @@ srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
 	return (uint16_t)(6 + target->len);
 }
 
-/* One task under one label, its names composed and their index slots
+/* --- tasks (NAMING.md "Tasks") --- */
+
+/* What a task's owner names are joined from: T = spec(name), _T, the
+ * canonical C = T-H-S, F = frag(framework name), and fixed labels. */
+enum part { P_T, P_UT, P_C, P_F, P_SLAVE, P_TCP, P_UDP, P_N };
+
+/* What records a task owner holds. */
+enum data { D_TASK_IPS, D_AGENT_IPS, D_PORTS };
+
+/* NAMING.md's task owners, a row each, but for the discovery ports'
+ * (task_discovery_srvs).  Rows of one kind of data are in the order
+ * their records are added, which /v1/enumerate shows. */
+static const struct task_rule {
+	uint8_t parts[4], n;
+	uint8_t data;
+	bool no_discovery;	/* only for a task without discovery info */
+} task_rules[] = {
+	/* T.F.D. and C.D.: A/AAAA for each task IP. */
+	{ { P_T, P_F }, 2, D_TASK_IPS, false },
+	{ { P_C, P_F }, 2, D_TASK_IPS, false },
+	/* T.F.slave.D. and C.slave.D.: A/AAAA for each agent IP. */
+	{ { P_T, P_F, P_SLAVE }, 3, D_AGENT_IPS, false },
+	{ { P_C, P_F, P_SLAVE }, 3, D_AGENT_IPS, false },
+	/* _T._tcp.F.slave.D., _T._udp.F.slave.D.: SRV to C.slave.D. for each
+	 * port in resources.ports; _T._tcp.F.D. and _T._udp.F.D. the same,
+	 * only when the task has no discovery info. */
+	{ { P_UT, P_TCP, P_F, P_SLAVE }, 4, D_PORTS, false },
+	{ { P_UT, P_TCP, P_F }, 3, D_PORTS, true },
+	{ { P_UT, P_UDP, P_F, P_SLAVE }, 4, D_PORTS, false },
+	{ { P_UT, P_UDP, P_F }, 3, D_PORTS, true },
+};
+
+enum {
+	N_RULES = sizeof(task_rules) / sizeof(task_rules[0]),
+	R_C = 1,		/* C.D.: the discovery SRVs' target */
+	R_C_SLAVE = 3,		/* C.slave.D.: the port SRVs' target */
+};
+
+/* One task under one label, its owners composed and their index slots
  * prefetched (unit_prepare) one unit before its records are added
  * (unit_emit): the memory a unit's lookups wait for arrives while the
  * previous unit is added. */
@@ -548,52 +485,121 @@ struct unit {
 	const struct ipaddr *ips;
 	uint32_t n_ips;
 	const struct agent_ips *agent;
-	struct frag uname;
-	struct owner arec, canon_o, arec_s, canon_s, srv[2][2];
+	struct frag ut;		/* _T */
+	struct owner o[N_RULES];	/* task_rules' owners */
 };
+
+static bool
+rule_applies(const struct task_rule *r, const struct unit *u)
+{
+	return !(r->no_discovery && u->disc);
+}
 
 static void
 unit_prepare(struct gen *g, struct unit *u)
 {
-	struct frag name, canon;
-	const struct frag *fn = u->fname, *sl = &g->f_slave;
+	struct frag t, c;
 	char ctext[DNAME_TEXT_MAX];
+	const struct frag *part[P_N] = {
+		[P_T] = &t, [P_UT] = &u->ut, [P_C] = &c, [P_F] = u->fname,
+		[P_SLAVE] = &g->f_slave, [P_TCP] = &g->f_proto[0],
+		[P_UDP] = &g->f_proto[1],
+	};
 
-	frag_text(&name, u->name, NULL);
-	frag_text(&u->uname, "_", u->name);
+	frag_text(&t, u->name, NULL);
+	frag_text(&u->ut, "_", u->name);
 	if (snprintf(ctext, sizeof(ctext), "%s-%s-%s", u->name, u->hash,
 	    u->sid) >= (int)sizeof(ctext))
 		ctext[0] = '\0';
-	frag_text(&canon, ctext, NULL);
-	owner_join(g, &u->arec, (const struct frag *[]){ &name, fn }, 2);
-	owner_join(g, &u->canon_o, (const struct frag *[]){ &canon, fn }, 2);
-	owner_join(g, &u->arec_s, (const struct frag *[]){ &name, fn, sl }, 3);
-	owner_join(g, &u->canon_s, (const struct frag *[]){ &canon, fn, sl },
-	    3);
-	for (int p = 0; p < 2; p++) {
-		const struct frag *proto = &g->f_proto[p];
+	frag_text(&c, ctext, NULL);
+	for (int i = 0; i < N_RULES; i++) {
+		const struct task_rule *r = &task_rules[i];
+		const struct frag *p[4];
 
-		u->srv[p][0].ok = u->srv[p][1].ok = false;
-		if (u->t->ports == NULL || !u->canon_s.ok)
+		u->o[i].ok = false;
+		if (!rule_applies(r, u) || (r->data == D_PORTS &&
+		    (u->t->ports == NULL || !u->o[R_C_SLAVE].ok)))
 			continue;
-		owner_join(g, &u->srv[p][0], (const struct frag *[]){
-		    &u->uname, proto, fn, sl }, 4);
-		if (!u->disc)
-			owner_join(g, &u->srv[p][1], (const struct frag *[]){
-			    &u->uname, proto, fn }, 3);
+		for (int k = 0; k < r->n; k++)
+			p[k] = part[r->parts[k]];
+		owner_join(&g->os, &u->o[i], p, r->n);
 	}
 }
 
-/* The records of one task under one label (NAMING.md): A/AAAA on the
- * task's names, SRV for its ports under slave (and the framework when it
- * has no discovery info), SRV for its discovery ports. */
+/* A record on every owner of u that holds data. */
+static void
+unit_add(struct gen *g, struct unit *u, enum data data, uint16_t type,
+    const void *rd, uint16_t len)
+{
+	for (int i = 0; i < N_RULES; i++)
+		if (task_rules[i].data == data &&
+		    rule_applies(&task_rules[i], u))
+			owner_add(&g->os, &u->o[i], type, rd, len);
+}
+
+static void
+unit_add_ip(struct gen *g, struct unit *u, enum data data,
+    const struct ipaddr *ip)
+{
+	if (ip->family == 4)
+		unit_add(g, u, data, RR_A, ip->addr, 4);
+	else
+		unit_add(g, u, data, RR_AAAA, ip->addr, 16);
+}
+
+/* The discovery ports' SRVs, to C.D. on each port's number:
+ * _T._spec(protocol).F.D. (no protocol: both _tcp and _udp), and
+ * _spec(port name)._T._protocol.F.D. when the port has a name. */
+static void
+task_discovery_srvs(struct gen *g, struct unit *u)
+{
+	const struct state_task *t = u->t;
+	uint8_t rd[6 + DNAME_MAX];
+	struct frag dp_proto, dp_name;
+	struct owner o;
+
+	for (uint32_t i = 0; i < t->n_dports; i++) {
+		const struct disc_port *dp = &t->dports[i];
+		const struct frag *protos[2] = { &g->f_proto[0],
+		    &g->f_proto[1] };
+		bool named = dp->name != NULL && dp->name[0] != '\0';
+		int np = 2;
+		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number,
+		    &u->o[R_C].n);
+		char l[DNAME_LABEL_MAX + 1];
+
+		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
+			dname_spec_label(dp->protocol, strlen(dp->protocol),
+			    g->rfc952, l);
+			frag_text(&dp_proto, "_", l);
+			protos[0] = &dp_proto;
+			np = 1;
+		}
+		if (named) {
+			dname_spec_label(dp->name, strlen(dp->name), g->rfc952,
+			    l);
+			frag_text(&dp_name, "_", l);
+		}
+		for (int k = 0; k < np; k++) {
+			owner_join(&g->os, &o, (const struct frag *[]){ &u->ut,
+			    protos[k], u->fname }, 3);
+			owner_add(&g->os, &o, RR_SRV, rd, len);
+			if (!named)
+				continue;
+			owner_join(&g->os, &o, (const struct frag *[]){
+			    &dp_name, &u->ut, protos[k], u->fname }, 4);
+			owner_add(&g->os, &o, RR_SRV, rd, len);
+		}
+	}
+}
+
+/* The records of one task under one label, by task_rules, then its
+ * discovery ports'. */
 static void
 unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 {
 	const struct state_task *t = u->t;
-	const struct frag *fn = u->fname;
-	struct frag dp_proto, dp_name;
-	struct owner o;
+	struct owner *warm[N_RULES];
 	uint8_t rd[6 + DNAME_MAX];
 	size_t n_ports;
 
@@ -601,72 +607,21 @@ unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 		g->st->tasks++;
 		table_builder_enum_task(g->b, t->name, t->id);
 	}
-	owners_warm(g, (struct owner *[]){ &u->arec, &u->canon_o, &u->arec_s,
-	    &u->canon_s, &u->srv[0][0], &u->srv[0][1], &u->srv[1][0],
-	    &u->srv[1][1] }, 8);
-	for (uint32_t i = 0; i < u->n_ips; i++) {
-		owner_add_ip(g, &u->arec, &u->ips[i]);
-		owner_add_ip(g, &u->canon_o, &u->ips[i]);
-	}
-	for (int i = 0; i < u->agent->n; i++) {
-		owner_add_ip(g, &u->arec_s, &u->agent->ips[i]);
-		owner_add_ip(g, &u->canon_s, &u->agent->ips[i]);
-	}
-	/* RFC 2782 records to the agent: under slave always, and under the
-	 * framework too when the task has no discovery info. */
+	for (int i = 0; i < N_RULES; i++)
+		warm[i] = &u->o[i];
+	owners_warm(&g->os, warm, N_RULES);
+	for (uint32_t i = 0; i < u->n_ips; i++)
+		unit_add_ip(g, u, D_TASK_IPS, &u->ips[i]);
+	for (int i = 0; i < u->agent->n; i++)
+		unit_add_ip(g, u, D_AGENT_IPS, &u->agent->ips[i]);
 	n_ports = t->ports ? generate_parse_ports(t->ports, ports,
 	    MAX_TASK_PORTS) : 0;
-	if (n_ports > 0 && u->canon_s.ok) {
-		for (size_t i = 0; i < n_ports; i++) {
-			uint16_t len = srv_rdata(g, rd, ports[i],
-			    &u->canon_s.n);
-
-			for (int p = 0; p < 2; p++) {
-				owner_add(g, &u->srv[p][0], RR_SRV, rd, len);
-				if (!u->disc)
-					owner_add(g, &u->srv[p][1], RR_SRV, rd,
-					    len);
-			}
-		}
-	}
-	if (!u->disc || !u->canon_o.ok)
-		return;
-	for (uint32_t i = 0; i < t->n_dports; i++) {
-		const struct disc_port *dp = &t->dports[i];
-		const struct frag *protos[2] = { &g->f_proto[0],
-		    &g->f_proto[1] };
-		int np = 2;
-		uint16_t len = srv_rdata(g, rd, (unsigned)dp->number,
-		    &u->canon_o.n);
-
-		if (dp->protocol != NULL && dp->protocol[0] != '\0') {
-			char l[DNAME_LABEL_MAX + 1];
-
-			dname_spec_label(dp->protocol, strlen(dp->protocol),
-			    g->rfc952, l);
-			frag_text(&dp_proto, "_", l);
-			protos[0] = &dp_proto;
-			np = 1;
-		}
-		dp_name.ok = false;
-		if (dp->name != NULL && dp->name[0] != '\0') {
-			char l[DNAME_LABEL_MAX + 1];
-
-			dname_spec_label(dp->name, strlen(dp->name), g->rfc952,
-			    l);
-			frag_text(&dp_name, "_", l);
-		}
-		for (int k = 0; k < np; k++) {
-			owner_join(g, &o, (const struct frag *[]){ &u->uname,
-			    protos[k], fn }, 3);
-			owner_add(g, &o, RR_SRV, rd, len);
-			if (dp->name == NULL || dp->name[0] == '\0')
-				continue;
-			owner_join(g, &o, (const struct frag *[]){ &dp_name,
-			    &u->uname, protos[k], fn }, 4);
-			owner_add(g, &o, RR_SRV, rd, len);
-		}
-	}
+	if (u->o[R_C_SLAVE].ok)
+		for (size_t i = 0; i < n_ports; i++)
+			unit_add(g, u, D_PORTS, RR_SRV, rd, srv_rdata(g, rd,
+			    ports[i], &u->o[R_C_SLAVE].n));
+	if (u->disc && u->o[R_C].ok)
+		task_discovery_srvs(g, u);
 }
 
 /* Two units in turn: the one prepared last waits while the other is
@@ -776,7 +731,7 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			const char *dash = strrchr(t->slave_id, '-');
 			struct unit *u = pipe_slot(pp);
 
-			if (a == NULL || g->err != 0)
+			if (a == NULL || g->os.err != 0)
 				continue;
 			u->t = t;
 			u->first = true;
@@ -859,12 +814,14 @@ generate_records(const struct cluster *cl, const struct config *cfg,
 	uint16_t *ports = xmalloc(MAX_TASK_PORTS * sizeof(uint16_t));
 
 	memset(stats, 0, sizeof(*stats));
-	g.zone_ok = dname_from_text(cfg->domain, strlen(cfg->domain),
-	    &g.zone) == 0;
-	dname_lower(&g.zone);
-	frag_label(&g.f_slave, "slave");
-	frag_label(&g.f_proto[0], "_tcp");
-	frag_label(&g.f_proto[1], "_udp");
+	g.os.b = b;
+	g.os.skipped = &stats->skipped_names;
+	g.os.zone_ok = dname_from_text(cfg->domain, strlen(cfg->domain),
+	    &g.os.zone) == 0;
+	dname_lower(&g.os.zone);
+	frag_text(&g.f_slave, "slave", NULL);
+	frag_text(&g.f_proto[0], "_tcp", NULL);
+	frag_text(&g.f_proto[1], "_udp", NULL);
 	framework_records(&g, cl);
 	ai = agent_records(&g, cl);
 	listener_records(&g);
@@ -883,10 +840,10 @@ generate_records(const struct cluster *cl, const struct config *cfg,
 			stats->capped_name[0] = '\0';
 	}
 	table_builder_set_tasks(b, stats->tasks);
-	if (g.err != 0) {
+	if (g.os.err != 0) {
 		snprintf(errbuf, errlen, "record table cap reached after %u "
 		    "records", stats->records);
-		return g.err;
+		return g.os.err;
 	}
 	return 0;
 }
