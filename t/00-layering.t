@@ -5,7 +5,7 @@
 # planted in a copy of the tree must be found, by file and line.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3
-plan 13
+plan 15
 watchdog 60
 CHECK="python3 $TOP_SRCDIR/t/layering.py"
 
@@ -51,4 +51,11 @@ plant net/udp.c '#include "net/tcp.h"' \
     'net/udp may not include net/tcp.h' "one transport including another"
 plant net/tcp.c '#include "net/server.h"' \
     'net/tcp may not include net/server.h' "a transport including the server"
+long=$(printf 'static void\nlong_one(void)\n{\n'; i=0
+    while [ $i -lt 99 ]; do printf '\t;\n'; i=$((i + 1)); done; printf '}')
+plant zone/answer.c "$long" \
+    'zone/answer.c:[0-9]*: a function of 101 lines' "a function over 100 lines"
+big=$(i=0; while [ $i -lt 1000 ]; do printf '/* */\n'; i=$((i + 1)); done)
+plant dns/wire.c "$big" 'dns/wire.c: [0-9]* lines, over 1000' \
+    "a file over 1000 lines"
 done_testing

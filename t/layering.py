@@ -9,8 +9,9 @@ layer) and prints one line per violation: a header of a layer this one may
 not use, a library header its layer may not include, a project header
 named without its folder, a transport of net including another (or the
 server), the worker including a transport, or a file outside the layer
-folders.  Exits 1
-when there is any, 0 when the tree keeps the rules.
+folders; and, as STYLE.md asks, a function over 100 lines or a file over
+1000 (two modules then).  Exits 1 when there is any, 0 when the tree
+keeps the rules.
 """
 import os
 import re
@@ -52,6 +53,9 @@ LIBS = [
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 
+MAX_FUNCTION = 100
+MAX_FILE = 1000
+
 
 def check(src):
     errors = []
@@ -67,10 +71,31 @@ def check(src):
                               (path, ", ".join(LAYERS)))
                 continue
             with open(os.path.join(layer_dir, f), errors="replace") as fh:
-                for n, line in enumerate(fh, 1):
-                    m = INCLUDE.match(line)
-                    if m:
-                        errors += rule(path, n, layer, m.group(1), m.group(2))
+                lines = fh.read().split("\n")
+            for n, line in enumerate(lines, 1):
+                m = INCLUDE.match(line)
+                if m:
+                    errors += rule(path, n, layer, m.group(1), m.group(2))
+            errors += sizes(path, lines)
+    return errors
+
+
+def sizes(path, lines):
+    """A function's body is from a "{" alone at the start of a line to the
+    next "}" there (the STYLE.md layout); its length counts both."""
+    errors = []
+    if len(lines) > MAX_FILE + 1:
+        errors.append("%s: %d lines, over %d: make it two modules" %
+                      (path, len(lines) - 1, MAX_FILE))
+    start = None
+    for n, line in enumerate(lines, 1):
+        if line == "{":
+            start = n
+        elif line.startswith("}") and start is not None:
+            if n - start + 1 > MAX_FUNCTION:
+                errors.append("%s:%d: a function of %d lines, over %d" %
+                              (path, start, n - start + 1, MAX_FUNCTION))
+            start = None
     return errors
 
 
