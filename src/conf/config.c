@@ -129,6 +129,9 @@ static const struct key keys[] = {
 	    "ForwardMaxInFlight", SERVER),
 	KI("healthStaleSeconds", health_stale_seconds, 0, INTMAX_CFG, 0,
 	    "HealthStaleSeconds", NOW),
+	KS("stateAPI", state_api, "auto", "StateAPI", SOURCES),
+	KB("healthAware", health_aware, false, "HealthAware", RECORDS),
+	KI("coalesceMs", coalesce_ms, 0, 60000, 50, "CoalesceMs", NOW),
 	KS("logLevel", log_level, "info", "LogLevel", NOW),
 	KS("logTo", log_to, "stderr", "LogTo", NOW),
 };
@@ -788,6 +791,30 @@ zone_nests(const char *a, const char *b)
 	return zone_nests(b, a);
 }
 
+/* The keys that take one of a few words. */
+static void
+validate_words(const struct config *c, struct msgs *e)
+{
+	if (strcmp(c->mesos_authentication, "") != 0 &&
+	    strcmp(c->mesos_authentication, "basic") != 0 &&
+	    strcmp(c->mesos_authentication, "iam") != 0)
+		msg_add(e, "mesosAuthentication: \"%s\" is not \"\", \"basic\" "
+		    "or \"iam\"", c->mesos_authentication);
+	if (strcmp(c->log_level, "error") != 0 &&
+	    strcmp(c->log_level, "warning") != 0 &&
+	    strcmp(c->log_level, "info") != 0 &&
+	    strcmp(c->log_level, "debug") != 0)
+		msg_add(e, "logLevel: \"%s\" is not error, warning, info or "
+		    "debug", c->log_level);
+	if (strcmp(c->log_to, "stderr") != 0 && strcmp(c->log_to, "syslog") != 0)
+		msg_add(e, "logTo: \"%s\" is not stderr or syslog", c->log_to);
+	if (strcmp(c->state_api, "auto") != 0 &&
+	    strcmp(c->state_api, "stream") != 0 &&
+	    strcmp(c->state_api, "poll") != 0)
+		msg_add(e, "stateAPI: \"%s\" is not auto, stream or poll",
+		    c->state_api);
+}
+
 static void
 validate(struct msgs *e, struct config *c, bool have_source)
 {
@@ -873,21 +900,9 @@ validate(struct msgs *e, struct config *c, bool have_source)
 				msg_add(e, "IPSources: \"%s\" is listed twice",
 				    s);
 	}
-	if (strcmp(c->mesos_authentication, "") != 0 &&
-	    strcmp(c->mesos_authentication, "basic") != 0 &&
-	    strcmp(c->mesos_authentication, "iam") != 0)
-		msg_add(e, "mesosAuthentication: \"%s\" is not \"\", \"basic\" "
-		    "or \"iam\"", c->mesos_authentication);
-	if (strcmp(c->log_level, "error") != 0 &&
-	    strcmp(c->log_level, "warning") != 0 &&
-	    strcmp(c->log_level, "info") != 0 &&
-	    strcmp(c->log_level, "debug") != 0)
-		msg_add(e, "logLevel: \"%s\" is not error, warning, info or "
-		    "debug", c->log_level);
-	if (strcmp(c->log_to, "stderr") != 0 && strcmp(c->log_to, "syslog") != 0)
-		msg_add(e, "logTo: \"%s\" is not stderr or syslog", c->log_to);
 	if ((c->cert_file[0] != '\0') != (c->key_file[0] != '\0'))
 		msg_add(e, "certFile, keyFile: a client certificate needs both");
+	validate_words(c, e);
 }
 
 static const struct key *

@@ -70,6 +70,9 @@ struct config {
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
+	char *state_api;		/* auto, stream, poll */
+	bool health_aware;		/* no records for unhealthy tasks */
+	int coalesce_ms;		/* events gathered into one publish */
 	char *log_level;		/* error, warning, info, debug */
 	char *log_to;			/* stderr, syslog */
 

@@ -731,7 +731,9 @@ task_records(struct gen *g, const struct cluster *cl, struct agent_ips *ai,
 			const char *dash = strrchr(t->slave_id, '-');
 			struct unit *u = pipe_slot(pp);
 
-			if (a == NULL || g->os.err != 0)
+			/* healthAware: a failed health check, no records. */
+			if (a == NULL || g->os.err != 0 ||
+			    (t->unhealthy && g->cfg->health_aware))
 				continue;
 			u->t = t;
 			u->first = true;

@@ -54,6 +54,8 @@ struct state_parser {
 
 	bool st_running;
 	double st_ts;
+	int st_health;		/* -1 unsaid, 0 unhealthy, 1 healthy */
+	double health_ts;	/* of the latest status saying it */
 	struct ipvec st_ips[IPSRC_N];
 
 	enum label_kind lbl_kind;
@@ -242,11 +244,13 @@ enter(struct state_parser *p, enum frame f)
 		p->task = arena_calloc(a, sizeof(*p->task));
 		p->task_running = false;
 		p->best_ts = -1.0;
+		p->health_ts = -1.0;
 		p->n_dports = 0;
 		break;
 	case F_STATUS:
 		p->st_running = false;
 		p->st_ts = 0;
+		p->st_health = -1;
 		for (int i = 0; i < IPSRC_N; i++)
 			p->st_ips[i].n = 0;
 		break;
@@ -368,6 +372,12 @@ leave(struct state_parser *p, enum frame f)
 		if (p->task != NULL && p->st_running && p->st_ts > p->best_ts) {
 			p->best_ts = p->st_ts;
 			keep_ips(p);
+		}
+		/* The latest status that says healthy or not decides. */
+		if (p->task != NULL && p->st_health >= 0 &&
+		    p->st_ts >= p->health_ts) {
+			p->health_ts = p->st_ts;
+			p->task->unhealthy = p->st_health == 0;
 		}
 		break;
 	case F_SLABEL:
@@ -622,7 +632,10 @@ on_null(void *ctx)
 static int
 on_bool(void *ctx, int b)
 {
-	(void)b;
+	struct state_parser *p = ctx;
+
+	if (p->depth > 0 && top(p) == F_STATUS && key_is(p, "healthy"))
+		p->st_health = b ? 1 : 0;
 	return on_other(ctx);
 }
 

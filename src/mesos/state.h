@@ -44,6 +44,9 @@ struct state_task {
 	struct state_task *next;
 	uint32_t n_dports;
 	uint16_t n_ips[IPSRC_N];
+	/* Its latest status that says healthy or not says not
+	 * (healthAware leaves such a task out). */
+	bool unhealthy;
 };
 
 /* One source's IPs of a task. */

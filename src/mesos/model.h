@@ -1,0 +1,53 @@
+/* model.h - the cluster as the operator API event stream keeps it.
+ *
+ * A SUBSCRIBED snapshot fills the model (model_clear first: a snapshot
+ * replaces, never merges); each event then changes a task, an agent or a
+ * framework in place.  Tasks are kept whatever their state until it is a
+ * terminal one (finished, failed, killed, error, dropped, gone), so that
+ * a TASK_UPDATED to TASK_RUNNING finds the task TASK_ADDED described; only
+ * running tasks reach the records.  model_cluster() gives the generator the
+ * same struct cluster a v0 /master/state would: the records of a model
+ * and of the equivalent v0 state are the same (t/unit/test_model checks
+ * it on random event sequences). */
+#ifndef TASKDNS_MODEL_H
+#define TASKDNS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mesos/state.h"
+#include "mesos/v1.h"
+
+struct model;
+
+struct model *model_new(void);
+void model_free(struct model *m);
+/* Forget everything: a snapshot starts. */
+void model_clear(struct model *m);
+
+/* A task of a snapshot or TASK_ADDED (update false), or a TASK_UPDATED:
+ * its state, IPs (kept when a later TASK_RUNNING status has none) and
+ * health.  0, or -1 with why for an update of a task not known. */
+int model_task(struct model *m, const struct v1_task *t, bool update,
+    char *why, size_t len);
+void model_agent(struct model *m, const struct v1_agent *a);
+void model_agent_removed(struct model *m, const char *id);
+/* A framework added or updated (its pid, which v1 does not carry, is
+ * kept); removed, with its tasks. */
+void model_framework(struct model *m, const struct v1_framework *f);
+void model_framework_removed(struct model *m, const char *id);
+/* The pid of a framework, from v0's /master/frameworks (NULL: none). */
+void model_framework_pid(struct model *m, const char *id, const char *pid);
+
+struct model_counts {
+	uint32_t tasks, running, agents, frameworks;
+};
+void model_counts(const struct model *m, struct model_counts *out);
+
+/* The running tasks with their frameworks and the agents, as a v0 state
+ * parses (leader: "master@ip:port", or NULL).  The caller frees it with
+ * state_cluster_free. */
+struct cluster *model_cluster(struct model *m, const char *leader);
+
+#endif
