@@ -22,6 +22,23 @@
  * requests (401 otherwise); auth= turns that off.
  * GET /control/hits answers how many state requests came; /control/ua the
  * last User-Agent.
+ *
+ * The v1 operator API: POST /api/v1 {"type":"SUBSCRIBE"} (Content-Type and
+ * Accept application/json, else 415/406/400 as Mesos) answers 200 and
+ * sends, RecordIO-framed, each line of the stream script (stream=FILE,
+ * one record a line; none: 404, a master before 1.1), then a HEARTBEAT
+ * every second, the connection kept open.  GET /master/frameworks
+ * answers the state.  Control:
+ *   stream=FILE    the script new subscribers get
+ *   push=FILE      each line of FILE sent now to every open subscriber
+ *   drop=1         every subscriber's connection closed
+ *   smode=M        normal (default); stall (no heartbeat); garbage (after
+ *                  the script, a length that is no number); oversized (a
+ *                  frame of 2^40 bytes announced); cut (half the first
+ *                  record, then the connection drops); chunk1 (every
+ *                  byte its own HTTP chunk); 503; redirect (307 to
+ *                  //LEADER/api/v1)
+ * GET /control/subs answers how many SUBSCRIBE requests came.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -51,6 +68,18 @@ struct fm {
 	unsigned hits;
 	char auth[256];		/* required Basic credentials, or "" */
 	char ua[256];		/* the last User-Agent */
+	char stream_file[1024];	/* the SUBSCRIBE script, "" for none */
+	char smode[32];
+	unsigned subs_seen;
+	struct sub *subs;
+	struct event *hb;
+};
+
+/* An open SUBSCRIBE stream. */
+struct sub {
+	struct fm *f;
+	struct evhttp_request *req;
+	struct sub *next;
 };
 
 struct drop {
@@ -269,6 +298,195 @@ state_cb(struct evhttp_request *req, struct fm *f, int is_json)
 		reply(req, 500, "Bad Mode", "text/plain", "mode?", 5);
 }
 
+/* --- the event stream --- */
+
+static void
+sub_unlink(struct sub *sb)
+{
+	struct sub **pp = &sb->f->subs;
+
+	while (*pp != NULL && *pp != sb)
+		pp = &(*pp)->next;
+	if (*pp == sb)
+		*pp = sb->next;
+}
+
+static void
+sub_closed_cb(struct evhttp_connection *con, void *arg)
+{
+	struct sub *sb = arg;
+
+	(void)con;
+	sub_unlink(sb);
+	free(sb);
+}
+
+/* Send bytes on a subscriber, as one chunk or (chunk1) a byte a chunk. */
+static void
+sub_send(struct sub *sb, const char *p, size_t n)
+{
+	size_t step = strcmp(sb->f->smode, "chunk1") == 0 ? 1 : n;
+
+	for (size_t i = 0; i < n; i += step) {
+		struct evbuffer *b = evbuffer_new();
+
+		evbuffer_add(b, p + i, step < n - i ? step : n - i);
+		evhttp_send_reply_chunk(sb->req, b);
+		evbuffer_free(b);
+	}
+}
+
+static void
+sub_record(struct sub *sb, const char *rec, size_t n)
+{
+	char head[32];
+	int h = snprintf(head, sizeof(head), "%zu\n", n);
+
+	sub_send(sb, head, (size_t)h);
+	sub_send(sb, rec, n);
+}
+
+/* Each non-empty line of path as a record to sb (NULL: every open
+ * subscriber). */
+static int
+send_file(struct fm *f, struct sub *only, const char *path)
+{
+	FILE *in = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (in == NULL)
+		return -1;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		for (struct sub *sb = only ? only : f->subs; sb;
+		    sb = only ? NULL : sb->next)
+			sub_record(sb, line, (size_t)n);
+	}
+	free(line);
+	fclose(in);
+	return 0;
+}
+
+static void
+heartbeat_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fm *f = arg;
+	static const char hb[] = "{\"type\":\"HEARTBEAT\"}";
+
+	(void)fd;
+	(void)what;
+	if (strcmp(f->smode, "stall") == 0)
+		return;
+	for (struct sub *sb = f->subs; sb; sb = sb->next)
+		sub_record(sb, hb, sizeof(hb) - 1);
+}
+
+static void
+drop_subs(struct fm *f)
+{
+	while (f->subs != NULL) {
+		struct sub *sb = f->subs;
+		struct evhttp_connection *con =
+		    evhttp_request_get_connection(sb->req);
+
+		f->subs = sb->next;
+		evhttp_connection_set_closecb(con, NULL, NULL);
+		evhttp_connection_free(con);
+		free(sb);
+	}
+}
+
+static void
+subscribe_cb(struct evhttp_request *req, struct fm *f)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+	const char *ct = evhttp_find_header(h, "Content-Type");
+	const char *acc = evhttp_find_header(h, "Accept");
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	char body[128] = "";
+	char loc[200];
+	struct sub *sb;
+	size_t n = evbuffer_get_length(in);
+
+	if (evhttp_request_get_command(req) != EVHTTP_REQ_POST ||
+	    f->stream_file[0] == '\0') {
+		reply(req, 404, "Not Found", "text/plain", "?", 1);
+		return;
+	}
+	f->subs_seen++;
+	if (ct == NULL) {
+		reply(req, 400, "Bad Request", "text/plain", "ct", 2);
+		return;
+	}
+	if (strncmp(ct, "application/json", 16) != 0) {
+		reply(req, 415, "Unsupported Media Type", "text/plain", "ct", 2);
+		return;
+	}
+	if (acc != NULL && strstr(acc, "application/json") == NULL &&
+	    strstr(acc, "*/*") == NULL) {
+		reply(req, 406, "Not Acceptable", "text/plain", "acc", 3);
+		return;
+	}
+	evbuffer_copyout(in, body, n < sizeof(body) - 1 ? n : sizeof(body) - 1);
+	if (strstr(body, "\"SUBSCRIBE\"") == NULL) {
+		reply(req, 400, "Bad Request", "text/plain", "type", 4);
+		return;
+	}
+	if (strcmp(f->smode, "503") == 0) {
+		reply(req, 503, "Service Unavailable", "text/plain", "x", 1);
+		return;
+	}
+	if (strcmp(f->smode, "redirect") == 0) {
+		snprintf(loc, sizeof(loc), "//%s/api/v1", f->leader);
+		evhttp_add_header(evhttp_request_get_output_headers(req),
+		    "Location", loc);
+		reply(req, 307, "Temporary Redirect", NULL, "", 0);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply_start(req, 200, "OK");
+	sb = calloc(1, sizeof(*sb));
+	sb->f = f;
+	sb->req = req;
+	sb->next = f->subs;
+	f->subs = sb;
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req),
+	    sub_closed_cb, sb);
+	if (strcmp(f->smode, "cut") == 0) {
+		FILE *sf = fopen(f->stream_file, "r");
+		char *line = NULL, head[32];
+		size_t cap = 0;
+		ssize_t len = sf ? getline(&line, &cap, sf) : -1;
+
+		if (len > 1) {
+			int hl = snprintf(head, sizeof(head), "%zd\n", len - 1);
+
+			sub_send(sb, head, (size_t)hl);
+			sub_send(sb, line, (size_t)len / 2);
+		}
+		free(line);
+		if (sf != NULL)
+			fclose(sf);
+		/* Not a subscriber any more: drop_later owns the
+		 * connection now. */
+		sub_unlink(sb);
+		free(sb);
+		drop_later(f, req, 100, 0);
+		return;
+	}
+	send_file(f, sb, f->stream_file);
+	if (strcmp(f->smode, "garbage") == 0)
+		sub_send(sb, "xyz\n{}", 6);
+	else if (strcmp(f->smode, "oversized") == 0)
+		sub_send(sb, "1099511627776\n{", 15);
+}
+
 static void
 control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
 {
@@ -278,6 +496,12 @@ control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
 
 	if (strncmp(uri, "/control/ua", 11) == 0) {
 		reply(req, 200, "OK", "text/plain", f->ua, strlen(f->ua));
+		return;
+	}
+	if (strncmp(uri, "/control/subs", 13) == 0) {
+		int n = snprintf(buf, sizeof(buf), "%u\n", f->subs_seen);
+
+		reply(req, 200, "OK", "text/plain", buf, (size_t)n);
 		return;
 	}
 	if (strncmp(uri, "/control/hits", 13) == 0) {
@@ -297,6 +521,18 @@ control_cb(struct evhttp_request *req, struct fm *f, const char *uri)
 		snprintf(f->auth, sizeof(f->auth), "%s", v);
 	if ((v = evhttp_find_header(&q, "leader")) != NULL)
 		snprintf(f->leader, sizeof(f->leader), "%s", v);
+	if ((v = evhttp_find_header(&q, "smode")) != NULL)
+		snprintf(f->smode, sizeof(f->smode), "%s", v);
+	if ((v = evhttp_find_header(&q, "stream")) != NULL)
+		snprintf(f->stream_file, sizeof(f->stream_file), "%s", v);
+	if ((v = evhttp_find_header(&q, "drop")) != NULL)
+		drop_subs(f);
+	if ((v = evhttp_find_header(&q, "push")) != NULL &&
+	    send_file(f, NULL, v) != 0) {
+		evhttp_clear_headers(&q);
+		reply(req, 500, "Bad Push", "text/plain", "push", 4);
+		return;
+	}
 	if ((v = evhttp_find_header(&q, "state")) != NULL) {
 		snprintf(f->state_file, sizeof(f->state_file), "%s", v);
 		if (load_state(f) != 0) {
@@ -321,6 +557,10 @@ request_cb(struct evhttp_request *req, void *arg)
 		state_cb(req, f, 0);
 	else if (strcmp(uri, "/master/state.json") == 0)
 		state_cb(req, f, 1);
+	else if (strcmp(uri, "/api/v1") == 0)
+		subscribe_cb(req, f);
+	else if (strcmp(uri, "/master/frameworks") == 0)
+		reply(req, 200, "OK", "application/json", f->body, f->body_len);
 	else
 		reply(req, 404, "Not Found", "text/plain", "?", 1);
 }
@@ -340,6 +580,7 @@ main(int argc, char **argv)
 	}
 	memset(&f, 0, sizeof(f));
 	snprintf(f.mode, sizeof(f.mode), "leader");
+	snprintf(f.smode, sizeof(f.smode), "normal");
 	snprintf(f.state_file, sizeof(f.state_file), "%s", argv[2]);
 	f.addr = argc == 4 ? argv[3] : "127.0.0.1";
 	f.base = event_base_new();
@@ -356,7 +597,13 @@ main(int argc, char **argv)
 	if (load_state(&f) != 0)
 		return 1;
 	evhttp_set_gencb(f.http, request_cb, &f);
-	evhttp_set_allowed_methods(f.http, EVHTTP_REQ_GET);
+	evhttp_set_allowed_methods(f.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	{
+		static const struct timeval second = { 1, 0 };
+
+		f.hb = event_new(f.base, -1, EV_PERSIST, heartbeat_cb, &f);
+		event_add(f.hb, &second);
+	}
 	pf = fopen(argv[1], "w");
 	if (pf == NULL)
 		return 1;

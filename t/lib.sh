@@ -33,6 +33,7 @@ cleanup() {
 		done
 		ip netns del "$_ns" 2>/dev/null
 	done
+	[ -n "${TASKDNS_KEEP:-}" ] && cp "$T/taskdns.log" "$TASKDNS_KEEP" 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -86,6 +87,7 @@ in_ns() {
 # over, the namespace gets a copy of /etc with the two files in it.
 pin_names() {
 	[ -n "${TASKDNS_PINNED:-}" ] && return 0
+	[ -n "${TASKDNS_KEEP:-}" ] && cp "$T/taskdns.log" "$TASKDNS_KEEP" 2>/dev/null
 	rm -rf "$T"
 	trap - EXIT
 	exec unshare -m sh -c '

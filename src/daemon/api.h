@@ -17,6 +17,8 @@
 struct event_base;
 
 /* What the application knows of its state source, asked per request. */
+struct stream_stats;
+
 struct api_state {
 	struct table *table;		/* the current table (borrowed) */
 	uint64_t refresh_attempts;	/* states fetched or read */
@@ -28,6 +30,8 @@ struct api_state {
 	const char *leader;		/* "" when not known */
 	const char *last_error;		/* "" when the last refresh was good */
 	bool zk_lost;			/* ZooKeeper names no leader */
+	const char *state_api;		/* "stream", "poll" or "file" */
+	const struct stream_stats *stream;	/* NULL: not streaming */
 	uint64_t reloads;		/* SIGHUP: configs taken */
 	uint64_t reload_failures;	/* SIGHUP: configs refused */
 };

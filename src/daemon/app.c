@@ -334,6 +334,8 @@ api_state_cb(void *arg, struct api_state *out)
 	out->reload_failures = a->reload_failures;
 	out->last_error = a->last_error;
 	out->zk_lost = a->src != NULL && sources_zk_lost(a->src);
+	out->state_api = a->src != NULL ? sources_api(a->src) : "file";
+	out->stream = a->src != NULL ? sources_stream(a->src) : NULL;
 }
 
 static void

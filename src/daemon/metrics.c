@@ -6,6 +6,7 @@
 #include <event2/buffer.h>
 
 #include "daemon/metrics.h"
+#include "daemon/stream.h"
 
 struct metrics_in {
 	const struct server_stats *s;
@@ -17,7 +18,7 @@ struct metrics_in {
  * workers (enum server_counter), a forwarder counter (enum
  * fwd_counter), a function of the daemon's state (an integer, or
  * seconds), or a row_set of the same name. */
-enum from { FROM_SERVER, FROM_FWD, FROM_FN, FROM_SECS, FROM_SET };
+enum from { FROM_SERVER, FROM_FWD, FROM_FN, FROM_SECS, FROM_SET, FROM_LAG };
 
 /* One sample: metric name, type and help (the first row of a name gives
  * them), an optional label with its value (NULL: the leader), and where
@@ -74,6 +75,31 @@ by_rcode(const struct metrics_in *in, int i)
 	return S->by_rcode[i];
 }
 
+static const char *const state_apis[3] = { "stream", "poll", "file" };
+
+static uint64_t
+api_in_use(const struct metrics_in *in, int i)
+{
+	return ST->state_api != NULL && strcmp(ST->state_api,
+	    state_apis[i]) == 0;
+}
+
+/* The stream's counters read 0 when the source is not the stream. */
+static uint64_t
+stream_events(const struct metrics_in *in, int i)
+{
+	return ST->stream != NULL ? ST->stream->events[i + 1] : 0;
+}
+
+static uint64_t
+stream_failures(const struct metrics_in *in, int i)
+{
+	return ST->stream != NULL ? ST->stream->failures[i] : 0;
+}
+
+V(v_subscriptions, ST->stream != NULL ? ST->stream->subscriptions : 0)
+V(v_stream_up, ST->stream != NULL && ST->stream->up)
+
 #define C "counter"
 #define G "gauge"
 
@@ -84,6 +110,16 @@ static const struct row_set sets[] = {
 	{ "taskdns_dns_responses_total", C,
 	    "DNS responses sent, by response code.", "rcode",
 	    server_rcode_names, SERVER_RC_N, by_rcode },
+	{ "taskdns_state_api", G,
+	    "Where the records come from: the operator API event stream, "
+	    "polling /master/state, or a state file (1: in use).", "api",
+	    state_apis, 3, api_in_use },
+	{ "taskdns_stream_events_total", C,
+	    "Operator API records received, by type.", "type",
+	    v1_type_names + 1, V1_TYPES - 1, stream_events },
+	{ "taskdns_stream_failures_total", C,
+	    "Event stream subscriptions that failed or ended, by reason.",
+	    "reason", stream_fail_names, SF_N, stream_failures },
 };
 
 #define SRV(n, t, h, l, v, k) { n, t, h, l, v, FROM_SERVER, k, NULL, NULL }
@@ -91,6 +127,7 @@ static const struct row_set sets[] = {
 #define ROW(n, t, h, l, v, g) { n, t, h, l, v, FROM_FN, 0, g, NULL }
 #define SECS(n, t, h, l, v, g) { n, t, h, l, v, FROM_SECS, 0, NULL, g }
 #define SET(n) { n, NULL, NULL, NULL, NULL, FROM_SET, 0, NULL, NULL }
+#define LAG(n, h) { n, "histogram", h, NULL, NULL, FROM_LAG, 0, NULL, NULL }
 
 /* In output order; a set goes where a row names it (no value of its
  * own). */
@@ -161,6 +198,17 @@ static const struct row rows[] = {
 	    NULL, NULL, v_table_tasks),
 	ROW("taskdns_table_serial", G, "SOA serial of the table being served.",
 	    NULL, NULL, v_table_serial),
+	SET("taskdns_state_api"),
+	SET("taskdns_stream_events_total"),
+	ROW("taskdns_stream_subscriptions_total", C,
+	    "SUBSCRIBED snapshots received.", NULL, NULL, v_subscriptions),
+	SET("taskdns_stream_failures_total"),
+	ROW("taskdns_stream_up", G,
+	    "1 while the event stream runs (SUBSCRIBED, not ended since).",
+	    NULL, NULL, v_stream_up),
+	LAG("taskdns_stream_publish_lag_seconds",
+	    "From an event's arrival to the publication of the records it "
+	    "changed (coalesceMs included)."),
 	/* The label's value is the leader: filled in at write time. */
 	ROW("taskdns_leader_info", G,
 	    "The leading Mesos master of the last good state.", "leader",
@@ -207,9 +255,35 @@ write_set(struct evbuffer *b, const struct row_set *set,
 		    (unsigned long long)set->get(in, i));
 }
 
+/* A histogram: cumulative buckets, +Inf, sum and count. */
+static void
+write_lag(struct evbuffer *b, const struct row *r, const struct metrics_in *in)
+{
+	const struct stream_stats *s = in->st->stream;
+	uint64_t cum = 0;
+
+	header(b, r->name, r->type, r->help);
+	for (int i = 0; i <= STREAM_LAG_BUCKETS; i++) {
+		cum += s != NULL ? s->lag_count[i] : 0;
+		if (i < STREAM_LAG_BUCKETS)
+			evbuffer_add_printf(b, "%s_bucket{le=\"%g\"} %llu\n",
+			    r->name, stream_lag_bounds[i],
+			    (unsigned long long)cum);
+		else
+			evbuffer_add_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n",
+			    r->name, (unsigned long long)cum);
+	}
+	evbuffer_add_printf(b, "%s_sum %.6f\n%s_count %llu\n", r->name,
+	    s != NULL ? s->lag_sum : 0.0, r->name, (unsigned long long)cum);
+}
+
 static void
 write_row(struct evbuffer *b, const struct row *r, const struct metrics_in *in)
 {
+	if (r->from == FROM_LAG) {
+		write_lag(b, r, in);
+		return;
+	}
 	if (r->help != NULL)
 		header(b, r->name, r->type, r->help);
 	evbuffer_add_printf(b, "%s", r->name);

@@ -9,6 +9,7 @@
 
 #include "util/arena.h"
 #include "util/log.h"
+#include "daemon/http.h"
 #include "daemon/poller.h"
 
 #define MAX_HOPS 4		/* redirects and leader hand-offs per master */
@@ -18,8 +19,8 @@ struct poller {
 	const struct config *cfg;
 	struct poller_cbs cbs;
 	void *arg;
-	CURLM *multi;
-	struct event *curl_timer, *next_ev;
+	struct http *http;
+	struct event *next_ev;
 	char *leader;			/* from ZooKeeper, or NULL */
 
 	/* The cycle under way. */
@@ -40,11 +41,6 @@ struct poller {
 	unsigned failures;
 	char logged_kind[32];
 	uint32_t rng;
-};
-
-struct sock {
-	struct poller *p;
-	struct event *ev;
 };
 
 static void start_master(struct poller *p);
@@ -78,11 +74,8 @@ backoff(struct poller *p)
 static void
 end_request(struct poller *p)
 {
-	if (p->easy != NULL) {
-		curl_multi_remove_handle(p->multi, p->easy);
-		curl_easy_cleanup(p->easy);
-		p->easy = NULL;
-	}
+	http_cancel(p->http, p->easy);
+	p->easy = NULL;
 	state_parser_free(p->sp);
 	p->sp = NULL;
 }
@@ -174,28 +167,6 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static const char *
-curl_kind(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		return "timeout";
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return "unreachable";
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_SEND_ERROR:
-		return "connection broken";
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return "tls";
-	default:
-		return "http error";
-	}
-}
-
 /* "master@ip:port" -> "ip:port" when the state names another leader. */
 static bool
 other_leader(const struct cluster *c, char *out, size_t len)
@@ -253,7 +224,7 @@ request_done(struct poller *p, CURLcode rc)
 		return;
 	}
 	if (rc != CURLE_OK) {
-		master_failed(p, curl_kind(rc), "%s", curl_easy_strerror(rc));
+		master_failed(p, http_kind(rc), "%s", curl_easy_strerror(rc));
 		return;
 	}
 	if (p->status >= 300 && p->status < 400 &&
@@ -287,98 +258,19 @@ request_done(struct poller *p, CURLcode rc)
 }
 
 static void
-check_done(struct poller *p)
-{
-	CURLMsg *m;
-	int left;
-
-	while ((m = curl_multi_info_read(p->multi, &left)) != NULL) {
-		if (m->msg == CURLMSG_DONE && m->easy_handle == p->easy) {
-			request_done(p, m->data.result);
-			return;	/* the handle list changed under us */
-		}
-	}
-}
-
-static void
-sock_ev_cb(evutil_socket_t fd, short what, void *arg)
+done_cb(void *arg, CURL *e, CURLcode rc)
 {
 	struct poller *p = arg;
-	int running, flags = 0;
-
-	if (what & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (what & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(p->multi, fd, flags, &running);
-	check_done(p);
-}
-
-static int
-sock_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
-{
-	struct poller *p = userp;
-	struct sock *sk = socketp;
-	short ev = EV_PERSIST;
 
 	(void)e;
-	if (what == CURL_POLL_REMOVE) {
-		if (sk != NULL) {
-			event_free(sk->ev);
-			free(sk);
-		}
-		curl_multi_assign(p->multi, s, NULL);
-		return 0;
-	}
-	if (what & CURL_POLL_IN)
-		ev |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		ev |= EV_WRITE;
-	if (sk == NULL) {
-		sk = xcalloc(1, sizeof(*sk));
-		sk->p = p;
-		curl_multi_assign(p->multi, s, sk);
-	} else
-		event_free(sk->ev);
-	sk->ev = event_new(p->base, s, ev, sock_ev_cb, p);
-	event_add(sk->ev, NULL);
-	return 0;
-}
-
-static void
-curl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct poller *p = arg;
-	int running;
-
-	(void)fd;
-	(void)what;
-	curl_multi_socket_action(p->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(p);
-}
-
-static int
-timer_cb(CURLM *m, long ms, void *userp)
-{
-	struct poller *p = userp;
-	struct timeval tv;
-
-	(void)m;
-	if (ms < 0) {
-		evtimer_del(p->curl_timer);
-		return 0;
-	}
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
-	evtimer_add(p->curl_timer, &tv);
-	return 0;
+	request_done(p, rc);
 }
 
 static void
 start_request(struct poller *p, const char *url)
 {
 	const struct config *c = p->cfg;
-	CURL *e = curl_easy_init();
+	CURL *e = http_request(c, url, (long)c->state_timeout_seconds);
 
 	snprintf(p->url, sizeof(p->url), "%s", url);
 	p->sp = state_parser_new();
@@ -391,38 +283,10 @@ start_request(struct poller *p, const char *url)
 		return;
 	}
 	p->easy = e;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, p);
-	curl_easy_setopt(e, CURLOPT_USERAGENT, "taskdns/" PACKAGE_VERSION);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, (long)c->state_timeout_seconds);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
-	    (long)(c->state_timeout_seconds < 10 ? c->state_timeout_seconds :
-	    10));
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-	if (c->mesos_https_on) {
-		/* As mesos-dns: no CA file, no verification. */
-		bool verify = c->ca_cert_file[0] != '\0';
-
-		if (verify)
-			curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_cert_file);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
-		if (c->cert_file[0] != '\0') {
-			curl_easy_setopt(e, CURLOPT_SSLCERT, c->cert_file);
-			curl_easy_setopt(e, CURLOPT_SSLKEY, c->key_file);
-		}
-	}
-	if (strcmp(c->mesos_authentication, "basic") == 0) {
-		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERNAME, c->mesos_principal);
-		curl_easy_setopt(e, CURLOPT_PASSWORD, c->mesos_secret);
-	}
 	log_debug("fetching %s", url);
-	curl_multi_add_handle(p->multi, e);
+	http_add(p->http, e, done_cb, p);
 }
 
 static void
@@ -483,26 +347,18 @@ next_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct poller *
-poller_new(struct event_base *base, const struct config *cfg,
-    const struct poller_cbs *cbs, void *arg)
+poller_new(struct event_base *base, struct http *http,
+    const struct config *cfg, const struct poller_cbs *cbs, void *arg)
 {
-	struct poller *p;
+	struct poller *p = xcalloc(1, sizeof(*p));
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return NULL;
-	p = xcalloc(1, sizeof(*p));
 	p->base = base;
 	p->cfg = cfg;
 	p->cbs = *cbs;
 	p->arg = arg;
 	p->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)p;
-	p->multi = curl_multi_init();
-	p->curl_timer = evtimer_new(base, curl_timer_cb, p);
+	p->http = http;
 	p->next_ev = evtimer_new(base, next_cb, p);
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETFUNCTION, sock_cb);
-	curl_multi_setopt(p->multi, CURLMOPT_SOCKETDATA, p);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(p->multi, CURLMOPT_TIMERDATA, p);
 	schedule(p, 0);
 	return p;
 }
@@ -539,10 +395,7 @@ poller_free(struct poller *p)
 		return;
 	end_request(p);
 	free_cands(p);
-	curl_multi_cleanup(p->multi);
-	event_free(p->curl_timer);
 	event_free(p->next_ev);
 	free(p->leader);
 	free(p);
-	curl_global_cleanup();
 }

@@ -28,10 +28,12 @@ struct poller_cbs {
 
 struct poller;
 
-/* New poller; the first fetch starts at once.  cfg is borrowed and must
- * outlive the poller.  NULL if libcurl cannot start. */
-struct poller *poller_new(struct event_base *base, const struct config *cfg,
-    const struct poller_cbs *cbs, void *arg);
+struct http;
+
+/* New poller on the main loop's http (borrowed); the first fetch starts
+ * at once.  cfg is borrowed and must outlive the poller. */
+struct poller *poller_new(struct event_base *base, struct http *http,
+    const struct config *cfg, const struct poller_cbs *cbs, void *arg);
 /* The leader to ask first ("host:port", or NULL); a change starts a fetch
  * now. */
 void poller_set_leader(struct poller *p, const char *hostport);

@@ -10,9 +10,11 @@
 
 #include <event2/event.h>
 
+#include "daemon/http.h"
 #include "daemon/poller.h"
 #include "daemon/source.h"
 #include "daemon/sources.h"
+#include "daemon/stream.h"
 #include "daemon/zk.h"
 #include "util/arena.h"
 #include "util/log.h"
@@ -23,7 +25,11 @@ struct sources {
 	bool print;			/* --print-records: read once */
 	struct sources_cbs cbs;
 	void *arg;
-	struct poller *poller;
+	struct http *http;		/* the main loop's libcurl multi */
+	struct poller *poller;		/* polling /master/state, or */
+	struct stream *stream;		/* following the event stream */
+	struct event *fallback;		/* stream -> poller, off its stack */
+	char *leader;			/* ZooKeeper's, for either */
 	struct event *watch;		/* the state file, every second */
 	struct stat seen;		/* the state file as last read */
 	struct zk *zk;
@@ -124,7 +130,12 @@ zk_leader_cb(void *arg, const char *leader, char *const *masters, size_t n)
 		a->zk_lost = false;
 	} else
 		zk_detection_start(a);
-	poller_set_leader(a->poller, leader);
+	free(a->leader);
+	a->leader = leader != NULL ? xstrdup(leader) : NULL;
+	if (a->poller != NULL)
+		poller_set_leader(a->poller, leader);
+	if (a->stream != NULL)
+		stream_set_leader(a->stream, leader);
 }
 
 static int
@@ -159,13 +170,73 @@ poll_failed_cb(void *arg, const char *kind, const char *why)
 	s->cbs.failed(s->arg, why);
 }
 
+static void
+stream_state_cb(void *arg, struct cluster *cl, const char *from)
+{
+	struct sources *s = arg;
+
+	s->cbs.state(s->arg, cl, from, -1);
+}
+
+static void
+stream_alive_cb(void *arg)
+{
+	struct sources *s = arg;
+
+	s->cbs.unchanged(s->arg);
+}
+
+static void
+stream_failed_cb(void *arg, const char *why)
+{
+	struct sources *s = arg;
+
+	s->cbs.failed(s->arg, why);
+}
+
+static void
+start_poller(struct sources *a)
+{
+	static const struct poller_cbs cbs = { poll_state_cb, poll_failed_cb };
+
+	a->poller = poller_new(a->base, a->http, a->cfg, &cbs, a);
+	if (a->leader != NULL)
+		poller_set_leader(a->poller, a->leader);
+}
+
+static void
+fallback_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sources *a = arg;
+
+	(void)fd;
+	(void)what;
+	stream_free(a->stream);
+	a->stream = NULL;
+	start_poller(a);
+}
+
+/* stateAPI auto, and the master has no operator API: poll.  The stream
+ * is freed from the loop, not from inside its own callback. */
+static void
+stream_unsupported_cb(void *arg, const char *why)
+{
+	struct sources *a = arg;
+
+	log_warn("%s: polling /master/state every %d s instead (stateAPI "
+	    "auto)", why, a->cfg->refresh_seconds);
+	event_active(a->fallback, EV_TIMEOUT, 0);
+}
+
 /* A file (watched every second), else the masters, found through
- * ZooKeeper and the masters list. */
+ * ZooKeeper and the masters list: their event stream (stateAPI auto,
+ * stream) or /master/state (poll, or auto on a master without it). */
 static int
 start(struct sources *a)
 {
 	static const struct timeval second = { 1, 0 };
-	static const struct poller_cbs cbs = { poll_state_cb, poll_failed_cb };
+	static const struct stream_cbs scbs = { stream_state_cb,
+	    stream_alive_cb, stream_failed_cb, stream_unsupported_cb };
 
 	if (a->cfg->state_file[0] != '\0') {
 		read_state_file(a, true);
@@ -176,11 +247,16 @@ start(struct sources *a)
 		}
 		return 0;
 	}
-	a->poller = poller_new(a->base, a->cfg, &cbs, a);
-	if (a->poller == NULL) {
+	a->http = http_new(a->base);
+	if (a->http == NULL) {
 		log_err("cannot start libcurl");
 		return -1;
 	}
+	a->fallback = event_new(a->base, -1, 0, fallback_cb, a);
+	if (strcmp(a->cfg->state_api, "poll") == 0)
+		start_poller(a);
+	else
+		a->stream = stream_new(a->base, a->http, a->cfg, &scbs, a);
 	if (a->cfg->zk[0] != '\0')
 		return start_zk(a);
 	return 0;
@@ -204,6 +280,15 @@ sources_free(struct sources *a)
 	a->n_zk_masters = 0;
 	poller_free(a->poller);
 	a->poller = NULL;
+	stream_free(a->stream);
+	a->stream = NULL;
+	if (a->fallback != NULL)
+		event_free(a->fallback);
+	a->fallback = NULL;
+	http_free(a->http);
+	a->http = NULL;
+	free(a->leader);
+	a->leader = NULL;
 	if (a->watch != NULL)
 		event_free(a->watch);
 	a->watch = NULL;
@@ -234,10 +319,14 @@ sources_reload(struct sources *s, const struct config *cfg)
 	s->cfg = cfg;
 	if (s->poller != NULL)
 		poller_set_config(s->poller, cfg);
+	if (s->stream != NULL)
+		stream_set_config(s->stream, cfg);
 	if (cfg->state_file[0] != '\0')
 		read_state_file(s, true);
 	else if (s->poller != NULL)
 		poller_refresh_now(s->poller);
+	else if (s->stream != NULL)
+		stream_restart(s->stream);
 }
 
 bool
@@ -251,4 +340,18 @@ sources_masters(const struct sources *s, size_t *n)
 {
 	*n = s->n_zk_masters;
 	return s->zk_masters;
+}
+
+const struct stream_stats *
+sources_stream(const struct sources *s)
+{
+	return s->stream != NULL ? stream_stats(s->stream) : NULL;
+}
+
+const char *
+sources_api(const struct sources *s)
+{
+	if (s->stream != NULL)
+		return "stream";
+	return s->poller != NULL ? "poll" : "file";
 }

@@ -39,6 +39,12 @@ bool sources_zk_lost(const struct sources *s);
 /* ZooKeeper's masters, leader first (for masterN); NULL when the source
  * is not ZooKeeper or it named none yet.  Borrowed until the next event. */
 char *const *sources_masters(const struct sources *s, size_t *n);
+/* The event stream's counters, or NULL when the source is not the
+ * stream (a file, or polling). */
+struct stream_stats;
+const struct stream_stats *sources_stream(const struct sources *s);
+/* What the source is now: "stream", "poll" or "file". */
+const char *sources_api(const struct sources *s);
 /* Stop and free.  NULL ok. */
 void sources_free(struct sources *s);
 
