@@ -10,7 +10,7 @@
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3
 need curl
-plan 55
+plan 57
 watchdog 240
 V1="python3 $TOP_SRCDIR/t/v1state.py"
 LAG="python3 $TOP_SRCDIR/t/lag.py"
@@ -126,7 +126,7 @@ finish_daemon
 B=$(start_fm "$DEMO")
 fm "$B" "stream=$T/sub.json&smode=redirect&leader=127.0.0.1:$A"
 start_taskdns "\"masters\": [\"127.0.0.1:$B\"]" || exit 1
-wait_log "event stream from http://127.0.0.1:$A/api/v1 started" 5
+wait_log "event stream from master@127.0.0.1:$A: subscribed" 5
 ok $? "a 307 from a non-leader leads to the leader's stream"
 is "$(qs leader.mesos A)" "127.0.0.1" "leader.mesos: the master streamed from"
 stop_taskdns
@@ -162,7 +162,7 @@ stop_taskdns
 $V1 updated web.00abc001-1111-4111-8111-000000000001 "$FW" "$S0" TASK_RUNNING - unhealthy > "$T/sick.json"
 $V1 updated web.00abc001-1111-4111-8111-000000000001 "$FW" "$S0" TASK_RUNNING - healthy > "$T/well.json"
 fm "$A" "stream=$T/sub.json"
-start_taskdns "\"masters\": [\"127.0.0.1:$A\"], \"healthAware\": true" || exit 1
+start_taskdns "\"masters\": [\"127.0.0.1:$A\"], \"healthAware\": true, \"healthStaleSeconds\": 2, \"refreshSeconds\": 1, \"httpPort\": HTTP_PORT, \"httpListener\": \"127.0.0.1\"" || exit 1
 wait_log 'generation serial .* from http://127.0.0.1:[0-9]*/api/v1' 5
 # wait_n NAME N: until NAME has N addresses (3 s at most); prints them.
 wait_n() {
@@ -178,5 +178,19 @@ fm "$A" "push=$T/sick.json"
 is "$(wait_n web.marathon.mesos 5)" "5" "healthAware: a failed health check takes the task out of DNS"
 fm "$A" "push=$T/well.json"
 is "$(wait_n web.marathon.mesos 6)" "6" "healthAware: healthy again, back in DNS"
+
+# wait_health CODE: until /healthz answers CODE (8 s at most).
+wait_health() {
+	_i=0
+	while [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/healthz")" != "$1" ] && [ $_i -lt 80 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP_PORT/healthz"
+}
+fm "$A" "smode=503&drop=1"
+is "$(wait_health 503)" "503" "/healthz: 503 once the stream is down longer than healthStaleSeconds"
+fm "$A" "smode=normal"
+is "$(wait_health 200)" "200" "/healthz: 200 when it is back"
 finish_daemon
 done_testing

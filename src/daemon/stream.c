@@ -492,7 +492,7 @@ write_cb(char *data, size_t size, size_t n, void *arg)
 		snprintf(s->master, sizeof(s->master), strchr(ip ? ip : "",
 		    ':') ? "master@[%s]:%ld" : "master@%s:%ld", ip ? ip : "",
 		    port);
-		log_info("event stream from %s started", s->url);
+		log_debug("event stream from %s started", s->url);
 	}
 	arm_watchdog(s);
 	if (recordio_feed(&s->rio, data, len) != 0) {
