@@ -415,11 +415,11 @@ records(struct cluster *cl, const struct config *cfg)
 			lines[n++] = strdup(line);
 	qsort(lines, n, sizeof(*lines), cmp_str);
 	bprintf(&out, "%s", "");
-	for (uint32_t i = 0; i < n; i++) {
+	for (uint32_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
 			bprintf(&out, "%s\n", lines[i]);
+	for (uint32_t i = 0; i < n; i++)
 		free(lines[i]);
-	}
 	free(lines);
 	table_unref(t);
 	return out.p;
