@@ -46,6 +46,7 @@ struct stream {
 	struct model *model;
 	bool model_ok;			/* a whole SUBSCRIBED came */
 	char bad[256];			/* the model refused an event */
+	bool visible;			/* the record may change the records */
 	double heartbeat;
 	enum stream_fail abort_kind;
 	const char *curl_kind;		/* for the next fail(), or NULL */
@@ -350,10 +351,15 @@ v1_task(void *arg, const struct v1_task *t, bool update)
 {
 	struct stream *s = arg;
 
-	if (s->bad[0] == '\0' &&
-	    model_task(s->model, t, update, s->bad, sizeof(s->bad)) != 0 &&
-	    s->bad[0] == '\0')
+	int r;
+
+	if (s->bad[0] != '\0')
+		return;
+	r = model_task(s->model, t, update, s->bad, sizeof(s->bad));
+	if (r < 0 && s->bad[0] == '\0')
 		snprintf(s->bad, sizeof(s->bad), "an event the model refused");
+	if (r > 0)
+		s->visible = true;
 }
 
 static void
@@ -392,6 +398,7 @@ rec_begin(void *arg, uint64_t len)
 
 	(void)len;
 	record_t0 = now_mono();
+	s->visible = false;
 	v1_reader_begin(s->rd);
 	return 0;
 }
@@ -456,7 +463,12 @@ rec_end(void *arg)
 	}
 	if (type == V1_FRAMEWORK_ADDED || type == V1_FRAMEWORK_UPDATED)
 		fetch_frameworks(s);
-	if (type != V1_HEARTBEAT)
+	/* A task that neither ran nor runs (staging, starting) changes no
+	 * record: no new generation for it. */
+	if (type == V1_TASK_ADDED || type == V1_TASK_UPDATED) {
+		if (s->visible)
+			changed(s, record_t0);
+	} else if (type != V1_HEARTBEAT)
 		changed(s, record_t0);
 	return 0;
 }

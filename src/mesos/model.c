@@ -281,16 +281,20 @@ set_running(struct model *mo, struct mtask *m, bool running)
 	m->running = running;
 }
 
-static void
+/* Whether the records can differ: the task ran before or runs now. */
+static int
 task_add(struct model *mo, const struct v1_task *t)
 {
 	struct mtask *m;
 	struct entry *old = map_find(&mo->tasks, t->id);
+	int seen = 0;
 
-	if (old != NULL)
+	if (old != NULL) {
+		seen = ((struct mtask *)old)->running;
 		task_remove(mo, (struct mtask *)old);
+	}
 	if (t->state != NULL && terminal(t->state))
-		return;
+		return seen;
 	m = xcalloc(1, sizeof(*m));
 	m->e.id = xstrdup(t->id);
 	m->name = dup(t->name);
@@ -312,6 +316,7 @@ task_add(struct model *mo, const struct v1_task *t)
 	map_add(&mo->tasks, &m->e);
 	set_running(mo, m, t->state != NULL &&
 	    strcmp(t->state, "TASK_RUNNING") == 0);
+	return seen || m->running;
 }
 
 int
@@ -320,20 +325,20 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 {
 	struct mtask *m;
 	size_t total = 0;
+	bool was;
 
-	if (!update) {
-		task_add(mo, t);
-		return 0;
-	}
+	if (!update)
+		return task_add(mo, t);
 	m = (struct mtask *)map_find(&mo->tasks, t->id);
 	if (m == NULL) {
 		snprintf(why, len, "TASK_UPDATED for a task not known: %.80s",
 		    t->id);
 		return -1;
 	}
+	was = m->running;
 	if (t->state != NULL && terminal(t->state)) {
 		task_remove(mo, m);
-		return 0;
+		return was;
 	}
 	if (t->state != NULL)
 		set_running(mo, m, strcmp(t->state, "TASK_RUNNING") == 0);
@@ -345,7 +350,7 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 		m->unhealthy = t->health == V1_UNHEALTHY;
 	if (m->agent_id == NULL && t->agent_id != NULL)
 		m->agent_id = xstrdup(t->agent_id);
-	return 0;
+	return was || m->running;
 }
 
 void

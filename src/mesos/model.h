@@ -28,7 +28,9 @@ void model_clear(struct model *m);
 
 /* A task of a snapshot or TASK_ADDED (update false), or a TASK_UPDATED:
  * its state, IPs (kept when a later TASK_RUNNING status has none) and
- * health.  0, or -1 with why for an update of a task not known. */
+ * health.  1 when the records may change (the task ran before or runs
+ * now), 0 when they cannot (a task that is not running changed state:
+ * staging, starting...), -1 with why for an update of a task not known. */
 int model_task(struct model *m, const struct v1_task *t, bool update,
     char *why, size_t len);
 void model_agent(struct model *m, const struct v1_agent *a);

@@ -33,7 +33,7 @@ on_task(void *arg, const struct v1_task *t, bool update)
 {
 	struct feed *f = arg;
 
-	if (model_task(f->m, t, update, f->err, sizeof(f->err)) != 0)
+	if (model_task(f->m, t, update, f->err, sizeof(f->err)) < 0)
 		f->bad = true;
 }
 
