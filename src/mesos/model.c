@@ -450,35 +450,33 @@ adup(struct arena *a, const char *s)
 	return s != NULL ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* A task of the cluster view: its strings and IPs are the model's own,
+ * borrowed (the view is generated and freed before the model changes
+ * again), so a 100k-task view costs its structs only. */
 static struct state_task *
 cluster_task(struct arena *a, const struct mtask *m)
 {
 	struct state_task *t = arena_calloc(a, sizeof(*t));
-	size_t total = 0;
 
-	t->id = adup(a, m->e.id);
-	t->name = adup(a, m->name);
-	t->slave_id = adup(a, m->agent_id);
-	t->ports = adup(a, m->ports);
-	t->disc_name = adup(a, m->disc_name);
+	t->id = m->e.id;
+	t->name = m->name;
+	t->slave_id = m->agent_id;
+	t->ports = m->ports;
+	t->disc_name = m->disc_name;
 	t->unhealthy = m->unhealthy;
 	if (m->n_dports > 0) {
 		struct disc_port *d = arena_alloc(a, m->n_dports * sizeof(*d));
 
 		for (uint32_t i = 0; i < m->n_dports; i++) {
 			d[i].number = m->dports[i].number;
-			d[i].name = adup(a, m->dports[i].name);
-			d[i].protocol = adup(a, m->dports[i].protocol);
+			d[i].name = m->dports[i].name;
+			d[i].protocol = m->dports[i].protocol;
 		}
 		t->dports = d;
 		t->n_dports = m->n_dports;
 	}
-	for (int i = 0; i < IPSRC_N; i++) {
-		t->n_ips[i] = m->n_ips[i];
-		total += m->n_ips[i];
-	}
-	if (total > 0)
-		t->ipv = arena_memdup(a, m->ipv, total * sizeof(*m->ipv));
+	memcpy(t->n_ips, m->n_ips, sizeof(t->n_ips));
+	t->ipv = m->ipv;
 	return t;
 }
 

@@ -48,8 +48,9 @@ struct model_counts {
 void model_counts(const struct model *m, struct model_counts *out);
 
 /* The running tasks with their frameworks and the agents, as a v0 state
- * parses (leader: "master@ip:port", or NULL).  The caller frees it with
- * state_cluster_free. */
+ * parses (leader: "master@ip:port", or NULL).  Its tasks' strings and IPs
+ * are the model's: use it before the model changes again, and free it
+ * with state_cluster_free. */
 struct cluster *model_cluster(struct model *m, const char *leader);
 
 #endif

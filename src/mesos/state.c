@@ -17,6 +17,7 @@
 #include "dns/dname.h"
 #include "dns/err.h"
 #include "mesos/state.h"
+#include "mesos/status.h"
 
 enum frame {
 	F_TOP, F_SLAVES, F_SLAVE, F_FWS, F_FW, F_TASKS, F_TASK, F_RES,
@@ -24,14 +25,6 @@ enum frame {
 	F_NETINFO, F_IPADDRS, F_IPADDR, F_DISC, F_DPORTSOBJ, F_DPORTS, F_DPORT,
 	F_SKIP,
 };
-
-/* A growable vector of IPs, reused across statuses. */
-struct ipvec {
-	struct ipaddr *v;
-	uint32_t n, cap;
-};
-
-enum label_kind { LBL_OTHER, LBL_DOCKER, LBL_MESOS };
 
 struct state_parser {
 	yajl_handle h;
@@ -52,20 +45,8 @@ struct state_parser {
 	bool task_running;
 	double best_ts;
 
-	bool st_running;
-	double st_ts;
-	int st_health;		/* -1 unsaid, 0 unhealthy, 1 healthy */
+	struct status_reader st;	/* the status being read */
 	double health_ts;	/* of the latest status saying it */
-	struct ipvec st_ips[IPSRC_N];
-
-	enum label_kind lbl_kind;
-	struct ipaddr lbl_ip;
-	bool lbl_ip_ok;
-
-	uint32_t ni_count;
-	struct ipvec ni_ips;
-	struct ipaddr ni_single;
-	bool ni_single_ok;
 
 	struct disc_port dport;
 	struct disc_port *dports;
@@ -76,16 +57,6 @@ struct state_parser {
 	const char **shared;
 	uint32_t shared_mask, n_shared;
 };
-
-static void
-ipvec_push(struct ipvec *v, const struct ipaddr *ip)
-{
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 8;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
-	v->v[v->n++] = *ip;
-}
 
 static void
 fail(struct state_parser *p, const char *msg)
@@ -100,6 +71,14 @@ static enum frame
 top(const struct state_parser *p)
 {
 	return p->frames[p->depth - 1];
+}
+
+/* The status part a frame is. */
+static enum status_part
+status_part(enum frame f)
+{
+	return f == F_SLABEL ? SP_LABEL : f == F_NETINFO ? SP_NETINFO :
+	    f == F_IPADDR ? SP_IPADDR : SP_STATUS;
 }
 
 static bool
@@ -248,23 +227,10 @@ enter(struct state_parser *p, enum frame f)
 		p->n_dports = 0;
 		break;
 	case F_STATUS:
-		p->st_running = false;
-		p->st_ts = 0;
-		p->st_health = -1;
-		for (int i = 0; i < IPSRC_N; i++)
-			p->st_ips[i].n = 0;
-		break;
 	case F_SLABEL:
-		p->lbl_kind = LBL_OTHER;
-		p->lbl_ip_ok = false;
-		break;
 	case F_NETINFO:
-		p->ni_count = 0;
-		p->ni_ips.n = 0;
-		p->ni_single_ok = false;
-		break;
 	case F_IPADDR:
-		p->ni_count++;
+		status_enter(&p->st, status_part(f));
 		break;
 	case F_DPORTS:
 		p->n_dports = 0;
@@ -324,8 +290,8 @@ keep_ips(struct state_parser *p)
 	size_t total = 0;
 
 	for (int i = 0; i < IPSRC_N; i++) {
-		t->n_ips[i] = p->st_ips[i].n > UINT16_MAX ? UINT16_MAX :
-		    (uint16_t)p->st_ips[i].n;
+		t->n_ips[i] = p->st.ips[i].n > UINT16_MAX ? UINT16_MAX :
+		    (uint16_t)p->st.ips[i].n;
 		total += t->n_ips[i];
 	}
 	t->ipv = NULL;
@@ -335,7 +301,7 @@ keep_ips(struct state_parser *p)
 	t->ipv = v;
 	for (int i = 0; i < IPSRC_N; i++) {
 		if (t->n_ips[i] > 0)
-			memcpy(v, p->st_ips[i].v, t->n_ips[i] * sizeof(*v));
+			memcpy(v, p->st.ips[i].v, t->n_ips[i] * sizeof(*v));
 		v += t->n_ips[i];
 	}
 }
@@ -369,31 +335,20 @@ leave(struct state_parser *p, enum frame f)
 		break;
 	case F_STATUS:
 		/* The latest TASK_RUNNING status wins, the first on a tie. */
-		if (p->task != NULL && p->st_running && p->st_ts > p->best_ts) {
-			p->best_ts = p->st_ts;
+		if (p->task != NULL && p->st.running && p->st.ts > p->best_ts) {
+			p->best_ts = p->st.ts;
 			keep_ips(p);
 		}
 		/* The latest status that says healthy or not decides. */
-		if (p->task != NULL && p->st_health >= 0 &&
-		    p->st_ts >= p->health_ts) {
-			p->health_ts = p->st_ts;
-			p->task->unhealthy = p->st_health == 0;
+		if (p->task != NULL && p->st.health >= 0 &&
+		    p->st.ts >= p->health_ts) {
+			p->health_ts = p->st.ts;
+			p->task->unhealthy = p->st.health == 0;
 		}
 		break;
 	case F_SLABEL:
-		if (p->lbl_ip_ok && p->lbl_kind == LBL_DOCKER)
-			ipvec_push(&p->st_ips[IPSRC_DOCKER], &p->lbl_ip);
-		else if (p->lbl_ip_ok && p->lbl_kind == LBL_MESOS)
-			ipvec_push(&p->st_ips[IPSRC_MESOS], &p->lbl_ip);
-		break;
 	case F_NETINFO:
-		/* Mesos 0.26+ lists ip_addresses; 0.25 had one ip_address. */
-		if (p->ni_count > 0) {
-			for (uint32_t i = 0; i < p->ni_ips.n; i++)
-				ipvec_push(&p->st_ips[IPSRC_NETINFO],
-				    &p->ni_ips.v[i]);
-		} else if (p->ni_single_ok)
-			ipvec_push(&p->st_ips[IPSRC_NETINFO], &p->ni_single);
+		status_leave(&p->st, status_part(f));
 		break;
 	case F_DPORT:
 		if (p->dport.number < 0)
@@ -539,35 +494,11 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 			p->task->ports = keep(p, s, n);
 		break;
 	case F_STATUS:
-		if (key_is(p, "state"))
-			p->st_running = n == 12 &&
-			    memcmp(s, "TASK_RUNNING", 12) == 0;
-		break;
 	case F_SLABEL:
-		if (key_is(p, "key")) {
-			if (n == 32 && memcmp(s,
-			    "Docker.NetworkSettings.IPAddress", 32) == 0)
-				p->lbl_kind = LBL_DOCKER;
-			else if (n == 44 && memcmp(s,
-			    "MesosContainerizer.NetworkSettings.IPAddress",
-			    44) == 0)
-				p->lbl_kind = LBL_MESOS;
-			else
-				p->lbl_kind = LBL_OTHER;
-		} else if (key_is(p, "value"))
-			p->lbl_ip_ok = ipaddr_parse(cs, n, &p->lbl_ip);
-		break;
 	case F_NETINFO:
-		if (key_is(p, "ip_address"))
-			p->ni_single_ok = ipaddr_parse(cs, n, &p->ni_single);
-		break;
 	case F_IPADDR:
-		if (key_is(p, "ip_address")) {
-			struct ipaddr ip;
-
-			if (ipaddr_parse(cs, n, &ip))
-				ipvec_push(&p->ni_ips, &ip);
-		}
+		status_string(&p->st, status_part(top(p)), p->key_ok ? p->key :
+		    "", cs, n);
 		break;
 	case F_DISC:
 		if (key_is(p, "name"))
@@ -602,8 +533,8 @@ on_number(void *ctx, const char *s, size_t n)
 	}
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (top(p) == F_STATUS && key_is(p, "timestamp")) {
-		p->st_ts = strtod(buf, &end);
+	if (top(p) == F_STATUS) {
+		status_number(&p->st, p->key, strtod(buf, &end));
 	} else if (top(p) == F_DPORT && key_is(p, "number")) {
 		long v = strtol(buf, &end, 10);
 
@@ -634,8 +565,8 @@ on_bool(void *ctx, int b)
 {
 	struct state_parser *p = ctx;
 
-	if (p->depth > 0 && top(p) == F_STATUS && key_is(p, "healthy"))
-		p->st_health = b ? 1 : 0;
+	if (p->depth > 0 && top(p) == F_STATUS && p->key_ok)
+		status_bool(&p->st, p->key, b != 0);
 	return on_other(ctx);
 }
 
@@ -681,9 +612,7 @@ state_parser_free(struct state_parser *p)
 	if (p->h != NULL)
 		yajl_free(p->h);
 	state_cluster_free(p->c);
-	for (int i = 0; i < IPSRC_N; i++)
-		free(p->st_ips[i].v);
-	free(p->ni_ips.v);
+	status_free(&p->st);
 	free(p->dports);
 	free(p->shared);
 	free(p);
@@ -693,23 +622,11 @@ static void
 yajl_reason(struct state_parser *p, const void *buf, size_t len,
     char *errbuf, size_t errlen)
 {
-	unsigned char *msg;
-
 	if (p->failed) {
 		snprintf(errbuf, errlen, "%s", p->err);
 		return;
 	}
-	msg = yajl_get_error(p->h, 0, buf, len);
-	snprintf(errbuf, errlen, "not valid JSON: %s",
-	    msg != NULL ? (const char *)msg : "parse error");
-	if (msg != NULL) {
-		/* yajl ends its message with a newline. */
-		size_t n = strlen(errbuf);
-
-		while (n > 0 && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
-			errbuf[--n] = '\0';
-		yajl_free_error(p->h, msg);
-	}
+	status_json_error(p->h, buf, len, errbuf, errlen);
 	p->failed = true;
 }
 

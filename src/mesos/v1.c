@@ -11,6 +11,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "mesos/status.h"
 #include "mesos/v1.h"
 #include "util/arena.h"
 
@@ -31,11 +32,6 @@ enum frame {
 
 #define V1_MAX_DEPTH 128
 #define V1_MAX_PORTS_TEXT 65536
-
-struct ipvec {
-	struct ipaddr *v;
-	uint32_t n, cap;
-};
 
 struct v1_reader {
 	struct v1_cbs cbs;
@@ -58,18 +54,7 @@ struct v1_reader {
 	bool in_task;
 	double best_ts, health_ts;
 	struct ipvec ips[IPSRC_N];	/* the kept status's */
-	/* The status being read. */
-	bool st_running;
-	double st_ts;
-	int st_health;
-	struct ipvec st_ips[IPSRC_N];
-	int lbl_kind;		/* 0 other, 1 docker, 2 mesos */
-	struct ipaddr lbl_ip;
-	bool lbl_ip_ok;
-	uint32_t ni_count;
-	struct ipvec ni_ips;
-	struct ipaddr ni_single;
-	bool ni_single_ok;
+	struct status_reader st;	/* the status being read */
 	/* Resources: a resource's name and ranges; the ports text. */
 	const char *res_name;
 	char *ports;
@@ -101,6 +86,13 @@ top(const struct v1_reader *r)
 	return r->frames[r->depth - 1];
 }
 
+static enum status_part
+status_part(enum frame f)
+{
+	return f == F_SLABEL ? SP_LABEL : f == F_NETINFO ? SP_NETINFO :
+	    f == F_IPADDR ? SP_IPADDR : SP_STATUS;
+}
+
 static bool
 key_is(const struct v1_reader *r, const char *k)
 {
@@ -113,18 +105,6 @@ keep(struct v1_reader *r, const unsigned char *s, size_t n)
 	if (n > STATE_MAX_STRING)
 		return NULL;
 	return arena_strndup(r->scratch, (const char *)s, n);
-}
-
-static void
-ipvec_push(struct ipvec *v, const struct ipaddr *ip)
-{
-	if (v->n == UINT16_MAX)
-		return;
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 4;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
-	v->v[v->n++] = *ip;
 }
 
 /* The payload keys of the root, and the type each says. */
@@ -307,23 +287,10 @@ enter(struct v1_reader *r, enum frame f)
 		enter_task(r);
 		break;
 	case F_STATUS:
-		r->st_running = false;
-		r->st_ts = 0;
-		r->st_health = V1_HEALTH_UNSAID;
-		for (int i = 0; i < IPSRC_N; i++)
-			r->st_ips[i].n = 0;
-		break;
 	case F_SLABEL:
-		r->lbl_kind = 0;
-		r->lbl_ip_ok = false;
-		break;
 	case F_NETINFO:
-		r->ni_count = 0;
-		r->ni_ips.n = 0;
-		r->ni_single_ok = false;
-		break;
 	case F_IPADDR:
-		r->ni_count++;
+		status_enter(&r->st, status_part(f));
 		break;
 	case F_RESOURCE:
 		r->res_name = NULL;
@@ -388,19 +355,21 @@ leave_status(struct v1_reader *r)
 	/* The latest TASK_RUNNING status gives the IPs, the first on a
 	 * tie (as state.c); what a TASK_UPDATED without IPs keeps is the
 	 * model's business. */
-	if (r->st_running && r->st_ts > r->best_ts) {
+	const struct status_reader *st = &r->st;
+
+	if (st->running && st->ts > r->best_ts) {
 		for (int i = 0; i < IPSRC_N; i++) {
 			struct ipvec *d = &r->ips[i];
 
 			d->n = 0;
-			for (uint32_t k = 0; k < r->st_ips[i].n; k++)
-				ipvec_push(d, &r->st_ips[i].v[k]);
+			for (uint32_t k = 0; k < st->ips[i].n; k++)
+				ipvec_push(d, &st->ips[i].v[k]);
 		}
-		r->best_ts = r->st_ts;
+		r->best_ts = st->ts;
 	}
-	if (r->st_health != V1_HEALTH_UNSAID && r->st_ts >= r->health_ts) {
-		r->health_ts = r->st_ts;
-		r->t.health = (enum v1_health)r->st_health;
+	if (st->health >= 0 && st->ts >= r->health_ts) {
+		r->health_ts = st->ts;
+		r->t.health = st->health ? V1_HEALTHY : V1_UNHEALTHY;
 	}
 }
 
@@ -440,18 +409,8 @@ leave(struct v1_reader *r, enum frame f)
 		leave_status(r);
 		break;
 	case F_SLABEL:
-		if (r->lbl_ip_ok && r->lbl_kind == 1)
-			ipvec_push(&r->st_ips[IPSRC_DOCKER], &r->lbl_ip);
-		else if (r->lbl_ip_ok && r->lbl_kind == 2)
-			ipvec_push(&r->st_ips[IPSRC_MESOS], &r->lbl_ip);
-		break;
 	case F_NETINFO:
-		if (r->ni_count > 0) {
-			for (uint32_t i = 0; i < r->ni_ips.n; i++)
-				ipvec_push(&r->st_ips[IPSRC_NETINFO],
-				    &r->ni_ips.v[i]);
-		} else if (r->ni_single_ok)
-			ipvec_push(&r->st_ips[IPSRC_NETINFO], &r->ni_single);
+		status_leave(&r->st, status_part(f));
 		break;
 	case F_RANGE:
 		leave_range(r);
@@ -569,12 +528,6 @@ on_key(void *ctx, const unsigned char *k, size_t n)
 	return 1;
 }
 
-static bool
-is_running(const unsigned char *s, size_t n)
-{
-	return n == 12 && memcmp(s, "TASK_RUNNING", 12) == 0;
-}
-
 static void
 root_string(struct v1_reader *r, const unsigned char *s, size_t n)
 {
@@ -585,40 +538,6 @@ root_string(struct v1_reader *r, const unsigned char *s, size_t n)
 		if (strlen(v1_type_names[i]) == n &&
 		    memcmp(v1_type_names[i], s, n) == 0)
 			r->type = (enum v1_type)i;
-}
-
-static void
-status_string(struct v1_reader *r, enum frame f, const unsigned char *s,
-    size_t n)
-{
-	const char *cs = (const char *)s;
-	struct ipaddr ip;
-
-	switch (f) {
-	case F_STATUS:
-		if (key_is(r, "state"))
-			r->st_running = is_running(s, n);
-		break;
-	case F_SLABEL:
-		if (key_is(r, "key"))
-			r->lbl_kind = n == 32 && memcmp(s,
-			    "Docker.NetworkSettings.IPAddress", 32) == 0 ? 1 :
-			    n == 44 && memcmp(s, "MesosContainerizer."
-			    "NetworkSettings.IPAddress", 44) == 0 ? 2 : 0;
-		else if (key_is(r, "value"))
-			r->lbl_ip_ok = ipaddr_parse(cs, n, &r->lbl_ip);
-		break;
-	case F_NETINFO:
-		if (key_is(r, "ip_address"))
-			r->ni_single_ok = ipaddr_parse(cs, n, &r->ni_single);
-		break;
-	case F_IPADDR:
-		if (key_is(r, "ip_address") && ipaddr_parse(cs, n, &ip))
-			ipvec_push(&r->ni_ips, &ip);
-		break;
-	default:
-		break;
-	}
 }
 
 static int
@@ -675,8 +594,14 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 		if (key_is(r, "hostname"))
 			r->a.hostname = keep(r, s, n);
 		break;
+	case F_STATUS:
+	case F_SLABEL:
+	case F_NETINFO:
+	case F_IPADDR:
+		status_string(&r->st, status_part(f), r->key_ok ? r->key : "",
+		    (const char *)s, n);
+		break;
 	default:
-		status_string(r, f, s, n);
 		break;
 	}
 	r->key_ok = false;
@@ -707,8 +632,7 @@ on_number(void *ctx, const char *s, size_t n)
 			r->heartbeat = v;
 		break;
 	case F_STATUS:
-		if (key_is(r, "timestamp"))
-			r->st_ts = v;
+		status_number(&r->st, r->key, v);
 		break;
 	case F_RANGE:
 		if (key_is(r, "begin"))
@@ -741,8 +665,8 @@ on_bool(void *ctx, int b)
 		fail(r, "not an operator API record: not a JSON object");
 		return 0;
 	}
-	if (top(r) == F_STATUS && key_is(r, "healthy"))
-		r->st_health = b ? V1_HEALTHY : V1_UNHEALTHY;
+	if (top(r) == F_STATUS && r->key_ok)
+		status_bool(&r->st, r->key, b != 0);
 	r->key_ok = false;
 	return 1;
 }
@@ -806,20 +730,11 @@ v1_reader_begin(struct v1_reader *r)
 static void
 yajl_reason(struct v1_reader *r, const void *p, size_t n)
 {
-	unsigned char *msg;
 	char text[160];
-	size_t len;
 
 	if (r->failed)
 		return;
-	msg = yajl_get_error(r->h, 0, p, n);
-	snprintf(text, sizeof(text), "not valid JSON: %s",
-	    msg != NULL ? (const char *)msg : "parse error");
-	len = strlen(text);
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
-		text[--len] = '\0';
-	if (msg != NULL)
-		yajl_free_error(r->h, msg);
+	status_json_error(r->h, p, n, text, sizeof(text));
 	fail(r, text);
 }
 
@@ -865,11 +780,9 @@ v1_reader_free(struct v1_reader *r)
 	if (r->h != NULL)
 		yajl_free(r->h);
 	arena_free(r->scratch);
-	for (int i = 0; i < IPSRC_N; i++) {
+	for (int i = 0; i < IPSRC_N; i++)
 		free(r->ips[i].v);
-		free(r->st_ips[i].v);
-	}
-	free(r->ni_ips.v);
+	status_free(&r->st);
 	free(r->ports);
 	free(r->res_ranges);
 	free(r->dports);
