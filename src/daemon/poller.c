@@ -10,6 +10,7 @@
 #include "util/arena.h"
 #include "util/log.h"
 #include "daemon/http.h"
+#include "daemon/masters.h"
 #include "daemon/poller.h"
 
 #define MAX_HOPS 4		/* redirects and leader hand-offs per master */
@@ -25,8 +26,7 @@ struct poller {
 
 	/* The cycle under way. */
 	bool busy;
-	char **cand;
-	size_t n_cand, idx;
+	struct masters m;		/* this cycle's masters */
 	int hops;
 	bool tried_json;		/* /master/state.json after a 404 */
 	CURL *easy;
@@ -40,7 +40,6 @@ struct poller {
 	/* Between cycles. */
 	unsigned failures;
 	char logged_kind[32];
-	uint32_t rng;
 };
 
 static void start_master(struct poller *p);
@@ -56,21 +55,6 @@ schedule(struct poller *p, double seconds)
 	evtimer_add(p->next_ev, &tv);
 }
 
-static double
-backoff(struct poller *p)
-{
-	double cap = p->cfg->refresh_seconds, d = 0.5;
-
-	for (unsigned i = 1; i < p->failures && d < cap; i++)
-		d *= 2;
-	if (d > cap)
-		d = cap;
-	/* Jitter: between half and all of it, so copies beside each master
-	 * do not ask in step. */
-	p->rng = p->rng * 1103515245u + 12345u;
-	return d * (0.5 + (double)(p->rng >> 16 & 0x7fff) / 65534.0);
-}
-
 static void
 end_request(struct poller *p)
 {
@@ -81,19 +65,9 @@ end_request(struct poller *p)
 }
 
 static void
-free_cands(struct poller *p)
-{
-	for (size_t i = 0; i < p->n_cand; i++)
-		free(p->cand[i]);
-	free(p->cand);
-	p->cand = NULL;
-	p->n_cand = 0;
-}
-
-static void
 cycle_done(struct poller *p, bool ok)
 {
-	free_cands(p);
+	masters_clear(&p->m);
 	p->busy = false;
 	if (ok) {
 		if (p->failures > 0)
@@ -117,7 +91,8 @@ cycle_done(struct poller *p, bool ok)
 		    p->last_why);
 	if (p->cbs.failed != NULL)
 		p->cbs.failed(p->arg, p->last_kind, p->last_why);
-	schedule(p, backoff(p));
+	schedule(p, masters_backoff(&p->m, p->failures, 0.5,
+	    p->cfg->refresh_seconds));
 }
 
 /* This master failed: remember why, try the next. */
@@ -134,11 +109,11 @@ master_failed(struct poller *p, const char *kind, const char *fmt, ...)
 	end_request(p);
 	snprintf(p->last_kind, sizeof(p->last_kind), "%s", kind);
 	n = snprintf(p->last_why, sizeof(p->last_why), "%s: ",
-	    p->cand[p->idx]);
+	    masters_current(&p->m));
 	va_start(ap, fmt);
 	vsnprintf(p->last_why + n, sizeof(p->last_why) - (size_t)n, fmt, ap);
 	va_end(ap);
-	p->idx++;
+	masters_next(&p->m);
 	start_master(p);
 }
 
@@ -294,25 +269,14 @@ start_master(struct poller *p)
 {
 	char url[1024];
 
-	if (p->idx >= p->n_cand) {
+	if (masters_current(&p->m) == NULL) {
 		cycle_done(p, false);
 		return;
 	}
 	p->hops = 0;
 	p->tried_json = false;
-	snprintf(url, sizeof(url), "%s://%s/master/state",
-	    p->cfg->mesos_https_on ? "https" : "http", p->cand[p->idx]);
+	masters_url(&p->m, p->cfg, "/master/state", url, sizeof(url));
 	start_request(p, url);
-}
-
-static void
-add_cand(struct poller *p, const char *hostport)
-{
-	for (size_t i = 0; i < p->n_cand; i++)
-		if (strcmp(p->cand[i], hostport) == 0)
-			return;
-	p->cand = xrealloc(p->cand, (p->n_cand + 1) * sizeof(char *));
-	p->cand[p->n_cand++] = xstrdup(hostport);
 }
 
 static void
@@ -322,17 +286,12 @@ start_cycle(struct poller *p)
 		return;
 	p->busy = true;
 	evtimer_del(p->next_ev);
-	if (p->leader != NULL)
-		add_cand(p, p->leader);
-	for (size_t i = 0; i < p->cfg->masters.n; i++)
-		add_cand(p, p->cfg->masters.v[i]);
-	if (p->n_cand == 0) {
+	if (masters_round(&p->m, p->leader, &p->cfg->masters) == 0) {
 		/* ZooKeeper has not named a leader yet: poller_set_leader
 		 * starts the cycle when it does. */
 		p->busy = false;
 		return;
 	}
-	p->idx = 0;
 	snprintf(p->last_kind, sizeof(p->last_kind), "no master");
 	snprintf(p->last_why, sizeof(p->last_why), "no master is known yet");
 	start_master(p);
@@ -356,7 +315,7 @@ poller_new(struct event_base *base, struct http *http,
 	p->cfg = cfg;
 	p->cbs = *cbs;
 	p->arg = arg;
-	p->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)p;
+	p->m.rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)p;
 	p->http = http;
 	p->next_ev = evtimer_new(base, next_cb, p);
 	schedule(p, 0);
@@ -394,7 +353,7 @@ poller_free(struct poller *p)
 	if (p == NULL)
 		return;
 	end_request(p);
-	free_cands(p);
+	masters_clear(&p->m);
 	event_free(p->next_ev);
 	free(p->leader);
 	free(p);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "daemon/http.h"
+#include "daemon/masters.h"
 #include "daemon/stream.h"
 #include "mesos/model.h"
 #include "mesos/recordio.h"
@@ -31,9 +32,7 @@ struct stream {
 	void *arg;
 	char *leader;			/* from ZooKeeper */
 
-	/* Where to subscribe: candidates, the one being tried. */
-	char **cand;
-	size_t n_cand, idx;
+	struct masters m;		/* where to subscribe, in order */
 	int hops;
 	CURL *easy;
 	struct curl_slist *hdrs;
@@ -66,7 +65,6 @@ struct stream {
 
 	unsigned failures;
 	char logged[32];
-	uint32_t rng;
 	struct stream_stats st;
 };
 
@@ -95,24 +93,8 @@ after(struct event *ev, double seconds)
 static double
 backoff(struct stream *s)
 {
-	double cap = s->cfg->refresh_seconds, d = 0.25;
-
-	for (unsigned i = 1; i < s->failures && d < cap; i++)
-		d *= 2;
-	if (d > cap)
-		d = cap;
-	s->rng = s->rng * 1103515245u + 12345u;
-	return d * (0.5 + (double)(s->rng >> 16 & 0x7fff) / 65534.0);
-}
-
-static void
-free_cands(struct stream *s)
-{
-	for (size_t i = 0; i < s->n_cand; i++)
-		free(s->cand[i]);
-	free(s->cand);
-	s->cand = NULL;
-	s->n_cand = 0;
+	return masters_backoff(&s->m, s->failures, 0.25,
+	    s->cfg->refresh_seconds);
 }
 
 static void
@@ -163,7 +145,7 @@ fail(struct stream *s, enum stream_fail k, const char *fmt, ...)
 	s->fw_wait = false;
 	evtimer_del(s->publish_ev);
 	if (k == SF_UNSUPPORTED && strcmp(s->cfg->state_api, "auto") == 0) {
-		free_cands(s);
+		masters_clear(&s->m);
 		s->cbs.unsupported(s->arg, why);
 		return;	/* s may be gone */
 	}
@@ -186,21 +168,19 @@ fail(struct stream *s, enum stream_fail k, const char *fmt, ...)
 	if (was_up) {
 		if (now_mono() - s->up_since > 30)
 			s->failures = 0;
-		free_cands(s);
+		masters_clear(&s->m);
 		after(s->retry_ev, s->failures++ == 0 ? 0 : backoff(s));
 		return;
 	}
-	s->idx++;
-	if (s->idx < s->n_cand) {
+	if (masters_next(&s->m) != NULL) {
 		char url[1024];
 
 		s->hops = 0;
-		snprintf(url, sizeof(url), "%s://%s/api/v1",
-		    s->cfg->mesos_https_on ? "https" : "http", s->cand[s->idx]);
+		masters_url(&s->m, s->cfg, "/api/v1", url, sizeof(url));
 		subscribe(s, url);
 		return;
 	}
-	free_cands(s);
+	masters_clear(&s->m);
 	s->failures++;
 	after(s->retry_ev, backoff(s));
 }
@@ -611,33 +591,16 @@ subscribe(struct stream *s, const char *url)
 }
 
 static void
-add_cand(struct stream *s, const char *hostport)
-{
-	for (size_t i = 0; i < s->n_cand; i++)
-		if (strcmp(s->cand[i], hostport) == 0)
-			return;
-	s->cand = xrealloc(s->cand, (s->n_cand + 1) * sizeof(char *));
-	s->cand[s->n_cand++] = xstrdup(hostport);
-}
-
-static void
 start_cycle(struct stream *s)
 {
 	char url[1024];
 
 	end_request(s);
 	end_frameworks(s);
-	free_cands(s);
-	if (s->leader != NULL)
-		add_cand(s, s->leader);
-	for (size_t i = 0; i < s->cfg->masters.n; i++)
-		add_cand(s, s->cfg->masters.v[i]);
-	if (s->n_cand == 0)
+	if (masters_round(&s->m, s->leader, &s->cfg->masters) == 0)
 		return;	/* ZooKeeper names none yet */
-	s->idx = 0;
 	s->hops = 0;
-	snprintf(url, sizeof(url), "%s://%s/api/v1",
-	    s->cfg->mesos_https_on ? "https" : "http", s->cand[0]);
+	masters_url(&s->m, s->cfg, "/api/v1", url, sizeof(url));
 	subscribe(s, url);
 }
 
@@ -660,7 +623,7 @@ stream_new(struct event_base *base, struct http *http,
 	s->cfg = cfg;
 	s->cbs = *cbs;
 	s->arg = arg;
-	s->rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)s;
+	s->m.rng = (uint32_t)time(NULL) ^ (uint32_t)(uintptr_t)s;
 	s->rd = v1_reader_new(&v1cbs, s);
 	s->model = model_new();
 	s->heartbeat = 15;
@@ -713,7 +676,7 @@ stream_free(struct stream *s)
 		return;
 	end_request(s);
 	end_frameworks(s);
-	free_cands(s);
+	masters_clear(&s->m);
 	event_free(s->watchdog);
 	event_free(s->publish_ev);
 	event_free(s->retry_ev);
