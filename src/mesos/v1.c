@@ -503,6 +503,16 @@ pop(void *ctx)
 	return !r->failed;
 }
 
+/* A scalar outside any object: no record. */
+static bool
+scalar_at_root(struct v1_reader *r)
+{
+	if (r->depth > 0)
+		return false;
+	fail(r, "not an operator API record: not a JSON object");
+	return true;
+}
+
 static int
 on_start_map(void *ctx)
 {
@@ -546,10 +556,8 @@ on_string(void *ctx, const unsigned char *s, size_t n)
 	struct v1_reader *r = ctx;
 	enum frame f;
 
-	if (r->depth == 0) {
-		fail(r, "not an operator API record: not a JSON object");
+	if (scalar_at_root(r))
 		return 0;
-	}
 	f = top(r);
 	switch (f) {
 	case F_ROOT:
@@ -615,10 +623,8 @@ on_number(void *ctx, const char *s, size_t n)
 	char buf[64];
 	double v;
 
-	if (r->depth == 0) {
-		fail(r, "not an operator API record: not a JSON object");
+	if (scalar_at_root(r))
 		return 0;
-	}
 	if (n >= sizeof(buf) || !r->key_ok) {
 		r->key_ok = false;
 		return 1;
@@ -661,10 +667,8 @@ on_bool(void *ctx, int b)
 {
 	struct v1_reader *r = ctx;
 
-	if (r->depth == 0) {
-		fail(r, "not an operator API record: not a JSON object");
+	if (scalar_at_root(r))
 		return 0;
-	}
 	if (top(r) == F_STATUS && r->key_ok)
 		status_bool(&r->st, r->key, b != 0);
 	r->key_ok = false;
@@ -676,10 +680,8 @@ on_null(void *ctx)
 {
 	struct v1_reader *r = ctx;
 
-	if (r->depth == 0) {
-		fail(r, "not an operator API record: not a JSON object");
+	if (scalar_at_root(r))
 		return 0;
-	}
 	r->key_ok = false;
 	return 1;
 }
