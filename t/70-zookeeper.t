@@ -5,7 +5,7 @@
 # taskdns to the other within 2 s; a dead ensemble member does not stop
 # start-up; zkDetectionTimeout without a leader keeps the last records.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 15
+plan 21
 watchdog 120
 ZKCP=/etc/zookeeper/conf
 for j in zookeeper zookeeper-jute slf4j-api slf4j-simple log4j-1.2 \
@@ -86,5 +86,26 @@ ok $? "no leader past zkDetectionTimeout is logged"
 is "$(qs third.marathon.mesos A)" "10.0.1.10" "... and the last records keep serving (unlike mesos-dns, no exit)"
 kill -0 "$PID"
 ok $? "the process is still up"
+finish_daemon
+
+# The event stream follows ZooKeeper's leader too.
+python3 "$TOP_SRCDIR/t/v1state.py" subscribed "$TOP_SRCDIR/conf/demo-state.json" > "$T/sa.json"
+python3 "$TOP_SRCDIR/t/v1state.py" subscribed "$T/third.json" > "$T/sb.json"
+fm "$A" "stream=$T/sa.json" 127.0.0.1
+fm "$B" "stream=$T/sb.json" 127.0.0.2
+"$ZKT" "127.0.0.1:$ZKPORT" register /mesos 127.0.0.2 "$B" "$T/zb2" 2>> "$T/zkt.log" &
+ZB2=$!
+i=0; while [ ! -s "$T/zb2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+"$ZKT" "127.0.0.1:$ZKPORT" register /mesos 127.0.0.1 "$A" "$T/za2" 2>> "$T/zkt.log" &
+ZA2=$!
+FM_PIDS="$FM_PIDS $ZA2 $ZB2"
+i=0; while [ ! -s "$T/za2" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+start_taskdns "\"zk\": \"zk://127.0.0.1:$ZKPORT/mesos\"" || exit 1
+wait_log "event stream from master@127.0.0.2:$B: subscribed" 10
+ok $? "stateAPI auto with zk: the leader's event stream"
+is "$(wait_answer third.marathon.mesos A 10.0.1.10 3)" "10.0.1.10" "... whose snapshot is served"
+kill "$ZB2"
+is "$(wait_answer third.marathon.mesos A '' 3)" "" "the leader's znode deleted: the new leader's stream within 3 s"
+like "$(cat "$LOG")" "event stream from master@127.0.0.1:$A: subscribed" "... subscribed to it"
 finish_daemon
 done_testing
