@@ -128,6 +128,7 @@ fm "$B" "stream=$T/sub.json&smode=redirect&leader=127.0.0.1:$A"
 start_taskdns "\"masters\": [\"127.0.0.1:$B\"]" || exit 1
 wait_log "event stream from master@127.0.0.1:$A: subscribed" 5
 ok $? "a 307 from a non-leader leads to the leader's stream"
+wait_log 'generation serial .* from http://127.0.0.1:[0-9]*/api/v1' 5
 is "$(qs leader.mesos A)" "127.0.0.1" "leader.mesos: the master streamed from"
 stop_taskdns
 

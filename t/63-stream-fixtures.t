@@ -12,7 +12,7 @@ if [ ! -d "$SHARED/fixtures/operator-api" ]; then
 	echo "1..0 # SKIP ../shared/fixtures is absent (set TASKDNS_SHARED): no captured streams to replay"
 	exit 0
 fi
-plan 15
+plan 25
 watchdog 90
 DEMO=$TOP_SRCDIR/conf/demo-state.json
 
@@ -93,6 +93,6 @@ for f in operator-api hello-overlay recovered-agents unhealthy vip-labels; do
 	while [ "$(served)" != "$want" ] && [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done
 	is "$(served)" "$want" "$f: the running tasks after the last event ($(printf '%s\n' "$want" | grep -c .))"
 	unlike "$(cat "$LOG")" 'bad_record|stopped|failed' "$f: every record accepted"
-	stop_taskdns
+	finish_daemon
 done
 done_testing
