@@ -10,7 +10,7 @@
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3
 need curl
-plan 57
+plan 61
 watchdog 240
 V1="python3 $TOP_SRCDIR/t/v1state.py"
 LAG="python3 $TOP_SRCDIR/t/lag.py"
@@ -66,6 +66,15 @@ is "$(wait_answer keeper.marathon.mesos A '' 3)" "" "AGENT_REMOVED: its tasks le
 $V1 framework-removed 6b1f0c5e-2d3a-4c1b-8e7f-9a0b1c2d3e4f-0003 > "$T/fw.json"
 fm "$A" "push=$T/fw.json"
 is "$(wait_answer broker-0.kafka.mesos A '' 3)" "" "FRAMEWORK_REMOVED: its tasks leave DNS"
+printf '{"type":"AGENT_ADDED","agent_added":{"agent":{"agent_info":{"hostname":"10.0.0.10","port":5051,"id":{"value":"%s"}},"active":true,"pid":"slave(1)@10.0.0.10:5051"}}}\n' "$S0" > "$T/agent-back.json"
+fm "$A" "push=$T/agent-back.json"
+is "$(wait_answer keeper.marathon.mesos A 10.0.1.20 3)" "10.0.1.20" "AGENT_ADDED: the agent's running tasks are back"
+printf '{"type":"FRAMEWORK_ADDED","framework_added":{"framework":{"framework_info":{"name":"newfw","id":{"value":"fw-new"},"hostname":"127.0.0.9"},"active":true}}}\n' > "$T/fw-add.json"
+fm "$A" "push=$T/fw-add.json"
+is "$(wait_answer newfw.mesos A 127.0.0.9 3)" "127.0.0.9" "FRAMEWORK_ADDED: the framework's record (its hostname: no pid)"
+printf '{"type":"FRAMEWORK_UPDATED","framework_updated":{"framework":{"framework_info":{"name":"renamed","id":{"value":"fw-new"},"hostname":"127.0.0.9"},"active":true}}}\n' > "$T/fw-upd.json"
+fm "$A" "push=$T/fw-upd.json"
+is "$(wait_answer renamed.mesos A 127.0.0.9 3) $(qs newfw.mesos A)" "127.0.0.9 " "FRAMEWORK_UPDATED: the record follows the new name"
 M=$(curl -sf "http://127.0.0.1:$HTTP_PORT/metrics")
 like "$M" 'taskdns_stream_events_total\{type="TASK_UPDATED"\} [4-9]' "/metrics: events by type"
 like "$M" 'taskdns_state_api\{api="stream"\} 1' "/metrics: the state API in use"
@@ -118,6 +127,7 @@ fm "$A" "smode=normal"
 n=$((n + 1))
 wait_count 'subscribed, ' "$n" 10
 ok $? "503: subscribed again once the master has a leader"
+is "$(wait_answer renamed.mesos A '' 3)" "" "a new SUBSCRIBED replaces the model: what events added before it is gone"
 like "$(cat "$LOG")" 'event stream recovered' "recovery is logged"
 unlike "$(cat "$LOG")" 'Sanitizer|runtime error' "no sanitizer report"
 finish_daemon
