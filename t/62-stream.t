@@ -10,7 +10,7 @@
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3
 need curl
-plan 61
+plan 63
 watchdog 240
 V1="python3 $TOP_SRCDIR/t/v1state.py"
 LAG="python3 $TOP_SRCDIR/t/lag.py"
@@ -167,6 +167,17 @@ wait_log 'state fetch failed \(unsupported\)' 5
 ok $? "stateAPI stream: no fallback, the failure is logged"
 sleep 1
 is "$(curl -sf "http://127.0.0.1:$C/control/hits")" "$h0" "stateAPI stream: /master/state is never polled"
+stop_taskdns
+
+# maxTasks bounds the model: a 38th task is refused, the stream subscribed
+# again, the last good records kept.
+fm "$A" "stream=$T/sub.json&smode=normal"
+start_taskdns "\"masters\": [\"127.0.0.1:$A\"], \"maxTasks\": 37" || exit 1
+wait_log 'generation serial .* from http://127.0.0.1:[0-9]*/api/v1' 5
+fm "$A" "push=$T/add.json"
+wait_log 'more than 37 tasks \(maxTasks\): refused' 5
+ok $? "maxTasks: a task past it is refused, logged"
+is "$(qs web.marathon.mesos A | wc -l | tr -d ' ')" "6" "maxTasks: the last good records keep serving"
 stop_taskdns
 
 # healthAware.

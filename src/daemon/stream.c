@@ -570,6 +570,7 @@ subscribe(struct stream *s, const char *url)
 	s->bad[0] = '\0';
 	s->model_ok = false;
 	recordio_init(&s->rio, (uint64_t)s->cfg->state_max_bytes, &riocbs, s);
+	model_set_max_tasks(s->model, (uint32_t)s->cfg->max_tasks);
 	if (e == NULL) {
 		fail(s, SF_HTTP, "cannot create a request");
 		return;

@@ -53,6 +53,7 @@ struct mfw {
 struct model {
 	struct map tasks, agents, fws;
 	uint32_t running;
+	uint32_t max_tasks;	/* 0: no cap */
 };
 
 static char *
@@ -319,6 +320,12 @@ task_add(struct model *mo, const struct v1_task *t)
 	return seen || m->running;
 }
 
+void
+model_set_max_tasks(struct model *m, uint32_t max)
+{
+	m->max_tasks = max;
+}
+
 int
 model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
     size_t len)
@@ -327,6 +334,12 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 	size_t total = 0;
 	bool was;
 
+	if (!update && mo->max_tasks != 0 && mo->tasks.n >= mo->max_tasks &&
+	    map_find(&mo->tasks, t->id) == NULL) {
+		snprintf(why, len, "more than %u tasks (maxTasks): refused",
+		    mo->max_tasks);
+		return -1;
+	}
 	if (!update)
 		return task_add(mo, t);
 	m = (struct mtask *)map_find(&mo->tasks, t->id);

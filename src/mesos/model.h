@@ -26,11 +26,16 @@ void model_free(struct model *m);
 /* Forget everything: a snapshot starts. */
 void model_clear(struct model *m);
 
+/* Refuse a new task once the model holds max (0: no cap), whatever their
+ * states: the memory a stream can take is bounded as a state's is. */
+void model_set_max_tasks(struct model *m, uint32_t max);
+
 /* A task of a snapshot or TASK_ADDED (update false), or a TASK_UPDATED:
  * its state, IPs (kept when a later TASK_RUNNING status has none) and
  * health.  1 when the records may change (the task ran before or runs
  * now), 0 when they cannot (a task that is not running changed state:
- * staging, starting...), -1 with why for an update of a task not known. */
+ * staging, starting...), -1 with why for an update of a task not known
+ * or a task past the cap. */
 int model_task(struct model *m, const struct v1_task *t, bool update,
     char *why, size_t len);
 void model_agent(struct model *m, const struct v1_agent *a);

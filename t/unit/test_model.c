@@ -650,6 +650,27 @@ visible_changes(void **state)
 	model_free(m);
 }
 
+/* maxTasks bounds the model, whatever the tasks' states. */
+static void
+max_tasks(void **state)
+{
+	struct model *m = model_new();
+	struct v1_task t = { .id = "a", .state = "TASK_STAGING" };
+	char why[160];
+
+	(void)state;
+	model_set_max_tasks(m, 2);
+	assert_int_equal(model_task(m, &t, false, why, sizeof(why)), 0);
+	t.id = "b";
+	assert_int_equal(model_task(m, &t, false, why, sizeof(why)), 0);
+	t.id = "c";
+	assert_int_equal(model_task(m, &t, false, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "more than 2 tasks (maxTasks)"));
+	t.id = "a";	/* the same task again is no new one */
+	assert_int_equal(model_task(m, &t, false, why, sizeof(why)), 0);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -657,6 +678,7 @@ main(void)
 		cmocka_unit_test(random_events_match_v0),
 		cmocka_unit_test(unknown_task_is_refused),
 		cmocka_unit_test(visible_changes),
+		cmocka_unit_test(max_tasks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
