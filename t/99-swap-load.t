@@ -41,6 +41,19 @@ echo "# web: $SET1 or $SET2"
 printf 'web.marathon.mesos A\napi.marathon.mesos A\nbulk7.marathon.mesos A\n_web._tcp.marathon.mesos SRV\nnope.marathon.mesos A\n' > "$T/q"
 
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$PID/status"; }
+# RSS swings as two generations come and go: sample it every second, and
+# compare the highest of the first samples after warm-up with the highest
+# of the last ones (a leak raises the peaks; one sample can fall anywhere
+# in a swing).
+(
+	k=0
+	while [ "$k" -lt 34 ] && kill -0 "$PID" 2>/dev/null; do
+		rss >> "$T/rss"
+		sleep 1
+		k=$((k + 1))
+	done
+) &
+SAMPLER=$!
 # The writer: a new file every second (rename, so the watcher sees it).
 (
 	k=0
@@ -57,12 +70,14 @@ g0=$(grep -c 'generation serial' "$LOG")
 dnsperf -s 127.0.0.1 -p "$PORT" -d "$T/q" -l 30 -Q 3000 -c 2 > "$T/perf" 2>&1 &
 PERF=$!
 sleep 5
-warm=$(rss)
 python3 "$TOP_SRCDIR/t/stress.py" "$PORT" swapcheck web.marathon.mesos 24 \
     "$SET1" "$SET2" > "$T/check"
 wait "$PERF"
 wait "$WRITER"
-end=$(rss)
+wait "$SAMPLER"
+# Samples 6 to 13 (after warm-up), and the last eight.
+warm=$(sed -n '6,13p' "$T/rss" | sort -n | tail -n 1)
+end=$(tail -n 8 "$T/rss" | sort -n | tail -n 1)
 gens=$(($(grep -c 'generation serial' "$LOG") - g0))
 sent=$(sed -n 's/.*Queries sent: *\([0-9]*\).*/\1/p' "$T/perf")
 lost=$(sed -n 's/.*Queries lost: *\([0-9]*\).*/\1/p' "$T/perf")
@@ -76,7 +91,10 @@ is "$(sed -n 's/^bad=//p' "$T/check")" "0" \
 ok $([ "$(sed -n 's/^set1=//p' "$T/check")" -gt 0 ] &&
     [ "$(sed -n 's/^set2=//p' "$T/check")" -gt 0 ] && echo 0 || echo 1) \
     "answers came from both tables"
-ok $([ $((end * 10)) -le $((warm * 11)) ] && echo 0 || echo 1) \
-    "memory flat: RSS $end kB at the end, $warm kB after warm-up (within 10%)"
+# Within 10%, or 4 MB (an ASan build's allocator moves by a few MB; the
+# generation leaked per swap that this is for grows it by over 20 MB).
+ok $([ $((end * 10)) -le $((warm * 11)) ] || [ $((end - warm)) -le 4096 ] &&
+    echo 0 || echo 1) \
+    "memory flat: RSS peak $end kB at the end, $warm kB after warm-up (within 10% or 4 MB)"
 finish_daemon
 stop_watchdog
