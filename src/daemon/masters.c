@@ -26,13 +26,31 @@ masters_clear(struct masters *m)
 	m->n = m->idx = 0;
 }
 
-size_t
-masters_round(struct masters *m, const char *leader,
-    const struct config_strlist *list)
+void
+masters_free(struct masters *m)
 {
 	masters_clear(m);
-	if (leader != NULL)
-		add(m, leader);
+	free(m->leader);
+	m->leader = NULL;
+}
+
+bool
+masters_set_leader(struct masters *m, const char *hostport)
+{
+	if ((m->leader == NULL && hostport == NULL) || (m->leader != NULL &&
+	    hostport != NULL && strcmp(m->leader, hostport) == 0))
+		return false;
+	free(m->leader);
+	m->leader = hostport != NULL ? xstrdup(hostport) : NULL;
+	return hostport != NULL;
+}
+
+size_t
+masters_round(struct masters *m, const struct config_strlist *list)
+{
+	masters_clear(m);
+	if (m->leader != NULL)
+		add(m, m->leader);
 	for (size_t i = 0; i < list->n; i++)
 		add(m, list->v[i]);
 	return m->n;

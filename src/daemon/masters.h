@@ -6,20 +6,24 @@
 #ifndef TASKDNS_MASTERS_H
 #define TASKDNS_MASTERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "conf/config.h"
 
 struct masters {
+	char *leader;		/* ZooKeeper's, asked first; or NULL */
 	char **v;		/* "host:port" */
 	size_t n, idx;		/* idx: the one being asked */
 	uint32_t rng;		/* for the jitter */
 };
 
-/* A new round: leader (NULL: none) then list.  Returns how many. */
-size_t masters_round(struct masters *m, const char *leader,
-    const struct config_strlist *list);
+/* ZooKeeper's leader (NULL: none).  True when it is a new leader, to be
+ * asked at once. */
+bool masters_set_leader(struct masters *m, const char *hostport);
+/* A new round: the leader, then list.  Returns how many. */
+size_t masters_round(struct masters *m, const struct config_strlist *list);
 /* The master being asked, or NULL when the round is over. */
 const char *masters_current(const struct masters *m);
 /* On to the next; NULL when none is left. */
@@ -27,7 +31,10 @@ const char *masters_next(struct masters *m);
 /* http(s)://MASTER/path of the current master into buf. */
 void masters_url(const struct masters *m, const struct config *c,
     const char *path, char *buf, size_t len);
+/* The round ends (the leader stays). */
 void masters_clear(struct masters *m);
+/* Everything, the leader too. */
+void masters_free(struct masters *m);
 
 /* The wait after failures failed rounds: first, doubled each time, at
  * most cap, then between half and all of it (so the copies beside each

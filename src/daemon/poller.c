@@ -22,7 +22,6 @@ struct poller {
 	void *arg;
 	struct http *http;
 	struct event *next_ev;
-	char *leader;			/* from ZooKeeper, or NULL */
 
 	/* The cycle under way. */
 	bool busy;
@@ -286,7 +285,7 @@ start_cycle(struct poller *p)
 		return;
 	p->busy = true;
 	evtimer_del(p->next_ev);
-	if (masters_round(&p->m, p->leader, &p->cfg->masters) == 0) {
+	if (masters_round(&p->m, &p->cfg->masters) == 0) {
 		/* ZooKeeper has not named a leader yet: poller_set_leader
 		 * starts the cycle when it does. */
 		p->busy = false;
@@ -325,12 +324,7 @@ poller_new(struct event_base *base, struct http *http,
 void
 poller_set_leader(struct poller *p, const char *hostport)
 {
-	if ((p->leader == NULL && hostport == NULL) || (p->leader != NULL &&
-	    hostport != NULL && strcmp(p->leader, hostport) == 0))
-		return;
-	free(p->leader);
-	p->leader = hostport != NULL ? xstrdup(hostport) : NULL;
-	if (hostport != NULL)
+	if (masters_set_leader(&p->m, hostport))
 		poller_refresh_now(p);
 }
 
@@ -353,8 +347,7 @@ poller_free(struct poller *p)
 	if (p == NULL)
 		return;
 	end_request(p);
-	masters_clear(&p->m);
+	masters_free(&p->m);
 	event_free(p->next_ev);
-	free(p->leader);
 	free(p);
 }

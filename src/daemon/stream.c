@@ -30,7 +30,6 @@ struct stream {
 	const struct config *cfg;
 	struct stream_cbs cbs;
 	void *arg;
-	char *leader;			/* from ZooKeeper */
 
 	struct masters m;		/* where to subscribe, in order */
 	int hops;
@@ -598,7 +597,7 @@ start_cycle(struct stream *s)
 
 	end_request(s);
 	end_frameworks(s);
-	if (masters_round(&s->m, s->leader, &s->cfg->masters) == 0)
+	if (masters_round(&s->m, &s->cfg->masters) == 0)
 		return;	/* ZooKeeper names none yet */
 	s->hops = 0;
 	masters_url(&s->m, s->cfg, "/api/v1", url, sizeof(url));
@@ -639,12 +638,7 @@ stream_new(struct event_base *base, struct http *http,
 void
 stream_set_leader(struct stream *s, const char *hostport)
 {
-	if ((s->leader == NULL && hostport == NULL) || (s->leader != NULL &&
-	    hostport != NULL && strcmp(s->leader, hostport) == 0))
-		return;
-	free(s->leader);
-	s->leader = hostport != NULL ? xstrdup(hostport) : NULL;
-	if (hostport != NULL)
+	if (masters_set_leader(&s->m, hostport))
 		stream_restart(s);
 }
 
@@ -677,13 +671,12 @@ stream_free(struct stream *s)
 		return;
 	end_request(s);
 	end_frameworks(s);
-	masters_clear(&s->m);
+	masters_free(&s->m);
 	event_free(s->watchdog);
 	event_free(s->publish_ev);
 	event_free(s->retry_ev);
 	event_free(s->fw_ev);
 	v1_reader_free(s->rd);
 	model_free(s->model);
-	free(s->leader);
 	free(s);
 }
