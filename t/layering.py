@@ -27,8 +27,10 @@ LAYERS = {
     "net": {"dns", "util", "zone", "mesos", "conf"},
     "daemon": {"dns", "util", "zone", "mesos", "conf", "net"},
 }
-# Of zone, mesos may use the builder (and the table it hands back) only.
-ONLY = {("mesos", "zone"): {"zone/builder.h", "zone/table.h"}}
+# Of zone, mesos may use the builder, the patch and the table they hand
+# back only.
+ONLY = {("mesos", "zone"): {"zone/builder.h", "zone/table.h",
+                               "zone/patch.h"}}
 
 # Inside net: the transports depend on the worker, never on each other or
 # on the server that runs them, and the worker names no transport.

@@ -93,11 +93,16 @@ static void
 ip_text(const struct table *t, const struct table_rec *r, char *buf,
     size_t cap)
 {
+	uint8_t rb[TABLE_RDATA_MAX];
+	uint16_t len;
+
 	buf[0] = '\0';
 	if (r->type == RR_A && r->rdlen == 4)
-		inet_ntop(AF_INET, t->rdata + r->off, buf, (socklen_t)cap);
+		inet_ntop(AF_INET, table_rdata(t, r, rb, &len), buf,
+		    (socklen_t)cap);
 	else if (r->type == RR_AAAA && r->rdlen == 16)
-		inet_ntop(AF_INET6, t->rdata + r->off, buf, (socklen_t)cap);
+		inet_ntop(AF_INET6, table_rdata(t, r, rb, &len), buf,
+		    (socklen_t)cap);
 }
 
 /* An SRV's port and target; -1 when r is no SRV. */
@@ -105,7 +110,7 @@ static int
 srv_parts(const struct table *t, const struct table_rec *r, unsigned *port,
     struct dname *target)
 {
-	const struct table_node *n = table_srv_target(t, r);
+	const struct table_node *n = table_srv_name(r);
 
 	if (n == NULL)
 		return -1;
@@ -412,7 +417,7 @@ stream_fill(struct stream *s, struct evbuffer *b)
 			s->node = 0;
 			continue;
 		}
-		n = &s->t->nodes[s->node++];
+		n = table_node_at(s->t, s->node++);
 		r = table_rrset(s->t, n, phase_type[s->phase], &cnt);
 		if (cnt > 0 && node_text(n, name, sizeof(name)) > 0)
 			axfr_rrset(&s->w, s->t, name, r, cnt);
@@ -428,7 +433,7 @@ stream_fill(struct stream *s, struct evbuffer *b)
 static void
 enum_record(struct jsonw *w, const struct table *t, uint32_t i)
 {
-	const struct table_rec *r = &t->recs[i];
+	const struct table_rec *r = table_rec_at(t, i);
 	char name[DNAME_TEXT_MAX], host[DNAME_TEXT_MAX + 16];
 
 	if (node_text(table_rec_node(t, i), name, sizeof(name)) <= 0)

@@ -42,6 +42,8 @@ struct gen {
 	const char *dom;
 	struct owners os;	/* the tasks' owners; os.err: the first error */
 	struct frag f_slave, f_proto[2];	/* slave, _tcp, _udp */
+	bool quiet;		/* the records of frameworks, agents and
+				 * masters are not wanted (GEN_TASKS) */
 };
 
 struct agent_ips {
@@ -140,7 +142,7 @@ add(struct gen *g, const char *owner, uint16_t type, const void *rd,
 	struct dname n;
 	int r;
 
-	if (g->os.err != 0 || !to_name(g, owner, &n))
+	if (g->quiet || g->os.err != 0 || !to_name(g, owner, &n))
 		return;
 	r = table_builder_add(g->b, &n, type, rd, rdlen);
 	if (r < 0)
@@ -810,8 +812,17 @@ generate_records(const struct cluster *cl, const struct config *cfg,
     const struct gen_env *env, struct table_builder *b,
     struct gen_stats *stats, char *errbuf, size_t errlen)
 {
+	return generate_part(cl, cfg, env, GEN_ALL, b, stats, errbuf, errlen);
+}
+
+int
+generate_part(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, unsigned parts, struct table_builder *b,
+    struct gen_stats *stats, char *errbuf, size_t errlen)
+{
 	struct gen g = { .cfg = cfg, .env = env, .b = b, .st = stats,
-		.rfc952 = cfg->enforce_rfc952, .dom = cfg->domain };
+		.rfc952 = cfg->enforce_rfc952, .dom = cfg->domain,
+		.quiet = !(parts & GEN_OTHERS) };
 	struct agent_ips *ai;
 	uint16_t *ports = xmalloc(MAX_TASK_PORTS * sizeof(uint16_t));
 
@@ -824,11 +835,17 @@ generate_records(const struct cluster *cl, const struct config *cfg,
 	frag_text(&g.f_slave, "slave", NULL);
 	frag_text(&g.f_proto[0], "_tcp", NULL);
 	frag_text(&g.f_proto[1], "_udp", NULL);
-	framework_records(&g, cl);
+	if (parts & GEN_OTHERS)
+		framework_records(&g, cl);
+	/* The agents' addresses are the tasks' too. */
 	ai = agent_records(&g, cl);
-	listener_records(&g);
-	master_records(&g, cl);
-	task_records(&g, cl, ai, ports);
+	if (parts & GEN_OTHERS) {
+		listener_records(&g);
+		master_records(&g, cl);
+	}
+	g.quiet = false;
+	if (parts & GEN_TASKS)
+		task_records(&g, cl, ai, ports);
 	free(ports);
 	free(ai);
 	stats->records = table_builder_count(b);

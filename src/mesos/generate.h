@@ -53,6 +53,15 @@ int generate_records(const struct cluster *cl, const struct config *cfg,
     const struct gen_env *env, struct table_builder *b,
     struct gen_stats *stats, char *errbuf, size_t errlen);
 
+/* Part of them: a cluster's task records (GEN_TASKS: from its tasks,
+ * on its agents and frameworks), or all but those (GEN_OTHERS: its
+ * frameworks', agents', masters' and the listener's), for a generation
+ * patched from the one before (mesos/incr.h). */
+enum { GEN_TASKS = 1, GEN_OTHERS = 2, GEN_ALL = 3 };
+int generate_part(const struct cluster *cl, const struct config *cfg,
+    const struct gen_env *env, unsigned parts, struct table_builder *b,
+    struct gen_stats *stats, char *errbuf, size_t errlen);
+
 /* The whole pipeline: a new generation for cl (zone from cfg), serial
  * decided against prev (may be NULL), now in seconds since the epoch.
  * NULL with errbuf filled on failure; prev is untouched either way. */

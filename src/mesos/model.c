@@ -50,10 +50,21 @@ struct mfw {
 	uint32_t idx;		/* its place, while model_cluster runs */
 };
 
+/* What an entity was at the last model_mark(): a copy (NULL: it did not
+ * exist then), kept from its first change after the mark. */
+struct jentry {
+	struct entry e;
+	void *pre;
+};
+
 struct model {
 	struct map tasks, agents, fws;
 	uint32_t running;
 	uint32_t max_tasks;	/* 0: no cap */
+	/* The changes since the last mark (journal.c's delta reads them):
+	 * tasks, agents and frameworks as they were. */
+	struct map jtasks, jagents, jfws;
+	bool replaced;		/* cleared since the mark: no delta */
 };
 
 static char *
@@ -212,10 +223,175 @@ fw_fields(struct entry *e)
 	free(f->pid);
 }
 
+static struct mtask *
+task_copy(const struct mtask *t)
+{
+	struct mtask *c = xcalloc(1, sizeof(*c));
+
+	c->e.id = xstrdup(t->e.id);
+	c->name = dup(t->name);
+	c->framework_id = dup(t->framework_id);
+	c->agent_id = dup(t->agent_id);
+	c->ports = dup(t->ports);
+	c->disc_name = dup(t->disc_name);
+	if (t->n_dports > 0) {
+		c->dports = xcalloc(t->n_dports, sizeof(*c->dports));
+		for (uint32_t i = 0; i < t->n_dports; i++) {
+			c->dports[i].number = t->dports[i].number;
+			c->dports[i].name = dup(t->dports[i].name);
+			c->dports[i].protocol = dup(t->dports[i].protocol);
+		}
+		c->n_dports = t->n_dports;
+	}
+	if (t->ipv != NULL) {
+		size_t n = 0;
+
+		for (int i = 0; i < IPSRC_N; i++)
+			n += t->n_ips[i];
+		c->ipv = xmalloc(n * sizeof(*c->ipv));
+		memcpy(c->ipv, t->ipv, n * sizeof(*c->ipv));
+	}
+	memcpy(c->n_ips, t->n_ips, sizeof(c->n_ips));
+	c->running = t->running;
+	c->unhealthy = t->unhealthy;
+	return c;
+}
+
+static void
+pre_task_free(void *p)
+{
+	if (p != NULL) {
+		task_free_fields(p);
+		free(((struct mtask *)p)->e.id);
+		free(p);
+	}
+}
+
+static void
+pre_agent_free(void *p)
+{
+	if (p != NULL) {
+		agent_fields(p);
+		free(((struct magent *)p)->e.id);
+		free(p);
+	}
+}
+
+static void
+pre_fw_free(void *p)
+{
+	if (p != NULL) {
+		fw_fields(p);
+		free(((struct mfw *)p)->e.id);
+		free(p);
+	}
+}
+
+static void
+jtask_fields(struct entry *e)
+{
+	pre_task_free(((struct jentry *)e)->pre);
+}
+
+static void
+jagent_fields(struct entry *e)
+{
+	pre_agent_free(((struct jentry *)e)->pre);
+}
+
+static void
+jfw_fields(struct entry *e)
+{
+	pre_fw_free(((struct jentry *)e)->pre);
+}
+
+/* Keep what id was before its first change since the mark. */
+static bool
+journal(struct map *j, const char *id, void *(*copy)(const void *),
+    const void *cur)
+{
+	struct jentry *je;
+
+	if (map_find(j, id) != NULL)
+		return false;
+	je = xcalloc(1, sizeof(*je));
+	je->e.id = xstrdup(id);
+	je->pre = cur != NULL ? copy(cur) : NULL;
+	map_add(j, &je->e);
+	return true;
+}
+
+static void *
+copy_task(const void *p)
+{
+	return task_copy(p);
+}
+
+static void *
+copy_agent(const void *p)
+{
+	const struct magent *a = p;
+	struct magent *c = xcalloc(1, sizeof(*c));
+
+	c->e.id = xstrdup(a->e.id);
+	c->pid = dup(a->pid);
+	c->hostname = dup(a->hostname);
+	return c;
+}
+
+static void *
+copy_fw(const void *p)
+{
+	const struct mfw *f = p;
+	struct mfw *c = xcalloc(1, sizeof(*c));
+
+	c->e.id = xstrdup(f->e.id);
+	c->name = dup(f->name);
+	c->hostname = dup(f->hostname);
+	c->pid = dup(f->pid);
+	return c;
+}
+
+static void
+touch_task(struct model *mo, const char *id)
+{
+	journal(&mo->jtasks, id, copy_task, map_find(&mo->tasks, id));
+}
+
+static void
+touch_agent(struct model *mo, const char *id)
+{
+	journal(&mo->jagents, id, copy_agent, map_find(&mo->agents, id));
+}
+
+static void
+touch_fw(struct model *mo, const char *id)
+{
+	journal(&mo->jfws, id, copy_fw, map_find(&mo->fws, id));
+}
+
+static void
+journal_clear(struct model *m)
+{
+	map_clear(&m->jtasks, jtask_fields);
+	map_clear(&m->jagents, jagent_fields);
+	map_clear(&m->jfws, jfw_fields);
+}
+
+void
+model_mark(struct model *m)
+{
+	journal_clear(m);
+	m->replaced = false;
+}
+
 struct model *
 model_new(void)
 {
-	return xcalloc(1, sizeof(struct model));
+	struct model *m = xcalloc(1, sizeof(struct model));
+
+	m->replaced = true;
+	return m;
 }
 
 void
@@ -225,6 +401,8 @@ model_clear(struct model *m)
 	map_clear(&m->agents, agent_fields);
 	map_clear(&m->fws, fw_fields);
 	m->running = 0;
+	journal_clear(m);
+	m->replaced = true;
 }
 
 void
@@ -290,6 +468,7 @@ task_add(struct model *mo, const struct v1_task *t)
 	struct entry *old = map_find(&mo->tasks, t->id);
 	int seen = 0;
 
+	touch_task(mo, t->id);
 	if (old != NULL) {
 		seen = ((struct mtask *)old)->running;
 		task_remove(mo, (struct mtask *)old);
@@ -348,6 +527,7 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 		    t->id);
 		return -1;
 	}
+	touch_task(mo, t->id);
 	was = m->running;
 	if (t->state != NULL && terminal(t->state)) {
 		task_remove(mo, m);
@@ -369,9 +549,11 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 void
 model_agent(struct model *mo, const struct v1_agent *a)
 {
-	struct magent *m = (struct magent *)map_find(&mo->agents, a->id);
+	struct magent *m;
 	char pid[STATE_MAX_STRING + 32];
 
+	touch_agent(mo, a->id);
+	m = (struct magent *)map_find(&mo->agents, a->id);
 	if (m == NULL) {
 		m = xcalloc(1, sizeof(*m));
 		m->e.id = xstrdup(a->id);
@@ -398,6 +580,7 @@ model_agent_removed(struct model *mo, const char *id)
 	struct entry *e = map_find(&mo->agents, id);
 
 	if (e != NULL) {
+		touch_agent(mo, id);
 		agent_fields(e);
 		entry_free(&mo->agents, e);
 	}
@@ -406,8 +589,10 @@ model_agent_removed(struct model *mo, const char *id)
 void
 model_framework(struct model *mo, const struct v1_framework *f)
 {
-	struct mfw *m = (struct mfw *)map_find(&mo->fws, f->id);
+	struct mfw *m;
 
+	touch_fw(mo, f->id);
+	m = (struct mfw *)map_find(&mo->fws, f->id);
 	if (m == NULL) {
 		m = xcalloc(1, sizeof(*m));
 		m->e.id = xstrdup(f->id);
@@ -426,14 +611,18 @@ model_framework_removed(struct model *mo, const char *id)
 
 	if (e == NULL)
 		return;
+	touch_fw(mo, id);
 	fw_fields(e);
 	entry_free(&mo->fws, e);
 	for (t = mo->tasks.head; t != NULL; t = next) {
 		struct mtask *mt = (struct mtask *)t;
 
 		next = t->next;
-		if (mt->framework_id != NULL && strcmp(mt->framework_id, id) == 0)
+		if (mt->framework_id != NULL &&
+		    strcmp(mt->framework_id, id) == 0) {
+			touch_task(mo, t->id);
 			task_remove(mo, mt);
+		}
 	}
 }
 
@@ -444,6 +633,9 @@ model_framework_pid(struct model *mo, const char *id, const char *pid)
 
 	if (m == NULL)
 		return;
+	if ((m->pid == NULL) != (pid == NULL) || (pid != NULL &&
+	    strcmp(m->pid, pid) != 0))
+		touch_fw(mo, id);
 	free(m->pid);
 	m->pid = dup(pid);
 }
@@ -493,8 +685,23 @@ cluster_task(struct arena *a, const struct mtask *m)
 	return t;
 }
 
+static struct cluster *cluster_of(struct model *m, const char *leader,
+    bool tasks);
+
 struct cluster *
 model_cluster(struct model *m, const char *leader)
+{
+	return cluster_of(m, leader, true);
+}
+
+struct cluster *
+model_cluster_others(struct model *m, const char *leader)
+{
+	return cluster_of(m, leader, false);
+}
+
+static struct cluster *
+cluster_of(struct model *m, const char *leader, bool tasks)
 {
 	struct cluster *c = xcalloc(1, sizeof(*c));
 	struct framework **fws, *ftail = NULL;
@@ -526,7 +733,7 @@ model_cluster(struct model *m, const char *leader)
 		mf->idx = k;
 		c->n_frameworks++;
 	}
-	for (struct entry *e = m->tasks.head; e; e = e->next) {
+	for (struct entry *e = tasks ? m->tasks.head : NULL; e; e = e->next) {
 		const struct mtask *mt = (const struct mtask *)e;
 		const struct entry *fe;
 		struct state_task *t;
@@ -562,4 +769,171 @@ model_cluster(struct model *m, const char *leader)
 	free(fws);
 	free(tails);
 	return c;
+}
+
+/* --- the changes since the mark, as two small clusters --- */
+
+/* A cluster being put together: its frameworks and agents by id. */
+struct cbuild {
+	struct cluster *c;
+	struct map fws, agents;	/* jentry: pre = the cluster's struct */
+};
+
+static void
+cb_init(struct cbuild *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->c = xcalloc(1, sizeof(*b->c));
+	b->c->arena = arena_new(1u << 14);
+	b->c->shared = arena_new(1u << 10);
+}
+
+static void
+cb_done(struct cbuild *b)
+{
+	map_clear(&b->fws, NULL);
+	map_clear(&b->agents, NULL);
+}
+
+static void
+cb_agent(struct cbuild *b, const struct magent *ma)
+{
+	struct jentry *je;
+	struct agent *a;
+
+	if (ma == NULL || map_find(&b->agents, ma->e.id) != NULL)
+		return;
+	a = arena_calloc(b->c->arena, sizeof(*a));
+	a->id = adup(b->c->arena, ma->e.id);
+	a->pid = adup(b->c->arena, ma->pid);
+	a->hostname = adup(b->c->arena, ma->hostname);
+	a->next = b->c->agents;
+	b->c->agents = a;
+	b->c->n_agents++;
+	je = xcalloc(1, sizeof(*je));
+	je->e.id = xstrdup(ma->e.id);
+	map_add(&b->agents, &je->e);
+}
+
+static struct framework *
+cb_fw(struct cbuild *b, const struct mfw *mf)
+{
+	struct jentry *je = (struct jentry *)map_find(&b->fws, mf->e.id);
+	struct framework *f;
+
+	if (je != NULL)
+		return je->pre;
+	f = arena_calloc(b->c->arena, sizeof(*f));
+	f->id = adup(b->c->arena, mf->e.id);
+	f->name = adup(b->c->arena, mf->name);
+	f->pid = adup(b->c->arena, mf->pid);
+	f->hostname = adup(b->c->arena, mf->hostname);
+	f->next = b->c->frameworks;
+	b->c->frameworks = f;
+	b->c->n_frameworks++;
+	je = xcalloc(1, sizeof(*je));
+	je->e.id = xstrdup(mf->e.id);
+	je->pre = f;
+	map_add(&b->fws, &je->e);
+	return f;
+}
+
+/* Task t, as model_cluster would give it, on framework mf and agent ma
+ * (either NULL: none, and t gets no records). */
+static void
+cb_task(struct cbuild *b, const struct mtask *t, const struct mfw *mf,
+    const struct magent *ma)
+{
+	struct framework *f;
+	struct state_task *st;
+
+	if (t == NULL || !t->running || t->agent_id == NULL || mf == NULL)
+		return;
+	f = cb_fw(b, mf);
+	cb_agent(b, ma);
+	st = cluster_task(b->c->arena, t);
+	st->next = f->tasks;
+	f->tasks = st;
+	f->n_tasks++;
+	b->c->n_tasks++;
+}
+
+/* What id was at the mark: its copy when it changed since, else what it
+ * is (map: the current ones, j: the journal). */
+static const void *
+before(const struct map *map, const struct map *j, const char *id)
+{
+	const struct jentry *je = (const struct jentry *)map_find(j, id);
+
+	if (je != NULL)
+		return je->pre;
+	return map_find(map, id);
+}
+
+/* Task id into both clusters: as it was, and as it is. */
+static void
+delta_task(struct model *m, struct cbuild *was, struct cbuild *now,
+    const char *id)
+{
+	const struct mtask *b = before(&m->tasks, &m->jtasks, id);
+	const struct mtask *a = (const struct mtask *)map_find(&m->tasks, id);
+
+	if (b != NULL && b->agent_id != NULL && b->framework_id != NULL)
+		cb_task(was, b, before(&m->fws, &m->jfws, b->framework_id),
+		    before(&m->agents, &m->jagents, b->agent_id));
+	if (a != NULL && a->agent_id != NULL && a->framework_id != NULL)
+		cb_task(now, a, (const struct mfw *)map_find(&m->fws,
+		    a->framework_id), (const struct magent *)map_find(
+		    &m->agents, a->agent_id));
+}
+
+int
+model_delta(struct model *m, uint32_t max, struct model_delta *d)
+{
+	struct cbuild was, now;
+	uint32_t n = m->jtasks.n;
+
+	memset(d, 0, sizeof(*d));
+	if (m->replaced || n > max)
+		return -1;
+	d->others = m->jagents.n > 0 || m->jfws.n > 0;
+	/* A changed agent or framework changes its tasks' records. */
+	if (d->others)
+		for (struct entry *e = m->tasks.head; e; e = e->next) {
+			const struct mtask *t = (const struct mtask *)e;
+
+			if (map_find(&m->jtasks, e->id) == NULL &&
+			    ((t->agent_id && map_find(&m->jagents, t->agent_id)) ||
+			    (t->framework_id && map_find(&m->jfws,
+			    t->framework_id))) && ++n > max)
+				return -1;
+		}
+	cb_init(&was);
+	cb_init(&now);
+	for (struct entry *e = m->jtasks.head; e; e = e->next)
+		delta_task(m, &was, &now, e->id);
+	if (d->others)
+		for (struct entry *e = m->tasks.head; e; e = e->next) {
+			const struct mtask *t = (const struct mtask *)e;
+
+			if (map_find(&m->jtasks, e->id) == NULL &&
+			    ((t->agent_id && map_find(&m->jagents, t->agent_id)) ||
+			    (t->framework_id && map_find(&m->jfws,
+			    t->framework_id))))
+				delta_task(m, &was, &now, e->id);
+		}
+	cb_done(&was);
+	cb_done(&now);
+	d->before = was.c;
+	d->after = now.c;
+	d->tasks = n;
+	return 0;
+}
+
+void
+model_delta_free(struct model_delta *d)
+{
+	state_cluster_free(d->before);
+	state_cluster_free(d->after);
+	d->before = d->after = NULL;
 }

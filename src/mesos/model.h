@@ -58,4 +58,27 @@ void model_counts(const struct model *m, struct model_counts *out);
  * with state_cluster_free. */
 struct cluster *model_cluster(struct model *m, const char *leader);
 
+/* The frameworks and agents alone, for their records (no tasks). */
+struct cluster *model_cluster_others(struct model *m, const char *leader);
+
+/* A generation was made from the model as it is: the changes start
+ * again from here. */
+void model_mark(struct model *m);
+
+/* The changes since the mark, for a generation patched from the one
+ * made then: the tasks whose records may differ, as they were (before:
+ * with their frameworks and agents as they were) and as they are
+ * (after).  A changed agent or framework brings all its tasks.  others:
+ * agents or frameworks changed, so may their own records. */
+struct model_delta {
+	struct cluster *before, *after;
+	uint32_t tasks;		/* tasks looked at */
+	bool others;
+};
+/* 0, or -1 when there is no delta to give: nothing was marked since the
+ * model was last cleared, or the changes bring more than max tasks.  The
+ * clusters borrow the model's strings: use them before it changes. */
+int model_delta(struct model *m, uint32_t max, struct model_delta *d);
+void model_delta_free(struct model_delta *d);
+
 #endif

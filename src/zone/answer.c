@@ -209,7 +209,7 @@ answer_any(struct ctx *c, const struct table_node *node, bool apex)
 	}
 	for (uint32_t i = 0; i < node->count && !c->full; i++) {
 		if (put_rec(c, SEC_ANSWER, &c->q->qname,
-		    &c->t->recs[node->first + i]) != 0)
+		    &table_node_recs(c->t, node)[i]) != 0)
 			truncated(c);
 		any = true;
 	}

@@ -74,6 +74,14 @@ void table_builder_enum_task(struct table_builder *b, const char *name,
     const char *id);
 void table_builder_set_tasks(struct table_builder *b, uint32_t n);
 
+/* Each record added so far, duplicates included, in the order added
+ * (owner lower-case, rdata in wire form, an SRV's target a lower-case
+ * name): what a patch (patch.h) adds or removes. */
+typedef void (*table_builder_each_fn)(void *arg, const struct dname *owner,
+    uint16_t type, const uint8_t *rd, uint16_t rdlen);
+void table_builder_each(const struct table_builder *b,
+    table_builder_each_fn fn, void *arg);
+
 /* Freeze into a table holding one reference, and free the builder.  The
  * serial is prev's when the record set is the same as prev's, otherwise
  * max(prev serial + 1, now) (now: seconds since the epoch, from the

@@ -9,15 +9,81 @@
 
 #include "util/arena.h"
 #include "dns/err.h"
+#include "zone/shard.h"
 #include "zone/table.h"
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
 
 size_t
 table_bytes(const struct table *t)
 {
-	return sizeof(*t) + (size_t)t->n_recs * sizeof(*t->recs) +
-	    (size_t)t->rdata_len + (size_t)t->n_nodes * sizeof(*t->nodes) +
-	    ((size_t)t->index_mask + 1) * sizeof(*t->index) +
-	    arena_size(t->arena);
+	size_t n = sizeof(*t) + ((size_t)1 << t->shard_bits) *
+	    (sizeof(*t->shards) + 2 * sizeof(uint32_t));
+
+	for (uint32_t k = 0; k < (1u << t->shard_bits); k++)
+		if (t->shards[k] != NULL)
+			n += t->shards[k]->bytes;
+	return n + (t->arena != NULL ? arena_size(t->arena) : 0);
+}
+
+struct table *
+table_of_shards(struct table_shard **shards, unsigned bits)
+{
+	struct table *t = xcalloc(1, sizeof(*t));
+	uint32_t n = 1u << bits, nodes = 0, recs = 0;
+	uint64_t content = 0;
+
+	t->shard_bits = bits;
+	t->shards = shards;
+	t->node_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	t->rec_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	for (uint32_t k = 0; k < n; k++) {
+		const struct table_shard *s = shards[k];
+
+		t->node_at[k] = nodes;
+		t->rec_at[k] = recs;
+		if (s == NULL)
+			continue;
+		nodes += s->n_nodes;
+		recs += s->n_recs;
+		content += s->content;
+	}
+	t->node_at[n] = t->n_nodes = nodes;
+	t->rec_at[n] = t->n_recs = recs;
+	t->content = content ^ mix64(recs);
+	atomic_init(&t->refs, 1);
+	return t;
+}
+
+static bool
+soa_equal(const struct table_soa *x, const struct table_soa *y)
+{
+	return dname_equal(&x->mname, &y->mname) &&
+	    dname_equal(&x->rname, &y->rname) && x->refresh == y->refresh &&
+	    x->retry == y->retry && x->expire == y->expire &&
+	    x->minimum == y->minimum && x->ttl == y->ttl;
+}
+
+uint32_t
+table_serial_for(const struct table *prev, const struct table *t,
+    uint32_t now)
+{
+	if (prev != NULL && prev->content == t->content &&
+	    prev->n_recs == t->n_recs && prev->ttl == t->ttl &&
+	    dname_equal(&prev->apex, &t->apex) && soa_equal(&prev->soa, &t->soa))
+		return prev->serial;
+	if (prev != NULL && prev->serial + 1 > now)
+		return prev->serial + 1;
+	return now;
 }
 
 struct table *
@@ -35,55 +101,66 @@ table_unref(struct table *t)
 		return;
 	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
 		return;
+	for (uint32_t k = 0; k < (1u << t->shard_bits); k++)
+		shard_unref(t->shards[k]);
+	free(t->shards);
+	free(t->node_at);
+	free(t->rec_at);
 	arena_free(t->arena);
-	free(t->recs);
-	free(t->rdata);
-	free(t->nodes);
-	free(t->index);
 	free(t);
+}
+
+const struct table_node *
+table_lookup_any(const struct table *t, const struct dname *name)
+{
+	uint32_t h = dname_hash(name->data, name->len);
+
+	return shard_find(t->shards[h & ((1u << t->shard_bits) - 1)],
+	    name->data, name->len, h);
 }
 
 const struct table_node *
 table_lookup(const struct table *t, const struct dname *name)
 {
-	uint32_t h = dname_hash(name->data, name->len), s = h & t->index_mask;
+	const struct table_node *n = table_lookup_any(t, name);
 
-	while (t->index[s] != 0) {
-		const struct table_node *n = &t->nodes[t->index[s] - 1];
+	return n != NULL && !(n->flags & NODE_TARGET) ? n : NULL;
+}
 
-		if (n->hash == h && n->name_len == name->len &&
-		    memcmp(n->name, name->data, name->len) == 0)
-			return (n->flags & NODE_TARGET) ? NULL : n;
-		s = (s + 1) & t->index_mask;
-	}
-	return NULL;
+const struct table_rec *
+table_node_recs(const struct table *t, const struct table_node *node)
+{
+	return &t->shards[node->shard]->recs[node->first];
 }
 
 const struct table_rec *
 table_rrset(const struct table *t, const struct table_node *node,
     uint16_t type, uint32_t *n)
 {
-	uint32_t i = node->first, end = node->first + node->count;
+	const struct table_rec *v;
+	uint32_t i = 0;
 
 	*n = 0;
 	if (node->count == 0)
 		return NULL;
-	while (i < end && t->recs[i].type != type)
+	v = table_node_recs(t, node);
+	while (i < node->count && v[i].type != type)
 		i++;
-	if (i == end)
+	if (i == node->count)
 		return NULL;
-	while (i + *n < end && t->recs[i + *n].type == type)
+	while (i + *n < node->count && v[i + *n].type == type)
 		(*n)++;
-	return &t->recs[i];
+	return &v[i];
 }
 
 const uint8_t *
 table_rdata(const struct table *t, const struct table_rec *r,
     uint8_t buf[TABLE_RDATA_MAX], uint16_t *len)
 {
-	const uint8_t *p = t->rdata + r->off;
-	const struct table_node *n = table_srv_target(t, r);
+	const uint8_t *p = shard_rdata(r);
+	const struct table_node *n = table_srv_name(r);
 
+	(void)t;
 	if (n == NULL) {
 		*len = r->rdlen;
 		return p;
@@ -97,46 +174,100 @@ table_rdata(const struct table *t, const struct table_rec *r,
 uint16_t
 table_srv_port(const struct table *t, const struct table_rec *r)
 {
-	const uint8_t *p = t->rdata + r->off;
+	const uint8_t *p = shard_rdata(r);
 
+	(void)t;
 	if (r->type != RR_SRV || r->rdlen < 6)
 		return 0;
 	return (uint16_t)(p[4] << 8 | p[5]);
 }
 
 const struct table_node *
+table_srv_name(const struct table_rec *r)
+{
+	return shard_srv_node(r);
+}
+
+const struct table_node *
 table_srv_target(const struct table *t, const struct table_rec *r)
 {
-	uint32_t id;
+	const struct table_node *n = shard_srv_node(r);
+	struct dname name;
 
-	if (r->type != RR_SRV || r->rdlen != 10)
+	if (n == NULL)
 		return NULL;
-	memcpy(&id, t->rdata + r->off + 6, 4);
-	return &t->nodes[id];
+	/* In its own shard the node is the name's; elsewhere, a copy. */
+	if (n->shard == (n->hash & ((1u << t->shard_bits) - 1)))
+		return (n->flags & NODE_TARGET) ? NULL : n;
+	name.len = n->name_len;
+	memcpy(name.data, n->name, n->name_len);
+	return table_lookup(t, &name);
+}
+
+/* The shard holding number i of at (node_at or rec_at). */
+static uint32_t
+shard_of(const struct table *t, const uint32_t *at, uint32_t i)
+{
+	uint32_t lo = 0, hi = 1u << t->shard_bits;
+
+	/* The last shard whose first number is at or before i, and which
+	 * holds some: at[lo] <= i < at[lo + 1]. */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (at[mid] <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (at[lo + 1] <= i)
+		lo++;
+	return lo;
+}
+
+const struct table_rec *
+table_rec_at(const struct table *t, uint32_t i)
+{
+	uint32_t k = shard_of(t, t->rec_at, i);
+
+	return &t->shards[k]->recs[i - t->rec_at[k]];
+}
+
+const struct table_node *
+table_node_at(const struct table *t, uint32_t i)
+{
+	uint32_t k = shard_of(t, t->node_at, i);
+
+	return &t->shards[k]->nodes[i - t->node_at[k]];
 }
 
 const struct table_node *
 table_rec_node(const struct table *t, uint32_t i)
 {
-	/* Nodes hold consecutive ranges in node order (an empty one starts
-	 * where the next begins): the last node starting at or before i. */
-	uint32_t lo = 0, hi = t->n_nodes;
+	uint32_t k = shard_of(t, t->rec_at, i), j = i - t->rec_at[k];
+	const struct table_shard *s = t->shards[k];
+	uint32_t lo = 0, hi = s->n_nodes;
 
+	/* Nodes hold consecutive ranges in node order (an empty one starts
+	 * where the next begins; targets come last and hold none): the
+	 * last node starting at or before j that holds j. */
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (t->nodes[mid].first <= i)
+		if (s->nodes[mid].first <= j)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return &t->nodes[lo];
+	while (s->nodes[lo].first + s->nodes[lo].count <= j)
+		lo++;
+	return &s->nodes[lo];
 }
 
 int
 table_record_text(const struct table *t, uint32_t i, char *buf, size_t len)
 {
-	const struct table_rec *r = &t->recs[i];
+	const struct table_rec *r = table_rec_at(t, i);
 	const struct table_node *n = table_rec_node(t, i);
 	char owner[DNAME_TEXT_MAX], data[DNAME_TEXT_MAX + 32];
 	uint8_t rb[TABLE_RDATA_MAX];

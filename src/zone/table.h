@@ -1,9 +1,10 @@
 /* table.h - one immutable generation of records.
  *
- * A table is made by a builder (builder.h): nodes in a hash index, records
- * grouped by (node, type), all memory in one arena.  It never changes
- * after that; readers hold references (table_ref / table_unref, atomic
- * counts) and the last unref frees it in one call.
+ * A table is made by a builder (builder.h), or from the one before it by
+ * a patch (patch.h): nodes in hash-indexed shards, records grouped by
+ * (node, type).  It never changes after that; readers hold references
+ * (table_ref / table_unref, atomic counts) and the last unref frees it
+ * and the shards no other generation shares.
  */
 #ifndef TASKDNS_TABLE_H
 #define TASKDNS_TABLE_H
@@ -22,16 +23,19 @@ struct table_soa {
 	uint32_t refresh, retry, expire, minimum, ttl;
 };
 
-/* A record: its type and where its rdata is stored.  The stored form is
- * the wire form, except an SRV's: priority, weight and port (6 octets),
- * then the index of its target's node (4 octets, host order), so that a
- * target is held once, in its node, however many records name it.
- * table_rdata() gives the wire form of any record.  Which node a record
- * belongs to follows from the nodes' ranges (table_rec_node()). */
+/* A record: its type and where its rdata is stored, in the record's
+ * shard (shard.h): off is the distance from the record to it.  The
+ * stored form is the wire form, except an SRV's: priority, weight and
+ * port (6 octets), then where its target's node is (4 octets), so that a
+ * target is held once per shard however many records name it.
+ * table_rdata() gives the wire form of any record.  refs: how many times
+ * the generator added it (a generation made from the one before removes
+ * a record when its last adder goes). */
 struct table_rec {
 	uint16_t type;
 	uint16_t rdlen;		/* of the stored form */
-	uint32_t off;		/* into table.rdata */
+	uint32_t off;
+	uint32_t refs;
 };
 
 /* Longest wire rdata a table holds: an SRV with the longest target. */
@@ -47,9 +51,11 @@ struct table_node {
 	const uint8_t *name;	/* lower-case wire form */
 	uint8_t name_len;
 	uint8_t flags;		/* NODE_* */
+	uint16_t shard;		/* the shard it is stored in */
 	uint32_t hash;
-	uint32_t first;		/* index of its first record */
+	uint32_t first;		/* index of its first record, in its shard */
 	uint32_t count;		/* records at this node, all types */
+	uint32_t children;	/* names one label below it */
 };
 
 /* Which task made which records, for /v1/enumerate (mesos-dns's
@@ -70,32 +76,46 @@ struct table_enum {
 	uint32_t n_fws;
 	struct table_enum_task *tasks;
 	uint32_t n_tasks;
-	uint32_t *recs;		/* indexes into table.recs */
+	uint32_t *recs;		/* record numbers (table_rec_at) */
 	uint32_t n_recs;
 };
 
+struct table_shard;
+
+/* A generation: its names split by hash into 1 << shard_bits shards
+ * (shard.h), each immutable and shared by every generation that did not
+ * change it.  Nodes and records are also numbered across the shards, in
+ * shard order (table_node_at, table_rec_at). */
 struct table {
 	atomic_uint refs;
 	uint32_t serial;
 	uint32_t ttl;
 	struct dname apex;
 	struct table_soa soa;
-	struct table_node *nodes;
+	unsigned shard_bits;
+	struct table_shard **shards;	/* NULL: an empty shard */
+	uint32_t *node_at, *rec_at;	/* per shard: its first number; one
+					 * more at the end: the totals */
 	uint32_t n_nodes;
-	struct table_rec *recs;
 	uint32_t n_recs;
-	uint8_t *rdata;		/* every record's stored rdata */
-	uint32_t rdata_len;
-	uint32_t *index;	/* open addressing, node index + 1, 0 = free */
-	uint32_t index_mask;
 	uint64_t content;	/* order-independent hash of the record set */
 	uint32_t n_tasks;	/* informational, set by the generator */
+	uint32_t capped;	/* records maxRecordsPerName dropped */
 	/* False for the placeholder served before any state has loaded:
 	 * names in the zone then get SERVFAIL, not a cacheable NXDOMAIN. */
 	bool ready;
 	struct table_enum *enumeration;	/* NULL: not kept */
-	struct arena *arena;
+	struct arena *arena;		/* the enumeration's */
 };
+
+/* A table of the given shards (taken over, 1 << bits of them): numbers,
+ * totals and content from them; one reference.  The caller sets the
+ * rest. */
+struct table *table_of_shards(struct table_shard **shards, unsigned bits);
+/* STYLE 6: the serial changes only with the records: prev's when t holds
+ * what prev does, otherwise max(prev + 1, now). */
+uint32_t table_serial_for(const struct table *prev, const struct table *t,
+    uint32_t now);
 
 /* Bytes the table holds: records, rdata, nodes, index and names. */
 size_t table_bytes(const struct table *t);
@@ -107,6 +127,9 @@ void table_unref(struct table *t);
 /* Node of a lower-cased name, or NULL.  Borrowed for the table's life. */
 const struct table_node *table_lookup(const struct table *t,
     const struct dname *name_lower);
+/* Node of a lower-cased name also when it is only an SRV target. */
+const struct table_node *table_lookup_any(const struct table *t,
+    const struct dname *name_lower);
 /* First record of the given type at node and how many there are (they are
  * consecutive); *n = 0 when none. */
 const struct table_rec *table_rrset(const struct table *t,
@@ -116,14 +139,23 @@ const struct table_rec *table_rrset(const struct table *t,
  * composed in buf.  *len gets its length. */
 const uint8_t *table_rdata(const struct table *t, const struct table_rec *r,
     uint8_t buf[TABLE_RDATA_MAX], uint16_t *len);
-/* The node an SRV record names as its target (it may have no records),
- * or NULL when r is no SRV. */
+/* Node's records, all types (node->count of them). */
+const struct table_rec *table_node_recs(const struct table *t,
+    const struct table_node *node);
+/* The name an SRV record names as its target (a node that may hold no
+ * records), or NULL when r is no SRV. */
+const struct table_node *table_srv_name(const struct table_rec *r);
+/* The node holding the records of r's target: NULL when r is no SRV or
+ * its target has no records in the zone. */
 const struct table_node *table_srv_target(const struct table *t,
     const struct table_rec *r);
 /* The port of SRV record r (0 when r is no SRV). */
 uint16_t table_srv_port(const struct table *t, const struct table_rec *r);
-/* The node record i belongs to. */
+/* Record number i (0 .. n_recs - 1), the node it belongs to, and node
+ * number i (0 .. n_nodes - 1; targets included: they hold no records). */
+const struct table_rec *table_rec_at(const struct table *t, uint32_t i);
 const struct table_node *table_rec_node(const struct table *t, uint32_t i);
+const struct table_node *table_node_at(const struct table *t, uint32_t i);
 
 /* Text of record i: "A owner ip", "AAAA owner ip" or "SRV owner priority
  * weight port target", owner in presentation form.  Returns the length,

@@ -188,7 +188,7 @@ srv_targets_are_nodes(void **state)
 	uint8_t buf[TABLE_RDATA_MAX], bad[8] = { 0, 0, 0, 1, 0, 80, 3, 'a' };
 	const uint8_t *rd;
 	uint16_t len;
-	uint32_t cnt;
+	uint32_t cnt, i;
 	struct dname o;
 	char text[512];
 
@@ -228,8 +228,9 @@ srv_targets_are_nodes(void **state)
 	assert_ptr_equal(table_srv_target(t, &r[1]), look(t, "later.y.mesos"));
 	assert_null(table_srv_target(t, table_rrset(t, look(t,
 	    "later.y.mesos"), RR_A, &cnt)));
-	assert_true(table_record_text(t, (uint32_t)(r - t->recs) + 2, text,
-	    sizeof(text)) > 0);
+	for (i = 0; table_rec_at(t, i) != &r[2]; i++)
+		;
+	assert_true(table_record_text(t, i, text, sizeof(text)) > 0);
 	assert_string_equal(text, "SRV _a._tcp.x.mesos. 0 1 82 up.mesos.");
 
 	/* The same set added in another order: the same content. */
@@ -293,7 +294,12 @@ long_rrsets_and_scattered_duplicates(void **state)
 	assert_int_equal(cnt, 40);
 	/* Kept in the order first added. */
 	for (uint32_t i = 0; i < cnt; i++) {
-		assert_int_equal(t->rdata[r[i].off + 3], i);
+		uint8_t rb[TABLE_RDATA_MAX];
+		uint16_t rl;
+
+		assert_int_equal(table_rdata(t, &r[i], rb, &rl)[3], i);
+		/* Each added ten times: counted, for the patches. */
+		assert_int_equal(r[i].refs, 10);
 	}
 	for (int i = 0; i < 50; i++) {
 		snprintf(name, sizeof(name), "n%d.marathon.mesos", i);
@@ -306,10 +312,13 @@ long_rrsets_and_scattered_duplicates(void **state)
 	}
 	assert_int_equal(t->n_recs, total + 40);
 	/* Every node's records are its own, all of them. */
-	for (uint32_t k = 0; k < t->n_nodes; k++)
-		for (uint32_t i = 0; i < t->nodes[k].count; i++)
+	for (uint32_t k = 0; k < t->n_nodes; k++) {
+		const struct table_node *nd = table_node_at(t, k);
+
+		for (uint32_t i = 0; i < nd->count; i++)
 			assert_ptr_equal(table_rec_node(t,
-			    t->nodes[k].first + i), &t->nodes[k]);
+			    t->rec_at[nd->shard] + nd->first + i), nd);
+	}
 	table_unref(t);
 }
 
