@@ -711,8 +711,14 @@ route(struct evhttp_request *req, void *arg)
 		v1_services(a, req, st.table, path + 13);
 	else if (strcmp(path, "/v1/axfr") == 0 && st.table != NULL)
 		v1_axfr(a, req, st.table);
-	else if (strcmp(path, "/v1/enumerate") == 0 && st.table != NULL)
-		v1_enumerate(a, req, st.table);
+	else if (strcmp(path, "/v1/enumerate") == 0 && st.table != NULL) {
+		struct table *t = st.table->enumeration == NULL &&
+		    st.enumerated != NULL ? st.enumerated(st.enum_arg) :
+		    table_ref(st.table);
+
+		v1_enumerate(a, req, t);
+		table_unref(t);
+	}
 	else if (strcmp(path, "/metrics") == 0)
 		metrics(a, req, &st);
 	else if (strcmp(path, "/healthz") == 0)

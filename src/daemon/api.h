@@ -21,6 +21,10 @@ struct stream_stats;
 
 struct api_state {
 	struct table *table;		/* the current table (borrowed) */
+	/* The current records in a table that keeps the enumeration (one
+	 * reference): table, or one built for it. */
+	struct table *(*enumerated)(void *arg);
+	void *enum_arg;
 	uint64_t refresh_attempts;	/* states fetched or read */
 	uint64_t refresh_failures;	/* of which failed or were refused */
 	double refresh_seconds;		/* the last good refresh: generation

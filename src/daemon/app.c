@@ -19,6 +19,8 @@
 #include "util/arena.h"
 #include "net/forward.h"
 #include "mesos/generate.h"
+#include "mesos/incr.h"
+#include "mesos/model.h"
 #include "util/log.h"
 #include "daemon/options.h"
 #include "daemon/poller.h"
@@ -36,6 +38,7 @@ struct app {
 	struct ipaddr *local_ips;
 	struct source_resolver *resolver;
 	struct table *table;
+	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
 	struct event_base *base;
 	struct event *sig[3];
@@ -90,6 +93,16 @@ set_error(struct app *a, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The masters for masterN, as build() takes them. */
+static void
+env_masters(struct app *a)
+{
+	a->env.masters = a->src != NULL ?
+	    sources_masters(a->src, &a->env.n_masters) : NULL;
+	if (a->env.masters == NULL)
+		a->env.n_masters = 0;
+}
+
 /* A generation from cl (NULL: the zone alone, not ready to answer for
  * tasks), which is freed here: before the builder is frozen, so that the
  * state and the freeze's own memory are not held at once.  NULL on
@@ -104,10 +117,7 @@ build(struct app *a, struct cluster *cl, struct gen_stats *st)
 	bool ready = cl != NULL;
 
 	/* masterN follows ZooKeeper's list when it is the source. */
-	a->env.masters = a->src != NULL ?
-	    sources_masters(a->src, &a->env.n_masters) : NULL;
-	if (a->env.masters == NULL)
-		a->env.n_masters = 0;
+	env_masters(a);
 	b = generate_builder(cl ? cl : &empty, a->cfg, &a->env, st, err,
 	    sizeof(err));
 	state_cluster_free(cl);
@@ -191,6 +201,83 @@ src_state_cb(void *arg, struct cluster *cl, const char *from, double parse)
 	use_state(arg, cl, from, parse);
 }
 
+/* The stream's model changed: the next generation patched from the one
+ * served (its cost follows the change), or when it cannot be, built in
+ * full from the whole model. */
+static void
+use_model(struct app *a, struct model *m, const char *leader,
+    const char *from)
+{
+	struct timespec t0;
+	struct incr_stats ist;
+	struct table *t = NULL, *was = a->table;
+	char why[256] = "no generation of the stream yet";
+	double took;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (a->incr == NULL)
+		a->incr = incr_new();
+	if (!a->print && a->table != NULL && a->table->ready) {
+		env_masters(a);
+		t = incr_patch(a->incr, a->table, m, leader, a->cfg, &a->env,
+		    (uint32_t)time(NULL), &ist, why, sizeof(why));
+	}
+	if (t == NULL) {
+		log_debug("generation from %s built in full: %s", from, why);
+		use_state(a, model_cluster(m, leader), from, -1);
+		if (a->table != was && a->table != NULL) {
+			env_masters(a);
+			if (incr_base(a->incr, m, leader, a->cfg, &a->env) != 0)
+				log_warn("the records of frameworks and agents "
+				    "could not be kept: each event builds in "
+				    "full");
+			model_mark(m);
+		}
+		return;
+	}
+	a->refresh_attempts++;
+	if (a->srv != NULL)
+		server_publish(a->srv, t);
+	table_unref(a->table);
+	a->table = t;
+	model_mark(m);
+	snprintf(a->leader, sizeof(a->leader), "%s", leader);
+	took = source_since(&t0);
+	a->refresh_seconds = took;
+	a->last_ok = time(NULL);
+	a->last_error[0] = '\0';
+	log_debug("generation serial %u patched from %s: %u records, %u "
+	    "tasks; %u tasks looked at, %u records added or removed, %u "
+	    "shards written (%.3f ms)", t->serial, from, t->n_recs, t->n_tasks,
+	    ist.tasks, ist.records, ist.shards, took * 1e3);
+}
+
+static void
+src_model_cb(void *arg, struct model *m, const char *leader,
+    const char *from)
+{
+	use_model(arg, m, leader, from);
+}
+
+/* For /v1/enumerate: a generation that keeps which task made which
+ * record.  A patched one does not: it is built in full from the stream's
+ * model, with the same records and serial as the one served. */
+static struct table *
+enumerated(void *arg)
+{
+	struct app *a = arg;
+	const char *leader = NULL;
+	struct model *m;
+	struct gen_stats st;
+	struct table *t;
+
+	if (a->table == NULL || a->table->enumeration != NULL ||
+	    a->src == NULL || (m = sources_model(a->src, &leader)) == NULL)
+		return table_ref(a->table);
+	t = build(a, model_cluster(m, leader), &st);
+	return t != NULL ? t : table_ref(a->table);
+}
+
 /* A refresh that failed (logged by the source, or said by why). */
 static void
 src_failed_cb(void *arg, const char *why)
@@ -242,7 +329,7 @@ static int
 start_sources(struct app *a)
 {
 	static const struct sources_cbs cbs = { src_state_cb, src_failed_cb,
-	    src_unchanged_cb };
+	    src_unchanged_cb, src_model_cb };
 
 	a->src = sources_new(a->base, a->cfg, a->print, &cbs, a);
 	return a->src != NULL ? 0 : -1;
@@ -325,6 +412,8 @@ api_state_cb(void *arg, struct api_state *out)
 	struct app *a = arg;
 
 	out->table = a->table;
+	out->enumerated = enumerated;
+	out->enum_arg = a;
 	out->refresh_attempts = a->refresh_attempts;
 	out->refresh_failures = a->refresh_failures;
 	out->refresh_seconds = a->refresh_seconds;
@@ -520,6 +609,7 @@ app_free(struct app *a)
 	if (a->base != NULL)
 		event_base_free(a->base);
 	table_unref(a->table);
+	incr_free(a->incr);
 	options_free(&a->opts);
 	free(a->local_ips);
 	source_resolver_free(a->resolver);

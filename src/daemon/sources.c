@@ -171,11 +171,12 @@ poll_failed_cb(void *arg, const char *kind, const char *why)
 }
 
 static void
-stream_state_cb(void *arg, struct cluster *cl, const char *from)
+stream_model_cb(void *arg, struct model *m, const char *leader,
+    const char *from)
 {
 	struct sources *s = arg;
 
-	s->cbs.state(s->arg, cl, from, -1);
+	s->cbs.model(s->arg, m, leader, from);
 }
 
 static void
@@ -235,7 +236,7 @@ static int
 start(struct sources *a)
 {
 	static const struct timeval second = { 1, 0 };
-	static const struct stream_cbs scbs = { stream_state_cb,
+	static const struct stream_cbs scbs = { stream_model_cb,
 	    stream_alive_cb, stream_failed_cb, stream_unsupported_cb };
 
 	if (a->cfg->state_file[0] != '\0') {
@@ -260,6 +261,12 @@ start(struct sources *a)
 	if (a->cfg->zk[0] != '\0')
 		return start_zk(a);
 	return 0;
+}
+
+struct model *
+sources_model(const struct sources *s, const char **leader)
+{
+	return s->stream != NULL ? stream_model(s->stream, leader) : NULL;
 }
 
 void

@@ -13,6 +13,7 @@
 #include "mesos/state.h"
 
 struct event_base;
+struct model;
 
 struct sources_cbs {
 	/* A state, taken over; from: where it came from; parse: seconds
@@ -23,6 +24,9 @@ struct sources_cbs {
 	void (*failed)(void *arg, const char *why);
 	/* The state file is as it was when last read. */
 	void (*unchanged)(void *arg);
+	/* The event stream's model changed (see stream.h). */
+	void (*model)(void *arg, struct model *m, const char *leader,
+	    const char *from);
 };
 
 struct sources;
@@ -45,6 +49,9 @@ struct stream_stats;
 const struct stream_stats *sources_stream(const struct sources *s);
 /* What the source is now: "stream", "poll" or "file". */
 const char *sources_api(const struct sources *s);
+/* The event stream's model and its leader, or NULL (not streaming, or
+ * no snapshot yet). */
+struct model *sources_model(const struct sources *s, const char **leader);
 /* Stop and free.  NULL ok. */
 void sources_free(struct sources *s);
 

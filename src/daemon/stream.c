@@ -190,7 +190,6 @@ static void
 publish_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct stream *s = arg;
-	struct cluster *c;
 	double lag;
 	int b = 0;
 
@@ -198,14 +197,13 @@ publish_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (!s->model_ok || !s->dirty || s->fw_wait)
 		return;
-	c = model_cluster(s->model, s->master);
 	s->dirty = false;
 	lag = now_mono() - s->pending_since;
 	while (b < STREAM_LAG_BUCKETS && lag > stream_lag_bounds[b])
 		b++;
 	s->st.lag_count[b]++;
 	s->st.lag_sum += lag;
-	s->cbs.state(s->arg, c, s->url);
+	s->cbs.model(s->arg, s->model, s->master, s->url);
 }
 
 /* The model changed at arrival time t: publish within coalesceMs. */
@@ -656,6 +654,13 @@ stream_restart(struct stream *s)
 	s->dirty = false;
 	s->st.up = false;
 	after(s->retry_ev, 0);
+}
+
+struct model *
+stream_model(const struct stream *s, const char **leader)
+{
+	*leader = s->master;
+	return s->model_ok ? s->model : NULL;
 }
 
 const struct stream_stats *

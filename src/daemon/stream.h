@@ -51,9 +51,15 @@ struct stream_stats {
 	bool up;			/* SUBSCRIBED and not ended since */
 };
 
+struct model;
+
 struct stream_cbs {
-	/* A new state of the cluster; the callee takes c. */
-	void (*state)(void *arg, struct cluster *c, const char *from);
+	/* The model changed (events coalesced): m is the stream's, as the
+	 * master leader named it sent it; the callee reads it (and marks
+	 * it, model_mark, once a generation of it is published) before
+	 * returning. */
+	void (*model)(void *arg, struct model *m, const char *leader,
+	    const char *from);
 	/* A record came: the records are fresh. */
 	void (*alive)(void *arg);
 	/* A subscription failed (logged once per kind). */
@@ -74,6 +80,9 @@ void stream_set_config(struct stream *s, const struct config *cfg);
 /* Subscribe again now (a reload). */
 void stream_restart(struct stream *s);
 const struct stream_stats *stream_stats(const struct stream *s);
+/* The model as the last SUBSCRIBED and the events since made it, and
+ * its leader; NULL before a whole snapshot came. */
+struct model *stream_model(const struct stream *s, const char **leader);
 void stream_free(struct stream *s);
 
 #endif

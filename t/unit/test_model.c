@@ -13,6 +13,7 @@
 
 #include "conf/config.h"
 #include "mesos/generate.h"
+#include "mesos/incr.h"
 #include "mesos/model.h"
 #include "mesos/recordio.h"
 #include "mesos/state.h"
@@ -279,6 +280,12 @@ struct feed {
 	bool visible;		/* a task change said the records may change */
 	enum v1_type last;
 	char *prev[2];		/* the records after the last step */
+	/* The generation patched step by step (under one of the two
+	 * configs: the model's journal serves one chain). */
+	int inc_ha;
+	struct incr *incr;
+	struct table *inc;
+	uint32_t patches, fulls;
 };
 
 static void
@@ -432,6 +439,73 @@ records(struct cluster *cl, const struct config *cfg)
 	return out.p;
 }
 
+/* Every record of t with its adders, sorted, one string. */
+static char *
+counted(const struct table *t)
+{
+	char **lines = calloc(t->n_recs + 1, sizeof(*lines)), line[2048];
+	struct buf out = { NULL, 0, 0 };
+
+	for (uint32_t i = 0; i < t->n_recs; i++) {
+		int n = table_record_text(t, i, line, sizeof(line) - 16);
+
+		assert_true(n > 0);
+		snprintf(line + n, 16, " x%u", table_rec_at(t, i)->refs);
+		lines[i] = strdup(line);
+	}
+	qsort(lines, t->n_recs, sizeof(*lines), cmp_str);
+	bprintf(&out, "%s", "");
+	for (uint32_t i = 0; i < t->n_recs; i++) {
+		bprintf(&out, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return out.p;
+}
+
+/* The next generation of the chain, patched when it can be (as the
+ * daemon does), and the same as a full build of the model. */
+static void
+patch_step(struct feed *f, const struct config *k, int step)
+{
+	static const char leader[] = "master@127.0.0.1:5050";
+	struct gen_env env = { NULL, NULL, NULL, 0, NULL, 0 };
+	struct incr_stats ist;
+	struct gen_stats st;
+	struct cluster *cl;
+	struct table *t = NULL, *full;
+	char why[256], *a, *b;
+
+	if (f->inc != NULL)
+		t = incr_patch(f->incr, f->inc, f->m, leader, k, &env,
+		    100 + (uint32_t)step, &ist, why, sizeof(why));
+	cl = model_cluster(f->m, leader);
+	full = generate_table(cl, k, &env, f->inc, 100 + (uint32_t)step, &st,
+	    why, sizeof(why));
+	assert_non_null(full);
+	state_cluster_free(cl);
+	if (t == NULL) {
+		t = table_ref(full);
+		assert_int_equal(incr_base(f->incr, f->m, leader, k, &env), 0);
+		f->fulls++;
+	} else
+		f->patches++;
+	model_mark(f->m);
+	a = counted(t);
+	b = counted(full);
+	if (strcmp(a, b) != 0)
+		fail_msg("step %d: the patched generation differs from a full "
+		    "build\npatched:\n%sfull:\n%s", step, a, b);
+	assert_true(t->content == full->content);
+	assert_int_equal(t->serial, full->serial);
+	assert_int_equal(t->n_tasks, full->n_tasks);
+	free(a);
+	free(b);
+	table_unref(full);
+	table_unref(f->inc);
+	f->inc = t;
+}
+
 static struct config *
 cfg(bool health_aware)
 {
@@ -477,6 +551,8 @@ compare(struct feed *f, const struct cluster_truth *c, int step)
 		    strcmp(f->prev[ha], g) != 0)
 			fail_msg("step %d: an event said invisible changed the "
 			    "records", step);
+		if (ha == f->inc_ha)
+			patch_step(f, k, step);
 		free(f->prev[ha]);
 		f->prev[ha] = g;
 		free(w);
@@ -581,6 +657,8 @@ step(struct feed *f, struct cluster_truth *c)
 static void
 random_events_match_v0(void **state)
 {
+	uint32_t patches = 0, fulls = 0;
+
 	(void)state;
 	for (int run = 0; run < 20; run++) {
 		struct cluster_truth c;
@@ -592,6 +670,8 @@ random_events_match_v0(void **state)
 			c.agent[a] = a != 3;
 		c.fw[0] = c.fw[1] = true;
 		f.m = model_new();
+		f.inc_ha = run % 2;
+		f.incr = incr_new();
 		f.r = v1_reader_new(&v1cbs, &f);
 		recordio_init(&f.rio, 1 << 20, &riocbs, &f);
 		v1_subscribed(&c, &e);
@@ -603,11 +683,19 @@ random_events_match_v0(void **state)
 			step(&f, &c);
 			compare(&f, &c, s);
 		}
+		/* Most steps patch; a snapshot builds in full. */
+		assert_true(f.patches > 2 * f.fulls);
+		patches += f.patches;
+		fulls += f.fulls;
+		table_unref(f.inc);
+		incr_free(f.incr);
 		v1_reader_free(f.r);
 		model_free(f.m);
 		free(f.prev[0]);
 		free(f.prev[1]);
 	}
+	print_message("%u generations patched, %u built in full\n", patches,
+	    fulls);
 }
 
 /* An update of a task the model never saw is an error (the daemon
