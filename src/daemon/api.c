@@ -110,13 +110,13 @@ static int
 srv_parts(const struct table *t, const struct table_rec *r, unsigned *port,
     struct dname *target)
 {
-	const struct table_node *n = table_srv_name(r);
+	const struct table_name *n = table_srv_name(r);
 
 	if (n == NULL)
 		return -1;
 	*port = table_srv_port(t, r);
-	target->len = n->name_len;
-	memcpy(target->data, n->name, n->name_len);
+	target->len = n->len;
+	memcpy(target->data, n->data, n->len);
 	return 0;
 }
 

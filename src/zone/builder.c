@@ -8,6 +8,7 @@
 #include "util/arena.h"
 #include "zone/builder.h"
 #include "zone/builder_impl.h"
+#include "zone/shard.h"
 #include "dns/err.h"
 
 /* Hard ceiling on one generation, whatever the state says. */
@@ -50,6 +51,10 @@ table_builder_free(struct table_builder *b)
 		return;
 	arena_free(b->arena);
 	arena_free(b->earena);
+	if (b->tnames != NULL)
+		for (uint32_t i = 0; i < b->n_nodes; i++)
+			tname_unref(b->tnames[i]);
+	free(b->tnames);
 	free(b->nodes);
 	free(b->nindex);
 	free(b->recs);

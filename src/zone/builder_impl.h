@@ -52,6 +52,9 @@ struct table_builder {
 	/* The last SRV rdata added and its stored form. */
 	uint8_t last_srv[TABLE_RDATA_MAX], last_stored[10];
 	uint16_t last_srv_len;
+	/* Per node, the name its SRV records' stored form references in
+	 * the table (made at finish, for the nodes some SRV names). */
+	struct table_name **tnames;
 	uint32_t name_cap;	/* records per node; 0: none */
 	uint32_t n_capped, first_capped;
 	uint32_t n_tasks;

@@ -270,20 +270,23 @@ prefetch_srv(const struct table_builder *b, const struct grouping *g,
 		r = &g->v[j + 12];
 		if (r->type == RR_SRV && r->rdlen == 10) {
 			memcpy(&id, b->rd + r->off + 6, 4);
-			__builtin_prefetch(&b->nodes[id]);
+			__builtin_prefetch(&b->tnames[id]);
 		}
 	}
 	if (j + 4 < g->w) {
 		r = &g->v[j + 4];
 		if (r->type == RR_SRV && r->rdlen == 10) {
 			memcpy(&id, b->rd + r->off + 6, 4);
-			__builtin_prefetch(b->nodes[id].name);
+			if (b->tnames[id] != NULL)
+				__builtin_prefetch(b->tnames[id]);
+			else
+				__builtin_prefetch(&b->nodes[id]);
 		}
 	}
 }
 
 /* One shard's draft from the grouped records: its names (ids, n of
- * them; targets are the writer's), each record's number in the table
+ * them; nodes that are only SRV targets are left out), each record's number in the table
  * into where[] (grouped index -> table number) when kept. */
 static void
 draft_shard(struct table_builder *b, const struct grouping *g,
@@ -313,14 +316,21 @@ draft_shard(struct table_builder *b, const struct grouping *g,
 			prefetch_srv(b, g, j);
 			if (r->type == RR_SRV && r->rdlen == 10) {
 				const struct table_node *tn;
+				struct table_name *nm;
 				uint32_t id;
 
 				memcpy(&id, p + 6, 4);
-				tn = &b->nodes[id];
+				nm = b->tnames[id];
+				if (nm == NULL) {
+					tn = &b->nodes[id];
+					nm = tname_new(tn->name, tn->name_len,
+					    tn->hash);
+					b->tnames[id] = nm;
+				}
 				memcpy(rd, p, 6);
-				memcpy(rd + 6, tn->name, tn->name_len);
+				memcpy(rd + 6, &nm, sizeof(nm));
 				p = rd;
-				len = (uint16_t)(6 + tn->name_len);
+				len = TABLE_SRV_STORED;
 			}
 			if (where != NULL)
 				where[j] = base + d->n_recs;
@@ -385,8 +395,12 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 
 	/* The apex always exists: SOA and NS live there. */
 	builder_apex(b);
+	/* No more lookups: the index goes before the shards take memory. */
+	free(b->nindex);
+	b->nindex = NULL;
 	bits = shard_bits_for(b->n_nodes);
 	shard_order(b, bits, &ids, &start);
+	b->tnames = xcalloc(b->n_nodes ? b->n_nodes : 1, sizeof(*b->tnames));
 	if (b->enum_on)
 		at = xmalloc((size_t)(b->n_recs ? b->n_recs : 1) *
 		    sizeof(uint32_t));
@@ -402,19 +416,23 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	}
 	free(g.items);
 	free(g.set);
-	if (at != NULL)
+	if (at != NULL) {
+		/* Inserted -> grouped now, before the shards take memory. */
+		for (uint32_t i = 0; i < b->n_recs; i++)
+			at[i] = g.where[at[i]];
+		free(g.where);
 		num = xmalloc((size_t)(g.w ? g.w : 1) * sizeof(uint32_t));
+	}
 	t = shard_out(b, &g, bits, ids, start, num);
 	free(ids);
 	free(start);
 	free(g.v);
 	if (at != NULL) {
-		/* Inserted -> grouped -> the table's numbers. */
+		/* Grouped -> the table's numbers. */
 		for (uint32_t i = 0; i < b->n_recs; i++)
-			at[i] = g.where[at[i]] != UINT32_MAX ?
-			    num[g.where[at[i]]] : UINT32_MAX;
+			if (at[i] != UINT32_MAX)
+				at[i] = num[at[i]];
 		free(num);
-		free(g.where);
 		t->enumeration = enum_finish(b, at);
 		t->arena = b->earena;
 		b->earena = NULL;

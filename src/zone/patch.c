@@ -13,7 +13,7 @@
 struct erec {
 	uint16_t type, rdlen;
 	uint32_t refs;
-	const uint8_t *rd;	/* wire form, SRV target as a name */
+	const uint8_t *rd;	/* stored form (table.h) */
 };
 
 /* A name the patch changes: its records and children as they will be. */
@@ -46,6 +46,9 @@ struct table_patch {
 	uint32_t *index, mask;	/* edit + 1; 0: free */
 	uint32_t *queue;
 	uint32_t n_queue, cap_queue;
+	/* The SRV target names the ops reference (open addressing). */
+	struct table_name **names;
+	uint32_t n_names, names_mask;
 };
 
 static void *
@@ -81,16 +84,66 @@ table_patch_free(struct table_patch *p)
 	free(p->index);
 	free(p->ops);
 	free(p->queue);
+	for (uint32_t i = 0; p->names != NULL && i <= p->names_mask; i++)
+		tname_unref(p->names[i]);
+	free(p->names);
 	arena_free(p->arena);
 	free(p);
+}
+
+/* The patch's target name for a lower-case name, made when new. */
+static struct table_name *
+name_of(struct table_patch *p, const uint8_t *name, uint8_t len)
+{
+	uint32_t h = dname_hash(name, len), s;
+	struct table_name *n;
+
+	if (p->names == NULL || (p->n_names + 1) * 2 > p->names_mask) {
+		uint32_t mask = p->names ? p->names_mask * 2 + 1 : 63;
+		struct table_name **v = xcalloc((size_t)mask + 1, sizeof(*v));
+
+		for (uint32_t i = 0; p->names != NULL && i <= p->names_mask;
+		    i++) {
+			if (p->names[i] == NULL)
+				continue;
+			for (s = p->names[i]->hash & mask; v[s] != NULL;
+			    s = (s + 1) & mask)
+				;
+			v[s] = p->names[i];
+		}
+		free(p->names);
+		p->names = v;
+		p->names_mask = mask;
+	}
+	for (s = h & p->names_mask; (n = p->names[s]) != NULL;
+	    s = (s + 1) & p->names_mask)
+		if (n->hash == h && n->len == len &&
+		    memcmp(n->data, name, len) == 0)
+			return n;
+	p->n_names++;
+	return p->names[s] = tname_new(name, len, h);
 }
 
 void
 table_patch_add(struct table_patch *p, const struct dname *owner,
     uint16_t type, const uint8_t *rd, uint16_t rdlen, int delta)
 {
+	uint8_t stored[TABLE_SRV_STORED];
 	struct op *o;
 
+	if (type == RR_SRV && rdlen > 6 && rdlen - 6 <= DNAME_MAX) {
+		struct dname target;
+		struct table_name *n;
+
+		target.len = (uint8_t)(rdlen - 6);
+		memcpy(target.data, rd + 6, target.len);
+		dname_lower(&target);
+		n = name_of(p, target.data, target.len);
+		memcpy(stored, rd, 6);
+		memcpy(stored + 6, &n, sizeof(n));
+		rd = stored;
+		rdlen = TABLE_SRV_STORED;
+	}
 	p->ops = grow(p->ops, p->n_ops, &p->cap_ops, sizeof(*p->ops));
 	o = &p->ops[p->n_ops++];
 	o->owner = arena_memdup(p->arena, owner, sizeof(*owner));
@@ -137,15 +190,10 @@ load_old(struct table_patch *p, struct edit *e)
 	e->cap_recs = n->count + 4;
 	e->recs = xmalloc((size_t)e->cap_recs * sizeof(*e->recs));
 	for (uint32_t i = 0; i < n->count; i++) {
-		uint8_t buf[TABLE_RDATA_MAX];
-		uint16_t len;
-		const uint8_t *rd = table_rdata(p->prev, &v[i], buf, &len);
-
 		e->recs[i].type = v[i].type;
-		e->recs[i].rdlen = len;
+		e->recs[i].rdlen = v[i].rdlen;
 		e->recs[i].refs = v[i].refs;
-		e->recs[i].rd = rd == buf ? arena_memdup(p->arena, buf, len) :
-		    rd;
+		e->recs[i].rd = shard_rdata(&v[i]);
 	}
 	e->n_recs = n->count;
 }
@@ -169,8 +217,8 @@ edit_of(struct table_patch *p, const struct dname *name)
 	memset(e, 0, sizeof(*e));
 	e->name = *name;
 	e->hash = h;
-	e->old = table_lookup_any(p->prev, name);
-	if (e->old != NULL && !(e->old->flags & NODE_TARGET)) {
+	e->old = table_lookup(p->prev, name);
+	if (e->old != NULL) {
 		e->exists = true;
 		e->children = e->old->children;
 		load_old(p, e);
@@ -192,8 +240,8 @@ apply(struct table_patch *p, const struct op *o, char *why, size_t len)
 	for (i = 0; i < e->n_recs; i++) {
 		const struct erec *r = &e->recs[i];
 
-		if (r->type == o->type && r->rdlen == o->rdlen &&
-		    (o->rdlen == 0 || memcmp(r->rd, o->rd, o->rdlen) == 0))
+		if (r->type == o->type && stored_equal(o->type, r->rd, r->rdlen,
+		    o->rd, o->rdlen))
 			break;
 	}
 	if (o->delta < 0) {
@@ -319,21 +367,15 @@ rewrite(struct table_patch *p, uint32_t k, const uint32_t *ids, uint32_t n,
 		const struct table_rec *v = &s->recs[nd->first];
 		struct edit *e;
 
-		if (nd->flags & NODE_TARGET)
-			continue;
 		e = edit_find(p, nd->name, nd->name_len, nd->hash);
 		if (e != NULL) {
 			draft_edit(d, e);
 			continue;
 		}
 		draft_node(d, nd->name, nd->name_len, nd->hash, nd->children);
-		for (uint32_t j = 0; j < nd->count; j++) {
-			uint8_t buf[TABLE_RDATA_MAX];
-			uint16_t len;
-			const uint8_t *rd = table_rdata(t, &v[j], buf, &len);
-
-			draft_rec(d, v[j].type, rd, len, v[j].refs);
-		}
+		for (uint32_t j = 0; j < nd->count; j++)
+			draft_rec(d, v[j].type, shard_rdata(&v[j]), v[j].rdlen,
+			    v[j].refs);
 	}
 	for (uint32_t i = 0; i < n; i++)
 		if (!p->edits[ids[i]].written)

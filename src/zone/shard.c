@@ -80,8 +80,6 @@ draft_free(struct shard_draft *d)
 	free(d->nodes);
 	free(d->recs);
 	free(d->bytes);
-	free(d->set);
-	free(d->target);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -121,96 +119,89 @@ draft_rec(struct shard_draft *d, uint16_t type, const uint8_t *rd,
 	d->nodes[d->n_nodes - 1].count++;
 }
 
-/* The draft node named name (len octets, hash h) through the set
- * (mask), or UINT32_MAX; *slot gets where it is or would go. */
-static uint32_t
-set_find(const struct shard_draft *d, uint32_t mask, const uint8_t *name,
-    uint8_t len, uint32_t h, uint32_t *slot)
+struct table_name *
+tname_new(const uint8_t *name, uint8_t len, uint32_t hash)
 {
-	uint32_t s = mix64(h) & mask;
+	struct table_name *n = xmalloc(sizeof(*n) + len);
 
-	for (; d->set[s] != 0; s = (s + 1) & mask) {
-		const struct draft_node *n = &d->nodes[d->set[s] - 1];
-
-		if (n->hash == h && n->len == len &&
-		    memcmp(n->name, name, len) == 0)
-			return d->set[s] - 1;
-	}
-	*slot = s;
-	return UINT32_MAX;
+	atomic_init(&n->refs, 1);
+	n->hash = hash;
+	n->len = len;
+	memcpy(n->data, name, len);
+	return n;
 }
 
-/* Each SRV's target as a draft node: a name of the draft, or a target
- * node added for it.  Returns how many names there are (the rest are
- * targets). */
-static uint32_t
-resolve_targets(struct shard_draft *d)
+struct table_name *
+tname_ref(struct table_name *n)
 {
-	uint32_t mask = 63, names = d->n_nodes, slot = 0;
+	if (n != NULL)
+		atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
+	return n;
+}
 
-	while (mask + 1 < 2 * (d->n_nodes + d->n_recs))
-		mask = mask * 2 + 1;
-	if (d->set_cap < mask + 1) {
-		free(d->set);
-		d->set_cap = mask + 1;
-		d->set = xmalloc((size_t)d->set_cap * sizeof(uint32_t));
+void
+tname_unref(struct table_name *n)
+{
+	if (n != NULL && atomic_fetch_sub_explicit(&n->refs, 1,
+	    memory_order_acq_rel) == 1)
+		free(n);
+}
+
+static bool
+is_stored_srv(uint16_t type, uint16_t rdlen)
+{
+	return type == RR_SRV && rdlen == TABLE_SRV_STORED;
+}
+
+bool
+stored_equal(uint16_t type, const uint8_t *a, uint16_t alen,
+    const uint8_t *b, uint16_t blen)
+{
+	const struct table_name *x, *y;
+
+	if (alen != blen)
+		return false;
+	if (!is_stored_srv(type, alen))
+		return alen == 0 || memcmp(a, b, alen) == 0;
+	if (memcmp(a, b, 6) != 0)
+		return false;
+	x = tname_of(a);
+	y = tname_of(b);
+	return x == y || (x->hash == y->hash && x->len == y->len &&
+	    memcmp(x->data, y->data, x->len) == 0);
+}
+
+const uint8_t *
+stored_wire(uint16_t type, const uint8_t *rd, uint16_t rdlen,
+    uint8_t buf[TABLE_RDATA_MAX], uint16_t *len)
+{
+	const struct table_name *n;
+
+	if (!is_stored_srv(type, rdlen)) {
+		*len = rdlen;
+		return rd;
 	}
-	memset(d->set, 0, ((size_t)mask + 1) * sizeof(uint32_t));
-	d->target = grow(d->target, 0, &d->target_cap, sizeof(uint32_t),
-	    d->n_recs);
-	for (uint32_t i = 0; i < names; i++) {
-		const struct draft_node *n = &d->nodes[i];
-
-		if (set_find(d, mask, n->name, n->len, n->hash, &slot) ==
-		    UINT32_MAX)
-			d->set[slot] = i + 1;
-	}
-	for (uint32_t i = 0; i < d->n_recs; i++) {
-		const struct draft_rec *r = &d->recs[i];
-		const uint8_t *t = d->bytes + r->off + 6;
-		uint8_t tlen;
-		uint32_t h, id;
-
-		d->target[i] = UINT32_MAX;
-		if (r->type != RR_SRV || r->rdlen <= 6)
-			continue;
-		tlen = (uint8_t)(r->rdlen - 6);
-		h = dname_hash(t, tlen);
-		id = set_find(d, mask, t, tlen, h, &slot);
-		if (id == UINT32_MAX) {
-			struct draft_node *n;
-
-			d->nodes = grow(d->nodes, d->n_nodes, &d->cap_nodes,
-			    sizeof(*n), 1);
-			id = d->n_nodes++;
-			n = &d->nodes[id];
-			/* The bytes do not move while the shard is written. */
-			n->name = t;
-			n->len = tlen;
-			n->flags = NODE_TARGET;
-			n->hash = h;
-			n->children = 0;
-			n->first = d->n_recs;
-			n->count = 0;
-			d->set[slot] = id + 1;
-		}
-		d->target[i] = id;
-	}
-	return names;
+	n = tname_of(rd);
+	memcpy(buf, rd, 6);
+	memcpy(buf + 6, n->data, n->len);
+	*len = (uint16_t)(6 + n->len);
+	return buf;
 }
 
 /* Content hash of a record, independent of where it is stored: the
  * name enters as its hash and length, as an SRV target does. */
 static uint64_t
 rec_hash(const struct draft_node *n, uint16_t type, const uint8_t *rd,
-    uint16_t rdlen, const struct draft_node *target)
+    uint16_t rdlen)
 {
 	uint64_t nh = mix64((uint64_t)n->hash << 8 | n->len), h;
 
-	if (target != NULL) {
+	if (is_stored_srv(type, rdlen)) {
+		const struct table_name *t = tname_of(rd);
+
 		h = mix(nh ^ type, rd, 6);
-		h = mix(h, &target->hash, 4);
-		h = mix(h, &target->len, 1);
+		h = mix(h, &t->hash, 4);
+		h = mix(h, &t->len, 1);
 		rdlen = 10;
 	} else
 		h = mix(nh ^ type, rd, rdlen);
@@ -220,26 +211,25 @@ rec_hash(const struct draft_node *n, uint16_t type, const uint8_t *rd,
 struct table_shard *
 shard_write(struct shard_draft *d, uint16_t id, unsigned shift)
 {
-	uint32_t names, mask = 15;
+	uint32_t mask = 15;
+	bool wide = d->n_nodes >= UINT16_MAX;
+	size_t slot = wide ? sizeof(uint32_t) : sizeof(uint16_t);
 	size_t off_nodes, off_recs, off_index, off_rd, off_names, total;
-	size_t rd_bytes = 0, name_bytes = 0, rd_at, name_at;
+	size_t name_bytes = 0, rd_at, name_at;
 	struct table_shard *s;
 	uint8_t *block;
 
 	if (d->n_nodes == 0)
 		return NULL;
-	names = resolve_targets(d);
 	for (uint32_t i = 0; i < d->n_nodes; i++)
 		name_bytes += d->nodes[i].len;
-	for (uint32_t i = 0; i < d->n_recs; i++)
-		rd_bytes += d->target[i] != UINT32_MAX ? 10 : d->recs[i].rdlen;
-	while (mask + 1 < 2 * names)
+	while (mask + 1 < 2 * d->n_nodes)
 		mask = mask * 2 + 1;
 	off_nodes = (sizeof(*s) + 7) & ~(size_t)7;
 	off_recs = off_nodes + (size_t)d->n_nodes * sizeof(struct table_node);
 	off_index = off_recs + (size_t)d->n_recs * sizeof(struct table_rec);
-	off_rd = off_index + ((size_t)mask + 1) * sizeof(uint32_t);
-	off_names = off_rd + rd_bytes;
+	off_rd = off_index + ((size_t)mask + 1) * slot;
+	off_names = off_rd + d->n_bytes;
 	total = off_names + name_bytes;
 	block = xcalloc(1, total);
 	s = (struct table_shard *)block;
@@ -252,57 +242,53 @@ shard_write(struct shard_draft *d, uint16_t id, unsigned shift)
 	s->bytes = total;
 	s->nodes = (struct table_node *)(block + off_nodes);
 	s->recs = (struct table_rec *)(block + off_recs);
-	s->index = (uint32_t *)(block + off_index);
+	s->index = block + off_index;
+	s->wide = wide;
 	name_at = off_names;
+	rd_at = off_rd;
 	for (uint32_t i = 0; i < d->n_nodes; i++) {
 		const struct draft_node *dn = &d->nodes[i];
 		struct table_node *n = &s->nodes[i];
+		uint32_t k = (dn->hash >> shift) & mask;
 
 		memcpy(block + name_at, dn->name, dn->len);
 		n->name = block + name_at;
 		name_at += dn->len;
 		n->name_len = dn->len;
-		n->flags = dn->flags;
+		n->flags = 0;
 		n->shard = id;
 		n->hash = dn->hash;
 		n->first = dn->first;
 		n->count = dn->count;
 		n->children = dn->children;
-		if (i < names) {
-			uint32_t k = (dn->hash >> shift) & mask;
+		if (wide) {
+			uint32_t *x = s->index;
 
-			while (s->index[k] != 0)
+			while (x[k] != 0)
 				k = (k + 1) & mask;
-			s->index[k] = i + 1;
-		}
-	}
-	rd_at = off_rd;
-	for (uint32_t i = 0; i < names; i++) {
-		const struct draft_node *dn = &d->nodes[i];
+			x[k] = i + 1;
+		} else {
+			uint16_t *x = s->index;
 
+			while (x[k] != 0)
+				k = (k + 1) & mask;
+			x[k] = (uint16_t)(i + 1);
+		}
 		for (uint32_t j = dn->first; j < dn->first + dn->count; j++) {
 			const struct draft_rec *dr = &d->recs[j];
 			struct table_rec *r = &s->recs[j];
 			const uint8_t *rd = d->bytes + dr->off;
-			const struct draft_node *tn = d->target[j] !=
-			    UINT32_MAX ? &d->nodes[d->target[j]] : NULL;
 
 			r->type = dr->type;
 			r->refs = dr->refs;
+			r->rdlen = dr->rdlen;
 			r->off = (uint32_t)(block + rd_at - (uint8_t *)r);
-			if (tn != NULL) {
-				int32_t rel = (int32_t)((uint8_t *)&s->nodes[
-				    d->target[j]] - (block + rd_at));
-
-				memcpy(block + rd_at, rd, 6);
-				memcpy(block + rd_at + 6, &rel, 4);
-				r->rdlen = 10;
-			} else {
+			if (dr->rdlen > 0)
 				memcpy(block + rd_at, rd, dr->rdlen);
-				r->rdlen = dr->rdlen;
-			}
-			rd_at += r->rdlen;
-			s->content += rec_hash(dn, dr->type, rd, dr->rdlen, tn);
+			if (is_stored_srv(dr->type, dr->rdlen))
+				(void)tname_ref(tname_of(rd));
+			rd_at += dr->rdlen;
+			s->content += rec_hash(dn, dr->type, rd, dr->rdlen);
 		}
 	}
 	return s;
@@ -321,37 +307,33 @@ shard_unref(struct table_shard *s)
 {
 	if (s == NULL)
 		return;
-	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
-		free(s);
+	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	for (uint32_t i = 0; i < s->n_recs; i++)
+		if (is_stored_srv(s->recs[i].type, s->recs[i].rdlen))
+			tname_unref(tname_of(shard_rdata(&s->recs[i])));
+	free(s);
 }
 
 const struct table_node *
 shard_find(const struct table_shard *s, const uint8_t *name, uint8_t len,
     uint32_t hash)
 {
-	uint32_t k;
+	uint32_t k, at;
 
 	if (s == NULL)
 		return NULL;
-	for (k = (hash >> s->shift) & s->index_mask; s->index[k] != 0;
-	    k = (k + 1) & s->index_mask) {
-		const struct table_node *n = &s->nodes[s->index[k] - 1];
+	for (k = (hash >> s->shift) & s->index_mask;; k = (k + 1) &
+	    s->index_mask) {
+		const struct table_node *n;
 
+		at = s->wide ? ((const uint32_t *)s->index)[k] :
+		    ((const uint16_t *)s->index)[k];
+		if (at == 0)
+			return NULL;
+		n = &s->nodes[at - 1];
 		if (n->hash == hash && n->name_len == len &&
 		    memcmp(n->name, name, len) == 0)
 			return n;
 	}
-	return NULL;
-}
-
-const struct table_node *
-shard_srv_node(const struct table_rec *r)
-{
-	const uint8_t *rd = shard_rdata(r);
-	int32_t rel;
-
-	if (r->type != RR_SRV || r->rdlen != 10)
-		return NULL;
-	memcpy(&rel, rd + 6, 4);
-	return (const struct table_node *)(rd + rel);
 }

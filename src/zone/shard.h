@@ -7,17 +7,19 @@
  * every other one, by reference.
  *
  * A shard is written from a draft: its names in order, each with its
- * records (rdata in wire form, an SRV's target as an uncompressed
- * lower-case name), grouped by type.  The writer stores each SRV target
- * once per shard, as a node of its own when the target is no name of
- * the shard, and sums the records' content hashes.
+ * records (rdata in stored form, table.h: an SRV's target as a reference
+ * to a struct table_name, which the draft borrows and the shard takes
+ * one of its own to), grouped by type.  The writer sums the records'
+ * content hashes.
  */
 #ifndef TASKDNS_SHARD_H
 #define TASKDNS_SHARD_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "zone/table.h"
 
@@ -30,7 +32,10 @@ struct table_shard {
 	size_t bytes;
 	struct table_node *nodes;
 	struct table_rec *recs;
-	uint32_t *index;	/* node index + 1 of its names; 0: free */
+	/* Node index + 1 of its names, 0: free; 16 bits wide unless the
+	 * shard holds 65535 names or more (wide). */
+	void *index;
+	bool wide;
 };
 
 struct draft_node {
@@ -53,9 +58,6 @@ struct shard_draft {
 	uint32_t n_recs, cap_recs;
 	uint8_t *bytes;
 	uint32_t n_bytes, cap_bytes;
-	/* The writer's scratch: a name index and each SRV's target. */
-	uint32_t *set, set_cap;
-	uint32_t *target, target_cap;
 };
 
 void draft_reset(struct shard_draft *d);
@@ -63,7 +65,8 @@ void draft_free(struct shard_draft *d);
 /* Open a name; its records follow. */
 void draft_node(struct shard_draft *d, const uint8_t *name, uint8_t len,
     uint32_t hash, uint32_t children);
-/* A record of the open name (rdata copied). */
+/* A record of the open name (stored rdata copied; an SRV's target
+ * borrowed). */
 void draft_rec(struct shard_draft *d, uint16_t type, const uint8_t *rd,
     uint16_t rdlen, uint32_t refs);
 
@@ -74,13 +77,31 @@ struct table_shard *shard_write(struct shard_draft *d, uint16_t id,
 struct table_shard *shard_ref(struct table_shard *s);
 void shard_unref(struct table_shard *s);
 
-/* Node of a lower-case name in s (names only, or target nodes too when
- * targets is set), or NULL. */
+/* Node of a lower-case name in s, or NULL. */
 const struct table_node *shard_find(const struct table_shard *s,
     const uint8_t *name, uint8_t len, uint32_t hash);
 
-/* The node an SRV record's stored form names (in the record's shard). */
-const struct table_node *shard_srv_node(const struct table_rec *r);
+/* SRV target names: a new one holding one reference, and references
+ * taken and dropped (the last frees it; NULL is a no-op). */
+struct table_name *tname_new(const uint8_t *name, uint8_t len,
+    uint32_t hash);
+struct table_name *tname_ref(struct table_name *n);
+void tname_unref(struct table_name *n);
+/* The target name in an SRV's stored rdata (TABLE_SRV_STORED octets). */
+static inline struct table_name *
+tname_of(const uint8_t *stored)
+{
+	struct table_name *n;
+
+	memcpy(&n, stored + 6, sizeof(n));
+	return n;
+}
+/* Whether two stored rdata of type are the same record data. */
+bool stored_equal(uint16_t type, const uint8_t *a, uint16_t alen,
+    const uint8_t *b, uint16_t blen);
+/* The wire form of stored rdata (a pointer to it, or composed in buf). */
+const uint8_t *stored_wire(uint16_t type, const uint8_t *rd, uint16_t rdlen,
+    uint8_t buf[TABLE_RDATA_MAX], uint16_t *len);
 static inline const uint8_t *
 shard_rdata(const struct table_rec *r)
 {

@@ -111,20 +111,18 @@ table_unref(struct table *t)
 }
 
 const struct table_node *
-table_lookup_any(const struct table *t, const struct dname *name)
+table_lookup_raw(const struct table *t, const uint8_t *name, uint8_t len,
+    uint32_t hash)
 {
-	uint32_t h = dname_hash(name->data, name->len);
-
-	return shard_find(t->shards[h & ((1u << t->shard_bits) - 1)],
-	    name->data, name->len, h);
+	return shard_find(t->shards[hash & ((1u << t->shard_bits) - 1)], name,
+	    len, hash);
 }
 
 const struct table_node *
 table_lookup(const struct table *t, const struct dname *name)
 {
-	const struct table_node *n = table_lookup_any(t, name);
-
-	return n != NULL && !(n->flags & NODE_TARGET) ? n : NULL;
+	return table_lookup_raw(t, name->data, name->len,
+	    dname_hash(name->data, name->len));
 }
 
 const struct table_rec *
@@ -157,18 +155,8 @@ const uint8_t *
 table_rdata(const struct table *t, const struct table_rec *r,
     uint8_t buf[TABLE_RDATA_MAX], uint16_t *len)
 {
-	const uint8_t *p = shard_rdata(r);
-	const struct table_node *n = table_srv_name(r);
-
 	(void)t;
-	if (n == NULL) {
-		*len = r->rdlen;
-		return p;
-	}
-	memcpy(buf, p, 6);
-	memcpy(buf + 6, n->name, n->name_len);
-	*len = (uint16_t)(6 + n->name_len);
-	return buf;
+	return stored_wire(r->type, shard_rdata(r), r->rdlen, buf, len);
 }
 
 uint16_t
@@ -182,26 +170,21 @@ table_srv_port(const struct table *t, const struct table_rec *r)
 	return (uint16_t)(p[4] << 8 | p[5]);
 }
 
-const struct table_node *
+const struct table_name *
 table_srv_name(const struct table_rec *r)
 {
-	return shard_srv_node(r);
+	if (r->type != RR_SRV || r->rdlen != TABLE_SRV_STORED)
+		return NULL;
+	return tname_of(shard_rdata(r));
 }
 
 const struct table_node *
 table_srv_target(const struct table *t, const struct table_rec *r)
 {
-	const struct table_node *n = shard_srv_node(r);
-	struct dname name;
+	const struct table_name *n = table_srv_name(r);
 
-	if (n == NULL)
-		return NULL;
-	/* In its own shard the node is the name's; elsewhere, a copy. */
-	if (n->shard == (n->hash & ((1u << t->shard_bits) - 1)))
-		return (n->flags & NODE_TARGET) ? NULL : n;
-	name.len = n->name_len;
-	memcpy(name.data, n->name, n->name_len);
-	return table_lookup(t, &name);
+	return n != NULL ? table_lookup_raw(t, n->data, n->len, n->hash) :
+	    NULL;
 }
 
 /* The shard holding number i of at (node_at or rec_at). */
@@ -249,8 +232,8 @@ table_rec_node(const struct table *t, uint32_t i)
 	uint32_t lo = 0, hi = s->n_nodes;
 
 	/* Nodes hold consecutive ranges in node order (an empty one starts
-	 * where the next begins; targets come last and hold none): the
-	 * last node starting at or before j that holds j. */
+	 * where the next begins): the last node starting at or before j
+	 * that holds j. */
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 

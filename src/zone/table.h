@@ -23,14 +23,26 @@ struct table_soa {
 	uint32_t refresh, retry, expire, minimum, ttl;
 };
 
+/* An SRV target's name (lower-case wire form), held once for the records
+ * that name it and shared, by counted references, by every shard and
+ * generation that holds them: a patch that writes a shard again copies
+ * the reference, not the name. */
+struct table_name {
+	atomic_uint refs;
+	uint32_t hash;		/* dname_hash of the name */
+	uint8_t len;
+	uint8_t data[];
+};
+
 /* A record: its type and where its rdata is stored, in the record's
  * shard (shard.h): off is the distance from the record to it.  The
  * stored form is the wire form, except an SRV's: priority, weight and
- * port (6 octets), then where its target's node is (4 octets), so that a
- * target is held once per shard however many records name it.
- * table_rdata() gives the wire form of any record.  refs: how many times
- * the generator added it (a generation made from the one before removes
- * a record when its last adder goes). */
+ * port (6 octets), then a reference to its target's name (struct
+ * table_name *, TABLE_SRV_STORED octets in all), so that a target is
+ * held once however many records name it.  table_rdata() gives the wire
+ * form of any record.  refs: how many times the generator added it (a
+ * generation made from the one before removes a record when its last
+ * adder goes). */
 struct table_rec {
 	uint16_t type;
 	uint16_t rdlen;		/* of the stored form */
@@ -38,12 +50,14 @@ struct table_rec {
 	uint32_t refs;
 };
 
+#define TABLE_SRV_STORED (6 + sizeof(struct table_name *))
+
 /* Longest wire rdata a table holds: an SRV with the longest target. */
 #define TABLE_RDATA_MAX (6 + DNAME_MAX)
 
 enum {
 	/* Named only as an SRV target: no records, and not a name of the
-	 * zone (a lookup does not find it). */
+	 * zone.  Only a builder holds such nodes; a table's are names. */
 	NODE_TARGET = 1,
 };
 
@@ -127,9 +141,9 @@ void table_unref(struct table *t);
 /* Node of a lower-cased name, or NULL.  Borrowed for the table's life. */
 const struct table_node *table_lookup(const struct table *t,
     const struct dname *name_lower);
-/* Node of a lower-cased name also when it is only an SRV target. */
-const struct table_node *table_lookup_any(const struct table *t,
-    const struct dname *name_lower);
+/* The same by a name's octets and dname_hash. */
+const struct table_node *table_lookup_raw(const struct table *t,
+    const uint8_t *name_lower, uint8_t len, uint32_t hash);
 /* First record of the given type at node and how many there are (they are
  * consecutive); *n = 0 when none. */
 const struct table_rec *table_rrset(const struct table *t,
@@ -142,9 +156,9 @@ const uint8_t *table_rdata(const struct table *t, const struct table_rec *r,
 /* Node's records, all types (node->count of them). */
 const struct table_rec *table_node_recs(const struct table *t,
     const struct table_node *node);
-/* The name an SRV record names as its target (a node that may hold no
- * records), or NULL when r is no SRV. */
-const struct table_node *table_srv_name(const struct table_rec *r);
+/* The name an SRV record names as its target, or NULL when r is no
+ * SRV. */
+const struct table_name *table_srv_name(const struct table_rec *r);
 /* The node holding the records of r's target: NULL when r is no SRV or
  * its target has no records in the zone. */
 const struct table_node *table_srv_target(const struct table *t,
@@ -152,7 +166,7 @@ const struct table_node *table_srv_target(const struct table *t,
 /* The port of SRV record r (0 when r is no SRV). */
 uint16_t table_srv_port(const struct table *t, const struct table_rec *r);
 /* Record number i (0 .. n_recs - 1), the node it belongs to, and node
- * number i (0 .. n_nodes - 1; targets included: they hold no records). */
+ * number i (0 .. n_nodes - 1). */
 const struct table_rec *table_rec_at(const struct table *t, uint32_t i);
 const struct table_node *table_rec_node(const struct table *t, uint32_t i);
 const struct table_node *table_node_at(const struct table *t, uint32_t i);

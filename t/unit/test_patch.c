@@ -280,6 +280,55 @@ the_cap_and_growth_fall_back(void **state)
 	table_unref(t);
 }
 
+/* A shard of 65535 names or more indexes them in 32 bits: every name is
+ * still found, and one not held is not.  SRV targets are shared by
+ * reference: a shard written from another's records holds the same. */
+static void
+wide_shards_find_every_name(void **state)
+{
+	struct shard_draft d = { 0 };
+	struct table_shard *s, *s2;
+	struct table_name *tn = tname_new((const uint8_t *)"\1t\5mesos\0", 9,
+	    dname_hash((const uint8_t *)"\1t\5mesos\0", 9));
+	static uint8_t wire[70000][8];
+	uint8_t rd[TABLE_SRV_STORED] = { 0, 1, 0, 2, 0, 80 };
+	const uint32_t n = 70000;
+
+	(void)state;
+	memcpy(rd + 6, &tn, sizeof(tn));
+	for (uint32_t i = 0; i < n; i++) {
+		wire[i][0] = 6;
+		snprintf((char *)wire[i] + 1, 7, "%06u", i);
+		wire[i][7] = 0;
+		draft_node(&d, wire[i], 8, dname_hash(wire[i], 8), 0);
+		if (i % 1000 == 0)
+			draft_rec(&d, RR_SRV, rd, sizeof(rd), 1);
+	}
+	s = shard_write(&d, 0, 0);
+	assert_non_null(s);
+	assert_true(s->wide);
+	for (uint32_t i = 0; i < n; i++)
+		assert_ptr_equal(shard_find(s, wire[i], 8, dname_hash(wire[i],
+		    8)), &s->nodes[i]);
+	assert_null(shard_find(s, (const uint8_t *)"\1x\0", 3,
+	    dname_hash((const uint8_t *)"\1x\0", 3)));
+	/* 1 (ours) + 70 records. */
+	assert_int_equal(atomic_load(&tn->refs), 71);
+	draft_reset(&d);
+	draft_node(&d, wire[0], 8, dname_hash(wire[0], 8), 0);
+	draft_rec(&d, RR_SRV, shard_rdata(&s->recs[0]), s->recs[0].rdlen, 1);
+	s2 = shard_write(&d, 0, 0);
+	assert_false(s2->wide);
+	assert_ptr_equal(tname_of(shard_rdata(&s2->recs[0])), tn);
+	assert_true(stored_equal(RR_SRV, rd, sizeof(rd),
+	    shard_rdata(&s2->recs[0]), s2->recs[0].rdlen));
+	shard_unref(s);
+	assert_int_equal(atomic_load(&tn->refs), 2);
+	shard_unref(s2);
+	tname_unref(tn);
+	draft_free(&d);
+}
+
 int
 main(void)
 {
@@ -287,6 +336,7 @@ main(void)
 		cmocka_unit_test(random_steps_match_full_builds),
 		cmocka_unit_test(unchanged_keeps_the_serial_and_bad_removals_fail),
 		cmocka_unit_test(the_cap_and_growth_fall_back),
+		cmocka_unit_test(wide_shards_find_every_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
