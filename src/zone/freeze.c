@@ -398,6 +398,17 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	/* No more lookups: the index goes before the shards take memory. */
 	free(b->nindex);
 	b->nindex = NULL;
+	/* The nodes and rdata grew by doubling: give back what they will
+	 * not use (for a large array, realloc returns the pages). */
+	if (b->n_nodes > 0 && b->cap_nodes > b->n_nodes) {
+		b->nodes = xrealloc(b->nodes, (size_t)b->n_nodes *
+		    sizeof(*b->nodes));
+		b->cap_nodes = b->n_nodes;
+	}
+	if (b->rd_len > 0 && b->rd_cap > b->rd_len) {
+		b->rd = xrealloc(b->rd, b->rd_len);
+		b->rd_cap = b->rd_len;
+	}
 	bits = shard_bits_for(b->n_nodes);
 	shard_order(b, bits, &ids, &start);
 	b->tnames = xcalloc(b->n_nodes ? b->n_nodes : 1, sizeof(*b->tnames));
