@@ -147,12 +147,6 @@ tname_unref(struct table_name *n)
 		free(n);
 }
 
-static bool
-is_stored_srv(uint16_t type, uint16_t rdlen)
-{
-	return type == RR_SRV && rdlen == TABLE_SRV_STORED;
-}
-
 bool
 stored_equal(uint16_t type, const uint8_t *a, uint16_t alen,
     const uint8_t *b, uint16_t blen)
@@ -161,7 +155,7 @@ stored_equal(uint16_t type, const uint8_t *a, uint16_t alen,
 
 	if (alen != blen)
 		return false;
-	if (!is_stored_srv(type, alen))
+	if (!stored_srv(type, alen))
 		return alen == 0 || memcmp(a, b, alen) == 0;
 	if (memcmp(a, b, 6) != 0)
 		return false;
@@ -177,7 +171,7 @@ stored_wire(uint16_t type, const uint8_t *rd, uint16_t rdlen,
 {
 	const struct table_name *n;
 
-	if (!is_stored_srv(type, rdlen)) {
+	if (!stored_srv(type, rdlen)) {
 		*len = rdlen;
 		return rd;
 	}
@@ -196,7 +190,7 @@ rec_hash(const struct draft_node *n, uint16_t type, const uint8_t *rd,
 {
 	uint64_t nh = mix64((uint64_t)n->hash << 8 | n->len), h;
 
-	if (is_stored_srv(type, rdlen)) {
+	if (stored_srv(type, rdlen)) {
 		const struct table_name *t = tname_of(rd);
 
 		h = mix(nh ^ type, rd, 6);
@@ -224,7 +218,7 @@ shard_write(struct shard_draft *d, uint16_t id, unsigned shift)
 	for (uint32_t i = 0; i < d->n_nodes; i++)
 		name_bytes += d->nodes[i].len;
 	for (uint32_t i = 0; i < d->n_recs; i++)
-		n_srv += is_stored_srv(d->recs[i].type, d->recs[i].rdlen);
+		n_srv += stored_srv(d->recs[i].type, d->recs[i].rdlen);
 	while (mask + 1 < 2 * d->n_nodes)
 		mask = mask * 2 + 1;
 	off_nodes = (sizeof(*s) + 7) & ~(size_t)7;
@@ -289,7 +283,7 @@ shard_write(struct shard_draft *d, uint16_t id, unsigned shift)
 			r->type = dr->type;
 			r->refs = dr->refs;
 			r->rdlen = dr->rdlen;
-			if (is_stored_srv(dr->type, dr->rdlen)) {
+			if (stored_srv(dr->type, dr->rdlen)) {
 				r->off = (uint32_t)(block + srv_at -
 				    (uint8_t *)r);
 				memcpy(block + srv_at, rd, dr->rdlen);
@@ -324,7 +318,7 @@ shard_unref(struct table_shard *s)
 	if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (uint32_t i = 0; i < s->n_recs; i++)
-		if (is_stored_srv(s->recs[i].type, s->recs[i].rdlen))
+		if (stored_srv(s->recs[i].type, s->recs[i].rdlen))
 			tname_unref(tname_of(shard_rdata(&s->recs[i])));
 	free(s);
 }

@@ -87,6 +87,12 @@ struct table_name *tname_new(const uint8_t *name, uint8_t len,
     uint32_t hash);
 struct table_name *tname_ref(struct table_name *n);
 void tname_unref(struct table_name *n);
+/* Whether stored rdata of type holds a target name reference. */
+static inline bool
+stored_srv(uint16_t type, uint16_t rdlen)
+{
+	return type == RR_SRV && rdlen == TABLE_SRV_STORED;
+}
 /* The target name in an SRV's stored rdata (TABLE_SRV_STORED octets). */
 static inline struct table_name *
 tname_of(const uint8_t *stored)

@@ -173,9 +173,8 @@ table_srv_port(const struct table *t, const struct table_rec *r)
 const struct table_name *
 table_srv_name(const struct table_rec *r)
 {
-	if (r->type != RR_SRV || r->rdlen != TABLE_SRV_STORED)
-		return NULL;
-	return tname_of(shard_rdata(r));
+	return stored_srv(r->type, r->rdlen) ? tname_of(shard_rdata(r)) :
+	    NULL;
 }
 
 const struct table_node *
