@@ -15,6 +15,7 @@ struct entry {
 	char *id;
 	struct entry *hnext;		/* bucket chain */
 	struct entry *prev, *next;	/* arrival order */
+	bool packed;			/* id inside the entry's block */
 };
 
 struct map {
@@ -23,20 +24,20 @@ struct map {
 	struct entry *head, *tail;
 };
 
-struct mport {
-	int number;
-	char *name, *protocol;
-};
-
+/* A task is one block: the struct, its discovery ports, then its
+ * strings (id, name, ...), written once (task_pack): a cluster holds
+ * 100,000 of them, and a malloc per string costs as much again as the
+ * strings.  An agent_id learned later is its own allocation. */
 struct mtask {
 	struct entry e;
-	char *name, *framework_id, *agent_id, *ports, *disc_name;
-	struct mport *dports;
+	const char *name, *framework_id, *agent_id, *ports, *disc_name;
+	struct disc_port *dports;
 	uint32_t n_dports;
 	struct ipaddr *ipv;
 	uint16_t n_ips[IPSRC_N];
 	bool running;
 	bool unhealthy;
+	char *own_agent;	/* agent_id when malloc'd on its own */
 };
 
 struct magent {
@@ -152,16 +153,7 @@ map_unlink(struct map *m, struct entry *e)
 static void
 task_free_fields(struct mtask *t)
 {
-	for (uint32_t i = 0; i < t->n_dports; i++) {
-		free(t->dports[i].name);
-		free(t->dports[i].protocol);
-	}
-	free(t->dports);
-	free(t->name);
-	free(t->framework_id);
-	free(t->agent_id);
-	free(t->ports);
-	free(t->disc_name);
+	free(t->own_agent);
 	free(t->ipv);
 }
 
@@ -170,8 +162,67 @@ entry_free(struct map *m, struct entry *e)
 {
 	if (m != NULL)
 		map_unlink(m, e);
-	free(e->id);
+	if (!e->packed)
+		free(e->id);
 	free(e);
+}
+
+/* Length of s with its NUL, 0 for NULL. */
+static size_t
+slen(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* A copy of s at *at (advanced), or NULL. */
+static char *
+sput(char **at, const char *s)
+{
+	size_t n = slen(s);
+	char *r = *at;
+
+	if (n == 0)
+		return NULL;
+	memcpy(r, s, n);
+	*at += n;
+	return r;
+}
+
+/* A task of one block, its strings and ports copied from the arguments
+ * (the rest of it zero). */
+static struct mtask *
+task_pack(const char *id, const char *name, const char *framework_id,
+    const char *agent_id, const char *ports, const char *disc_name,
+    const struct disc_port *dports, uint32_t n_dports)
+{
+	size_t off_dp = (sizeof(struct mtask) + 7) & ~(size_t)7;
+	size_t off_s = off_dp + (size_t)n_dports * sizeof(struct disc_port);
+	size_t n = slen(id) + slen(name) + slen(framework_id) +
+	    slen(agent_id) + slen(ports) + slen(disc_name);
+	struct mtask *m;
+	char *at;
+
+	for (uint32_t i = 0; i < n_dports; i++)
+		n += slen(dports[i].name) + slen(dports[i].protocol);
+	m = xcalloc(1, off_s + n);
+	at = (char *)m + off_s;
+	m->e.packed = true;
+	m->e.id = sput(&at, id);
+	m->name = sput(&at, name);
+	m->framework_id = sput(&at, framework_id);
+	m->agent_id = sput(&at, agent_id);
+	m->ports = sput(&at, ports);
+	m->disc_name = sput(&at, disc_name);
+	if (n_dports > 0) {
+		m->dports = (struct disc_port *)((char *)m + off_dp);
+		for (uint32_t i = 0; i < n_dports; i++) {
+			m->dports[i].number = dports[i].number;
+			m->dports[i].name = sput(&at, dports[i].name);
+			m->dports[i].protocol = sput(&at, dports[i].protocol);
+		}
+		m->n_dports = n_dports;
+	}
+	return m;
 }
 
 static void
@@ -226,23 +277,9 @@ fw_fields(struct entry *e)
 static struct mtask *
 task_copy(const struct mtask *t)
 {
-	struct mtask *c = xcalloc(1, sizeof(*c));
+	struct mtask *c = task_pack(t->e.id, t->name, t->framework_id,
+	    t->agent_id, t->ports, t->disc_name, t->dports, t->n_dports);
 
-	c->e.id = xstrdup(t->e.id);
-	c->name = dup(t->name);
-	c->framework_id = dup(t->framework_id);
-	c->agent_id = dup(t->agent_id);
-	c->ports = dup(t->ports);
-	c->disc_name = dup(t->disc_name);
-	if (t->n_dports > 0) {
-		c->dports = xcalloc(t->n_dports, sizeof(*c->dports));
-		for (uint32_t i = 0; i < t->n_dports; i++) {
-			c->dports[i].number = t->dports[i].number;
-			c->dports[i].name = dup(t->dports[i].name);
-			c->dports[i].protocol = dup(t->dports[i].protocol);
-		}
-		c->n_dports = t->n_dports;
-	}
 	if (t->ipv != NULL) {
 		size_t n = 0;
 
@@ -262,7 +299,6 @@ pre_task_free(void *p)
 {
 	if (p != NULL) {
 		task_free_fields(p);
-		free(((struct mtask *)p)->e.id);
 		free(p);
 	}
 }
@@ -352,21 +388,29 @@ copy_fw(const void *p)
 	return c;
 }
 
+/* A replaced model (cleared since the mark) has no delta: nothing to
+ * keep for one, and a snapshot of 100,000 tasks would copy each. */
 static void
 touch_task(struct model *mo, const char *id)
 {
+	if (mo->replaced)
+		return;
 	journal(&mo->jtasks, id, copy_task, map_find(&mo->tasks, id));
 }
 
 static void
 touch_agent(struct model *mo, const char *id)
 {
+	if (mo->replaced)
+		return;
 	journal(&mo->jagents, id, copy_agent, map_find(&mo->agents, id));
 }
 
 static void
 touch_fw(struct model *mo, const char *id)
 {
+	if (mo->replaced)
+		return;
 	journal(&mo->jfws, id, copy_fw, map_find(&mo->fws, id));
 }
 
@@ -475,22 +519,8 @@ task_add(struct model *mo, const struct v1_task *t)
 	}
 	if (t->state != NULL && terminal(t->state))
 		return seen;
-	m = xcalloc(1, sizeof(*m));
-	m->e.id = xstrdup(t->id);
-	m->name = dup(t->name);
-	m->framework_id = dup(t->framework_id);
-	m->agent_id = dup(t->agent_id);
-	m->ports = dup(t->ports);
-	m->disc_name = dup(t->disc_name);
-	if (t->n_dports > 0) {
-		m->dports = xcalloc(t->n_dports, sizeof(*m->dports));
-		for (uint32_t i = 0; i < t->n_dports; i++) {
-			m->dports[i].number = t->dports[i].number;
-			m->dports[i].name = dup(t->dports[i].name);
-			m->dports[i].protocol = dup(t->dports[i].protocol);
-		}
-		m->n_dports = t->n_dports;
-	}
+	m = task_pack(t->id, t->name, t->framework_id, t->agent_id, t->ports,
+	    t->disc_name, t->dports, t->n_dports);
 	set_ips(m, t);
 	m->unhealthy = t->health == V1_UNHEALTHY;
 	map_add(&mo->tasks, &m->e);
@@ -541,8 +571,10 @@ model_task(struct model *mo, const struct v1_task *t, bool update, char *why,
 		set_ips(m, t);
 	if (t->health != V1_HEALTH_UNSAID)
 		m->unhealthy = t->health == V1_UNHEALTHY;
-	if (m->agent_id == NULL && t->agent_id != NULL)
-		m->agent_id = xstrdup(t->agent_id);
+	if (m->agent_id == NULL && t->agent_id != NULL) {
+		m->own_agent = xstrdup(t->agent_id);
+		m->agent_id = m->own_agent;
+	}
 	return was || m->running;
 }
 

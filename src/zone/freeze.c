@@ -254,86 +254,123 @@ group_node(struct table_builder *b, struct grouping *g, struct table_node *n)
 	g->d += c;
 }
 
-/* The records are read in order, their rdata and an SRV's target node
- * and name far apart: each fetched some records before it is read, in
- * three steps, as each names the next. */
-static inline void
-prefetch_srv(const struct table_builder *b, const struct grouping *g,
-    uint32_t j)
-{
-	const struct table_rec *r;
-	uint32_t id;
+/* The shards are written from the names' nodes in shard order (target
+ * nodes left out) and their names copied in the same order: so each
+ * shard written, last first, gives back its part of these arrays and of
+ * the grouped records, and the builder's memory shrinks as the table's
+ * grows. */
+struct ordered {
+	struct table_node *nodes;
+	uint32_t n_nodes;
+	uint8_t *names;
+	uint32_t *node_at;	/* per shard: its first node (2^bits + 1) */
+	uint32_t *rec_at;	/* per shard: its first grouped record */
+};
 
-	if (j + 24 < g->w)
-		__builtin_prefetch(b->rd + g->v[j + 24].off);
-	if (j + 12 < g->w) {
-		r = &g->v[j + 12];
-		if (r->type == RR_SRV && r->rdlen == 10) {
-			memcpy(&id, b->rd + r->off + 6, 4);
-			__builtin_prefetch(&b->tnames[id]);
-		}
-	}
-	if (j + 4 < g->w) {
-		r = &g->v[j + 4];
-		if (r->type == RR_SRV && r->rdlen == 10) {
-			memcpy(&id, b->rd + r->off + 6, 4);
-			if (b->tnames[id] != NULL)
-				__builtin_prefetch(b->tnames[id]);
-			else
-				__builtin_prefetch(&b->nodes[id]);
-		}
+/* Every SRV target's name, made once (the builder's nodes are read for
+ * the last time). */
+static void
+target_names(struct table_builder *b, const struct grouping *g)
+{
+	for (uint32_t j = 0; j < g->w; j++) {
+		const struct table_rec *r = &g->v[j];
+		const struct table_node *tn;
+		uint32_t id;
+
+		if (j + 8 < g->w && g->v[j + 8].type == RR_SRV)
+			__builtin_prefetch(b->rd + g->v[j + 8].off);
+		if (r->type != RR_SRV || r->rdlen != 10)
+			continue;
+		memcpy(&id, b->rd + r->off + 6, 4);
+		if (b->tnames[id] != NULL)
+			continue;
+		tn = &b->nodes[id];
+		b->tnames[id] = tname_new(tn->name, tn->name_len, tn->hash);
 	}
 }
 
-/* One shard's draft from the grouped records: its names (ids, n of
- * them; nodes that are only SRV targets are left out), each record's number in the table
- * into where[] (grouped index -> table number) when kept. */
+/* The builder's names in shard order into o (ids: the nodes in that
+ * order, start: where each shard's begin), then the builder's nodes,
+ * names and ids freed. */
 static void
-draft_shard(struct table_builder *b, const struct grouping *g,
-    const uint32_t *ids, uint32_t n, struct shard_draft *d, uint32_t *where,
-    uint32_t base)
+order_nodes(struct table_builder *b, unsigned bits, uint32_t *ids,
+    const uint32_t *start, struct ordered *o)
+{
+	uint32_t n = 1u << bits, w = 0, r = 0;
+	size_t bytes = 0, at = 0;
+
+	for (uint32_t k = 0; k < b->n_nodes; k++)
+		if (!(b->nodes[k].flags & NODE_TARGET)) {
+			bytes += b->nodes[k].name_len;
+			w++;
+		}
+	o->n_nodes = w;
+	o->nodes = xmalloc((size_t)(w ? w : 1) * sizeof(*o->nodes));
+	o->names = xmalloc(bytes ? bytes : 1);
+	o->node_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	o->rec_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+	w = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		o->node_at[k] = w;
+		o->rec_at[k] = r;
+		for (uint32_t i = start[k]; i < start[k + 1]; i++) {
+			const struct table_node *nd = &b->nodes[ids[i]];
+
+			if (i + 8 < start[k + 1])
+				__builtin_prefetch(&b->nodes[ids[i + 8]]);
+			if (i + 4 < start[k + 1])
+				__builtin_prefetch(b->nodes[ids[i + 4]].name);
+			if (nd->flags & NODE_TARGET)
+				continue;
+			o->nodes[w] = *nd;
+			memcpy(o->names + at, nd->name, nd->name_len);
+			o->nodes[w].name = o->names + at;
+			at += nd->name_len;
+			r += nd->count;
+			w++;
+		}
+	}
+	o->node_at[n] = w;
+	o->rec_at[n] = r;
+	free(b->nodes);
+	b->nodes = NULL;
+	arena_free(b->arena);
+	b->arena = NULL;
+	free(ids);
+}
+
+/* Shard k's draft: its names, each with its records, an SRV's target
+ * as its name's reference. */
+static void
+draft_shard(const struct table_builder *b, const struct grouping *g,
+    const struct ordered *o, uint32_t k, struct shard_draft *d)
 {
 	uint8_t rd[TABLE_RDATA_MAX];
 
 	draft_reset(d);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct table_node *nd = &b->nodes[ids[i]];
+	for (uint32_t i = o->node_at[k]; i < o->node_at[k + 1]; i++) {
+		const struct table_node *nd = &o->nodes[i];
 
-		/* Far apart, and so are their names and SRV targets. */
-		if (i + 8 < n)
-			__builtin_prefetch(&b->nodes[ids[i + 8]]);
-		if (i + 4 < n)
-			__builtin_prefetch(b->nodes[ids[i + 4]].name);
-
-		if (nd->flags & NODE_TARGET)
-			continue;
 		draft_node(d, nd->name, nd->name_len, nd->hash, nd->children);
 		for (uint32_t j = nd->first; j < nd->first + nd->count; j++) {
 			const struct table_rec *r = &g->v[j];
 			const uint8_t *p = b->rd + r->off;
 			uint16_t len = r->rdlen;
 
-			prefetch_srv(b, g, j);
+			/* The rdata are far apart: fetched ahead. */
+			if (j + 8 < o->rec_at[k + 1])
+				__builtin_prefetch(b->rd + g->v[j + 8].off);
 			if (r->type == RR_SRV && r->rdlen == 10) {
-				const struct table_node *tn;
 				struct table_name *nm;
 				uint32_t id;
 
 				memcpy(&id, p + 6, 4);
 				nm = b->tnames[id];
-				if (nm == NULL) {
-					tn = &b->nodes[id];
-					nm = tname_new(tn->name, tn->name_len,
-					    tn->hash);
-					b->tnames[id] = nm;
-				}
 				memcpy(rd, p, 6);
 				memcpy(rd + 6, &nm, sizeof(nm));
 				p = rd;
 				len = TABLE_SRV_STORED;
 			}
-			if (where != NULL)
-				where[j] = base + d->n_recs;
 			draft_rec(d, r->type, p, len, r->refs);
 		}
 	}
@@ -363,22 +400,50 @@ shard_order(const struct table_builder *b, unsigned bits, uint32_t **ids,
 	*start = st;
 }
 
-/* The grouped records into their shards: a table of them. */
+/* How many shards are written between two trims of the arrays. */
+#define TRIM_EVERY 64
+
+/* The grouped records into their shards, last first: a table of them.
+ * Every TRIM_EVERY shards the ordered nodes, their names and the
+ * grouped records give back what the shards written no longer need
+ * (realloc to a shorter length returns the tail). */
 static struct table *
-shard_out(struct table_builder *b, const struct grouping *g, unsigned bits,
-    const uint32_t *ids, const uint32_t *start, uint32_t *where)
+shard_out(struct grouping *g, const struct table_builder *b,
+    struct ordered *o, unsigned bits)
 {
-	uint32_t n = 1u << bits, total = 0;
+	uint32_t n = 1u << bits;
 	struct table_shard **shards = xcalloc(n, sizeof(*shards));
 	struct shard_draft d = { 0 };
 
-	for (uint32_t k = 0; k < n; k++) {
-		if (k + 1 < n && start[k + 1] < b->n_nodes)
-			__builtin_prefetch(&b->nodes[ids[start[k + 1]]]);
-		draft_shard(b, g, ids + start[k], start[k + 1] - start[k], &d,
-		    where, total);
-		total += d.n_recs;
+	for (uint32_t k = n; k-- > 0;) {
+		draft_shard(b, g, o, k, &d);
 		shards[k] = shard_write(&d, (uint16_t)k, bits);
+		if (k % TRIM_EVERY != 0 || k == 0)
+			continue;
+		if (o->node_at[k] > 0) {
+			size_t names = (size_t)(o->nodes[o->node_at[k]].name -
+			    o->names);
+
+			o->nodes = xrealloc(o->nodes, (size_t)o->node_at[k] *
+			    sizeof(*o->nodes));
+			if (names > 0) {
+				uintptr_t was = (uintptr_t)o->names;
+				uint8_t *nm = xrealloc(o->names, names);
+
+				/* Shrunk in place, as glibc does; moved, the
+				 * nodes' name pointers follow. */
+				if ((uintptr_t)nm != was)
+					for (uint32_t i = 0; i < o->node_at[k];
+					    i++)
+						o->nodes[i].name = nm +
+						    ((uintptr_t)o->nodes[i].name
+						    - was);
+				o->names = nm;
+			}
+		}
+		if (o->rec_at[k] > 0)
+			g->v = xrealloc(g->v, (size_t)o->rec_at[k] *
+			    sizeof(*g->v));
 	}
 	draft_free(&d);
 	return table_of_shards(shards, bits);
@@ -389,8 +454,9 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
     uint32_t now)
 {
 	struct grouping g = { 0 };
+	struct ordered o = { 0 };
 	struct table *t;
-	uint32_t *at = NULL, *ids, *start, *num = NULL;
+	uint32_t *at = NULL, *ids, *start;
 	unsigned bits;
 
 	/* The apex always exists: SOA and NS live there. */
@@ -428,22 +494,23 @@ table_builder_finish(struct table_builder *b, const struct table *prev,
 	free(g.items);
 	free(g.set);
 	if (at != NULL) {
-		/* Inserted -> grouped now, before the shards take memory. */
+		/* Inserted -> grouped, which is the table's numbering: the
+		 * shards hold the grouped records in order, target nodes
+		 * holding none. */
 		for (uint32_t i = 0; i < b->n_recs; i++)
 			at[i] = g.where[at[i]];
 		free(g.where);
-		num = xmalloc((size_t)(g.w ? g.w : 1) * sizeof(uint32_t));
 	}
-	t = shard_out(b, &g, bits, ids, start, num);
-	free(ids);
+	target_names(b, &g);
+	order_nodes(b, bits, ids, start, &o);
 	free(start);
+	t = shard_out(&g, b, &o, bits);
+	free(o.nodes);
+	free(o.names);
+	free(o.node_at);
+	free(o.rec_at);
 	free(g.v);
 	if (at != NULL) {
-		/* Grouped -> the table's numbers. */
-		for (uint32_t i = 0; i < b->n_recs; i++)
-			if (at[i] != UINT32_MAX)
-				at[i] = num[at[i]];
-		free(num);
 		t->enumeration = enum_finish(b, at);
 		t->arena = b->earena;
 		b->earena = NULL;
