@@ -15,8 +15,11 @@
 # TASK_RUNNING to the first DNS answer that has it (p50, p99, max); the
 # main thread's CPU (utime + stime of the thread taskdns's pid names) is
 # divided by the records.  During the 500/s run dnsperf sends QPS queries
-# a second (lost queries counted) and probe.py measures answer latency,
-# against the same probe while idle.  Peak RSS (VmHWM) at the end.
+# a second (lost queries counted) and probe.py measures answer latency;
+# its p99 is set against two baselines: the same probe with nothing else
+# running (p99/id), and with the same dnsperf load but no events
+# (p99/ld, what the events themselves cost the answers, as latency.sh
+# measures refreshes).  Peak RSS (VmHWM) at the end.
 # Targets (issue 16): lag p99 <= 100 ms, <= 1 ms CPU per event, nothing
 # lost and probe p99 <= 2 x idle at 500/s, peak <= 150 MB at 100k.
 set -eu
@@ -52,8 +55,8 @@ cpu() {
 
 field() { tr ' ' '\n' | awk -v k="$1" 'p { print; exit } $0 == k { p = 1 }'; }
 
-printf '%-7s %5s %6s %7s %8s %8s %8s %7s %6s %8s\n' tasks rate events \
-    p50_ms p99_ms max_ms cpu_ms/ev lost p99/id peak_MB
+printf '%-7s %5s %6s %7s %8s %8s %8s %7s %6s %6s %8s\n' tasks rate \
+    events p50_ms p99_ms max_ms cpu_ms/ev lost p99/id p99/ld peak_MB
 for n in $SIZES; do
 	python3 "$TOP/contrib/bench/make-state.py" "$n" 0 > "$W/state.json"
 	python3 "$TOP/t/v1state.py" subscribed "$W/state.json" 5 > "$W/sub.json"
@@ -81,6 +84,14 @@ for n in $SIZES; do
 	awk '{ print $1, "A" }' "$W/names" > "$W/q"
 	python3 "$TOP/contrib/bench/probe.py" "$port" "$W/names" 5 > "$W/idle"
 	idle=$(field p99_us < "$W/idle")
+	# The same load without events: the baseline of p99/ld.
+	dnsperf -s 127.0.0.1 -p "$port" -d "$W/q" -l "$SECS" -Q "$QPS" -c 4 \
+	    > "$W/perf0" 2>&1 &
+	dp=$!
+	python3 "$TOP/contrib/bench/probe.py" "$port" "$W/names" "$SECS" \
+	    > "$W/loaded"
+	wait "$dp" || true
+	loaded=$(field p99_us < "$W/loaded")
 	for rate in 10 500; do
 		c0=$(cpu)
 		dp=
@@ -95,20 +106,22 @@ for n in $SIZES; do
 		python3 "$TOP/contrib/bench/events.py" "$port" "$fmport" \
 		    "$rate" "$SECS" "$W" "$FW" "$AGENT" > "$W/ev"
 		c1=$(cpu)
-		lost=- ratio=-
+		lost=- ratio=- lratio=-
 		if [ -n "$dp" ]; then
 			wait "$dp" || true
 			wait "$pr" || true
 			lost=$(sed -n 's/.*Queries lost: *\([0-9]*\).*/\1/p' "$W/perf")
 			ratio=$(awk -v a="$(field p99_us < "$W/busy")" -v b="$idle" \
 			    'BEGIN { printf "%.2f", a / b }')
+			lratio=$(awk -v a="$(field p99_us < "$W/busy")" \
+			    -v b="$loaded" 'BEGIN { printf "%.2f", a / b }')
 		fi
 		ev=$(field events < "$W/ev")
-		printf '%-7s %5s %6s %7s %8s %8s %8.3f %7s %6s %8s\n' "$n" \
+		printf '%-7s %5s %6s %7s %8s %8s %8.3f %7s %6s %6s %8s\n' "$n" \
 		    "$rate" "$ev" "$(field lag_p50_ms < "$W/ev")" \
 		    "$(field lag_p99_ms < "$W/ev")" "$(field lag_max_ms < "$W/ev")" \
 		    "$(awk -v a="$c0" -v b="$c1" -v e="$ev" 'BEGIN { print (b - a) * 1000 / e }')" \
-		    "$lost" "$ratio" \
+		    "$lost" "$ratio" "$lratio" \
 		    "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status")"
 		[ "$(field seen < "$W/ev")" = "$(field tasks < "$W/ev")" ] ||
 		    echo "  ($(field seen < "$W/ev") of $(field tasks < "$W/ev") new tasks seen in DNS)"

@@ -354,7 +354,7 @@ new_server(struct app *a, struct server_opts *so)
 		log_err("%s", err);
 		return NULL;
 	}
-	if (server_start(srv) != 0) {
+	if (server_reap_on(srv, a->base) != 0 || server_start(srv) != 0) {
 		log_err("cannot start the DNS workers");
 		server_free(srv);
 		return NULL;

@@ -385,6 +385,40 @@ server_stats(struct server *s, struct server_stats *out)
 	}
 }
 
+/* The tables the workers are done with, dropped here. */
+static void
+reap(struct server *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+		struct table *done[8];
+		unsigned n;
+
+		pthread_mutex_lock(&w->mu);
+		n = w->n_done;
+		memcpy(done, w->done, n * sizeof(done[0]));
+		w->n_done = 0;
+		pthread_mutex_unlock(&w->mu);
+		for (unsigned k = 0; k < n; k++)
+			table_unref(done[k]);
+	}
+}
+
+static void
+reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	reap(arg);
+}
+
+int
+server_reap_on(struct server *s, struct event_base *base)
+{
+	s->reap_ev = event_new(base, -1, 0, reap_cb, s);
+	return s->reap_ev != NULL ? 0 : -ENOMEM;
+}
+
 void
 server_free(struct server *s)
 {
@@ -398,6 +432,9 @@ server_free(struct server *s)
 			pthread_join(w->thread, NULL);
 		}
 	}
+	reap(s);
+	if (s->reap_ev != NULL)
+		event_free(s->reap_ev);
 	for (int i = 0; i < s->n; i++) {
 		struct worker *w = &s->w[i];
 

@@ -77,6 +77,11 @@ struct server *server_new(const struct server_opts *o, struct table *table,
     char *errbuf, size_t errlen);
 /* The addresses bound, for messages: "0.0.0.0, ::" (truncated to cap). */
 void server_addrs(const struct server *s, char *buf, size_t cap);
+/* Hand the tables the workers are done with to base's thread (the
+ * main loop), which drops them: without it, a worker drops its own.
+ * Before server_start.  0 or -errno. */
+struct event_base;
+int server_reap_on(struct server *s, struct event_base *base);
 /* Start the worker threads.  0 or -errno. */
 int server_start(struct server *s);
 /* Hand t (a new reference each) to every worker. */

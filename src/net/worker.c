@@ -250,8 +250,9 @@ void
 worker_swap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct worker *w = arg;
-	struct table *t;
+	struct table *t, *old = NULL;
 	struct sconf *conf;
+	bool handed = false;
 
 	(void)fd;
 	(void)what;
@@ -260,14 +261,22 @@ worker_swap_cb(evutil_socket_t fd, short what, void *arg)
 	w->pending = NULL;
 	conf = w->pending_conf;
 	w->pending_conf = NULL;
+	if (t != NULL) {
+		/* Between callbacks: no query holds the old table now. */
+		old = w->cur;
+		w->cur = t;
+		if (w->srv->reap_ev != NULL && w->n_done < 8) {
+			w->done[w->n_done++] = old;
+			handed = true;
+		}
+	}
 	pthread_mutex_unlock(&w->mu);
 	if (conf != NULL)
 		worker_use_conf(w, conf);
-	if (t == NULL)
-		return;
-	/* Between callbacks: no query holds the old table now. */
-	table_unref(w->cur);
-	w->cur = t;
+	if (handed)
+		event_active(w->srv->reap_ev, EV_READ, 0);
+	else
+		table_unref(old);
 }
 
 void

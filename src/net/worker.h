@@ -87,6 +87,11 @@ struct worker {
 	struct table *pending;	/* under mu */
 	struct sconf *pending_conf;	/* under mu */
 	struct table *cur;	/* this thread only */
+	/* Tables this worker is done with, for the main thread to drop
+	 * (under mu): the last reference to a patched generation walks
+	 * every shard it shares, which must not hold up answers. */
+	struct table *done[8];
+	unsigned n_done;
 	struct sconf *conf;	/* this thread only */
 	struct fwd *fwd;	/* NULL: forwarding off */
 	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
@@ -126,6 +131,7 @@ struct server {
 	struct sconf *conf;	/* the latest; workers switch to it */
 	struct worker *w;
 	int n;
+	struct event *reap_ev;	/* on the main base; NULL: workers drop */
 };
 
 /* The settings: a new one holding a deep copy of o (one reference), a
