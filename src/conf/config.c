@@ -13,10 +13,11 @@
 
 #include "conf/acl.h"
 #include "conf/config.h"
+#include "conf/syntax.h"
 #include "util/arena.h"
 #include "util/jsonw.h"
 
-enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS };
+enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS, T_FILES };
 
 /* Output forms in /v1/config: as it is, with a trailing dot (the SOA
  * names, as mesos-dns shows them), or "<redacted>" when set. */
@@ -132,6 +133,10 @@ static const struct key keys[] = {
 	KS("stateAPI", state_api, "auto", "StateAPI", SOURCES),
 	KB("healthAware", health_aware, false, "HealthAware", RECORDS),
 	KI("coalesceMs", coalesce_ms, 0, 60000, 50, "CoalesceMs", NOW),
+	{ "zones", T_FILES, O(zone_files), 0, 0, true, NULL, 0, NULL, "Zones",
+	    OUT_PLAIN, R(NOW) },
+	KI("zoneMaxRecords", zone_max_records, 1, INTMAX_CFG, 1000000,
+	    "ZoneMaxRecords", NOW),
 	KS("logLevel", log_level, "info", "LogLevel", NOW),
 	KS("logTo", log_to, "stderr", "LogTo", NOW),
 };
@@ -205,6 +210,18 @@ zones_free(struct config *c)
 	c->n_zone_resolvers = 0;
 }
 
+static void
+files_free(struct config *c)
+{
+	for (size_t i = 0; i < c->n_zone_files; i++) {
+		free(c->zone_files[i].apex);
+		free(c->zone_files[i].file);
+	}
+	free(c->zone_files);
+	c->zone_files = NULL;
+	c->n_zone_files = 0;
+}
+
 /* Where key k lives in c. */
 #define AT(c, k, T) ((T *)(void *)((char *)(c) + (k)->off))
 #define CAT(c, k, T) \
@@ -234,6 +251,9 @@ config_free(struct config *c)
 			break;
 		case T_ZONES:
 			zones_free(c);
+			break;
+		case T_FILES:
+			files_free(c);
 			break;
 		case T_CREDS:
 			free(c->mesos_principal);
@@ -275,6 +295,7 @@ config_default(void)
 			c->mesos_secret = xstrdup("");
 			break;
 		case T_ZONES:
+		case T_FILES:
 			break;
 		}
 	}
@@ -308,6 +329,18 @@ zones_differ(const struct config *x, const struct config *y)
 }
 
 static bool
+files_differ(const struct config *x, const struct config *y)
+{
+	if (x->n_zone_files != y->n_zone_files)
+		return true;
+	for (size_t i = 0; i < x->n_zone_files; i++)
+		if (strcmp(x->zone_files[i].apex, y->zone_files[i].apex) != 0 ||
+		    strcmp(x->zone_files[i].file, y->zone_files[i].file) != 0)
+			return true;
+	return false;
+}
+
+static bool
 key_differs(const struct key *k, const struct config *x,
     const struct config *y)
 {
@@ -323,6 +356,8 @@ key_differs(const struct key *k, const struct config *x,
 		    CAT(y, k, struct config_strlist));
 	case T_ZONES:
 		return zones_differ(x, y);
+	case T_FILES:
+		return files_differ(x, y);
 	case T_CREDS:
 		return strcmp(x->mesos_principal, y->mesos_principal) != 0 ||
 		    strcmp(x->mesos_secret, y->mesos_secret) != 0;
@@ -391,6 +426,13 @@ key_write(struct jsonw *w, const struct key *k, const struct config *c)
 			jsonw_key(w, c->zone_resolvers[i].zone);
 			strlist_write(w, &c->zone_resolvers[i].servers);
 		}
+		jsonw_end_object(w);
+		return;
+	case T_FILES:
+		jsonw_object(w);
+		for (size_t i = 0; i < c->n_zone_files; i++)
+			jsonw_kstring(w, c->zone_files[i].apex,
+			    c->zone_files[i].file);
 		jsonw_end_object(w);
 		return;
 	case T_CREDS:
@@ -509,6 +551,33 @@ apply_zones(struct msgs *e, struct config *c, const char *key, const json_t *v)
 }
 
 static void
+apply_files(struct msgs *e, struct config *c, const char *key, const json_t *v)
+{
+	const char *apex;
+	json_t *file;
+
+	if (!json_is_object(v)) {
+		bad_type(e, key, v, "an object of apex: \"zone file\"");
+		return;
+	}
+	files_free(c);
+	json_object_foreach((json_t *)(uintptr_t)v, apex, file) {
+		struct config_zonefile z;
+
+		if (!json_is_string(file) || json_string_length(file) == 0) {
+			msg_add(e, "%s.%s: expected the path of a zone file, "
+			    "got %s", key, apex, type_name(file));
+			continue;
+		}
+		z.apex = xstrdup(apex);
+		z.file = xstrdup(json_string_value(file));
+		c->zone_files = xrealloc(c->zone_files,
+		    (c->n_zone_files + 1) * sizeof(z));
+		c->zone_files[c->n_zone_files++] = z;
+	}
+}
+
+static void
 apply_creds(struct msgs *e, struct config *c, const char *key, const json_t *v)
 {
 	const char *k;
@@ -598,20 +667,15 @@ apply(struct msgs *e, struct config *c, const struct key *k, const json_t *v)
 	case T_ZONES:
 		apply_zones(e, c, k->name, v);
 		break;
+	case T_FILES:
+		apply_files(e, c, k->name, v);
+		break;
 	case T_CREDS:
 		apply_creds(e, c, k->name, v);
 		break;
 	}
 }
 
-static bool
-is_ip(const char *s)
-{
-	unsigned char buf[16];
-
-	return inet_pton(AF_INET, s, buf) == 1 ||
-	    inet_pton(AF_INET6, s, buf) == 1;
-}
 
 bool
 config_is_wildcard(const char *addr)
@@ -679,117 +743,15 @@ validate_listeners(struct msgs *e, struct config *c)
 		strlist_add(l, c->listener);
 }
 
-static bool
-parse_port(const char *s, long *out)
-{
-	char *end;
-	long p;
-
-	if (*s == '\0' || !isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	p = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || p < 1 || p > 65535)
-		return false;
-	*out = p;
-	return true;
-}
 
 /* "host:port" or "[v6]:port"; host must be non-empty. */
-static bool
-is_hostport(const char *s)
-{
-	const char *colon;
-	long port;
-
-	if (s[0] == '[') {
-		const char *close = strchr(s, ']');
-		char h[64];
-
-		if (close == NULL || close[1] != ':' ||
-		    (size_t)(close - s - 1) >= sizeof(h))
-			return false;
-		memcpy(h, s + 1, (size_t)(close - s - 1));
-		h[close - s - 1] = '\0';
-		return is_ip(h) && parse_port(close + 2, &port);
-	}
-	colon = strrchr(s, ':');
-	if (colon == NULL || colon == s || strchr(s, ':') != colon)
-		return false;
-	return parse_port(colon + 1, &port);
-}
 
 /* A resolver: "ip", "ip:port", "[v6]:port". */
-static bool
-is_resolver(const char *s)
-{
-	char h[64];
-	const char *colon;
-
-	if (is_ip(s))
-		return true;
-	if (!is_hostport(s))
-		return false;
-	if (s[0] == '[')
-		return true;
-	colon = strrchr(s, ':');
-	if ((size_t)(colon - s) >= sizeof(h))
-		return false;
-	memcpy(h, s, (size_t)(colon - s));
-	h[colon - s] = '\0';
-	return inet_pton(AF_INET, h, h + 32) == 1;
-}
 
 /* ^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$, each label at most 63 octets. */
-static bool
-is_domain(const char *s)
-{
-	size_t lab = 0, total = 0;
 
-	if (*s == '\0')
-		return false;
-	for (; *s != '\0'; s++, total++) {
-		if (*s == '.') {
-			if (lab == 0)
-				return false;
-			lab = 0;
-			continue;
-		}
-		if (!isalnum((unsigned char)*s) && *s != '-')
-			return false;
-		if (++lab > 63)
-			return false;
-	}
-	return lab > 0 && total < 254;
-}
 
-static void
-lower(char *s)
-{
-	for (; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-}
 
-static void
-strip_dot(char *s)
-{
-	size_t n = strlen(s);
-
-	if (n > 1 && s[n - 1] == '.')
-		s[n - 1] = '\0';
-}
-
-static bool
-zone_nests(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la == lb)
-		return strcasecmp(a, b) == 0;
-	if (la > lb)
-		return a[la - lb - 1] == '.' && strcasecmp(a + la - lb, b) == 0;
-	return zone_nests(b, a);
-}
 
 /* The keys that take one of a few words. */
 static void
@@ -815,24 +777,49 @@ validate_words(const struct config *c, struct msgs *e)
 		    c->state_api);
 }
 
+/* zones: each apex a name, given once, not the Mesos domain itself. */
+static void
+validate_zone_files(struct msgs *e, struct config *c)
+{
+	for (size_t i = 0; i < c->n_zone_files; i++) {
+		struct config_zonefile *z = &c->zone_files[i];
+
+		conf_strip_dot(z->apex);
+		conf_lower(z->apex);
+		if (!conf_is_domain(z->apex)) {
+			msg_add(e, "zones: \"%s\" is not a valid zone apex",
+			    z->apex);
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->zone_files[j].apex, z->apex) == 0)
+				msg_add(e, "zones: \"%s\" is given twice",
+				    z->apex);
+		if (strcmp(z->apex, c->domain) == 0)
+			msg_add(e, "zones: a zone file for the Mesos domain "
+			    "\"%s\" itself is not served by this version; "
+			    "give its records a zone of their own", z->apex);
+	}
+}
+
 static void
 validate(struct msgs *e, struct config *c, bool have_source)
 {
-	strip_dot(c->domain);
-	if (!is_domain(c->domain))
+	conf_strip_dot(c->domain);
+	if (!conf_is_domain(c->domain))
 		msg_add(e, "domain: \"%s\" is not a valid domain name",
 		    c->domain);
-	lower(c->domain);
-	if (!is_ip(c->listener))
+	conf_lower(c->domain);
+	if (!conf_is_ip(c->listener))
 		msg_add(e, "listener: \"%s\" is not an IP address", c->listener);
 	validate_listeners(e, c);
-	if (!is_ip(c->http_listener))
+	if (!conf_is_ip(c->http_listener))
 		msg_add(e, "httpListener: \"%s\" is not an IP address",
 		    c->http_listener);
 	if (!c->dns_on && !c->http_on)
 		msg_add(e, "dnsOn, httpOn: at least one must be true");
 	for (size_t i = 0; i < c->masters.n; i++) {
-		if (!is_hostport(c->masters.v[i]))
+		if (!conf_is_hostport(c->masters.v[i]))
 			msg_add(e, "masters: \"%s\" is not host:port",
 			    c->masters.v[i]);
 		for (size_t j = 0; j < i; j++)
@@ -848,26 +835,27 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	if (c->timeout == 0)
 		c->timeout = 5;
 	for (size_t i = 0; i < c->resolvers.n; i++)
-		if (!is_resolver(c->resolvers.v[i]))
+		if (!conf_is_resolver(c->resolvers.v[i]))
 			msg_add(e, "resolvers: \"%s\" is not ip or ip:port",
 			    c->resolvers.v[i]);
 	for (size_t i = 0; i < c->n_zone_resolvers; i++) {
 		struct config_zone *z = &c->zone_resolvers[i];
 
-		strip_dot(z->zone);
-		lower(z->zone);
-		if (!is_domain(z->zone))
+		conf_strip_dot(z->zone);
+		conf_lower(z->zone);
+		if (!conf_is_domain(z->zone))
 			msg_add(e, "zoneResolvers: \"%s\" is not a valid zone",
 			    z->zone);
-		else if (zone_nests(z->zone, c->domain))
+		else if (conf_zone_nests(z->zone, c->domain))
 			msg_add(e, "zoneResolvers: zone \"%s\" equals or nests "
 			    "with domain \"%s\"", z->zone, c->domain);
 		for (size_t j = 0; j < z->servers.n; j++)
-			if (!is_resolver(z->servers.v[j]))
+			if (!conf_is_resolver(z->servers.v[j]))
 				msg_add(e, "zoneResolvers: \"%s\" for zone "
 				    "\"%s\" is not ip or ip:port",
 				    z->servers.v[j], z->zone);
 	}
+	validate_zone_files(e, c);
 	for (size_t i = 0; i < c->recurse_from.n; i++) {
 		struct acl_entry ent;
 
@@ -876,14 +864,14 @@ validate(struct msgs *e, struct config *c, bool have_source)
 			    "address/prefix (host bits must be zero)",
 			    c->recurse_from.v[i]);
 	}
-	strip_dot(c->soa_mname);
-	if (!is_domain(c->soa_mname))
+	conf_strip_dot(c->soa_mname);
+	if (!conf_is_domain(c->soa_mname))
 		msg_add(e, "SOAMname: \"%s\" is not a valid name", c->soa_mname);
 	for (char *p = c->soa_rname; *p; p++)
 		if (*p == '@')
 			*p = '.';
-	strip_dot(c->soa_rname);
-	if (!is_domain(c->soa_rname))
+	conf_strip_dot(c->soa_rname);
+	if (!conf_is_domain(c->soa_rname))
 		msg_add(e, "SOARname: \"%s\" is not a valid mailbox name",
 		    c->soa_rname);
 	if (c->ip_sources.n == 0)

@@ -24,6 +24,12 @@ struct config_zone {
 	struct config_strlist servers;
 };
 
+/* A zone file served beside the Mesos zone (`zones`). */
+struct config_zonefile {
+	char *apex;			/* lower-case, no trailing dot */
+	char *file;			/* as written; relative to the config */
+};
+
 struct config {
 	char *zk;
 	struct config_strlist masters;
@@ -44,6 +50,9 @@ struct config {
 	struct config_strlist resolvers;
 	struct config_zone *zone_resolvers;
 	size_t n_zone_resolvers;
+	struct config_zonefile *zone_files;
+	size_t n_zone_files;
+	int zone_max_records;
 	int timeout;
 	char *soa_mname;		/* with a trailing dot */
 	char *soa_rname;		/* '@' replaced by '.', trailing dot */

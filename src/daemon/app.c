@@ -28,6 +28,7 @@
 #include "daemon/source.h"
 #include "daemon/sources.h"
 #include "daemon/zk.h"
+#include "daemon/zones.h"
 
 struct app {
 	struct config *cfg;
@@ -40,6 +41,7 @@ struct app {
 	struct table *table;
 	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
+	struct zones *zones;		/* the zone files; NULL: none */
 	struct event_base *base;
 	struct event *sig[3];
 	struct sources *src;
@@ -342,6 +344,16 @@ stop_sources(struct app *a)
 	a->src = NULL;
 }
 
+/* A new set of zone files: to the workers. */
+static void
+zones_cb(void *arg, struct zoneset *zs)
+{
+	struct app *a = arg;
+
+	if (a->srv != NULL)
+		server_publish_zones(a->srv, zs);
+}
+
 /* A started server on a->cfg's address, or NULL (logged). */
 static struct server *
 new_server(struct app *a, struct server_opts *so)
@@ -354,6 +366,7 @@ new_server(struct app *a, struct server_opts *so)
 		log_err("%s", err);
 		return NULL;
 	}
+	server_publish_zones(srv, zones_current(a->zones));
 	if (server_reap_on(srv, a->base) != 0 || server_start(srv) != 0) {
 		log_err("cannot start the DNS workers");
 		server_free(srv);
@@ -580,6 +593,8 @@ reload(struct app *a)
 		api_set_server(a->api, a->srv);
 	if (config_differ(nc, old, CONFIG_RELOAD_LISTENERS))
 		local_ips(a);
+	a->zones = zones_reload(a->zones, a->base, nc, a->args.config, zones_cb,
+	    a);
 	refetch(a, old);
 	a->reloads++;
 	log_info("config %s reloaded%s%s", a->args.config,
@@ -603,6 +618,7 @@ app_free(struct app *a)
 	api_free(a->api);
 	stop_sources(a);
 	server_free(a->srv);
+	zones_free(a->zones);
 	for (int i = 0; i < 3; i++)
 		if (a->sig[i] != NULL)
 			event_free(a->sig[i]);
@@ -648,6 +664,8 @@ app_run(struct config *cfg, const struct app_args *args)
 		    sigs[i] == SIGHUP ? hup_cb : stop_cb, &a);
 		event_add(a.sig[i], NULL);
 	}
+	if (a.rc == 0 && !print && cfg->n_zone_files > 0)
+		a.zones = zones_new(a.base, cfg, args->config, zones_cb, &a);
 	if (a.rc == 0 && start_sources(&a) != 0)
 		a.rc = 1;
 	/* The API binds first: "ready:" means every socket is bound. */

@@ -398,6 +398,19 @@ put_tsig_error(struct msg_builder *b)
 }
 
 void
+message_set_aa(struct msg_builder *b, bool aa)
+{
+	uint16_t flags;
+	int err = b->w.err;
+
+	b->w.err = 0;
+	flags = wire_get_u16_at(&b->w, 2);
+	flags = (uint16_t)(aa ? flags | FLAG_AA : flags & ~FLAG_AA);
+	wire_put_u16_at(&b->w, 2, flags);
+	b->w.err = err;
+}
+
+void
 message_set_rcode(struct msg_builder *b, unsigned rcode)
 {
 	uint16_t flags;

@@ -140,6 +140,9 @@ void message_set_tsig_error(struct msg_builder *b, uint16_t err);
 /* The RCODE written so far, extended bits included. */
 unsigned message_rcode(const struct msg_builder *b);
 
+/* Set or clear AA (a referral is not authoritative). */
+void message_set_aa(struct msg_builder *b, bool aa);
+
 /* Change the RCODE (extended codes go into OPT at finish). */
 void message_set_rcode(struct msg_builder *b, unsigned rcode);
 

@@ -336,6 +336,23 @@ server_publish(struct server *s, struct table *t)
 }
 
 void
+server_publish_zones(struct server *s, struct zoneset *zs)
+{
+	for (int i = 0; i < s->n; i++) {
+		struct worker *w = &s->w[i];
+		struct zoneset *old;
+
+		pthread_mutex_lock(&w->mu);
+		old = w->pending_zones;
+		w->pending_zones = zoneset_ref(zs);
+		w->zones_pending = true;
+		pthread_mutex_unlock(&w->mu);
+		zoneset_unref(old);
+		event_active(w->swap_ev, EV_READ, 0);
+	}
+}
+
+void
 server_reconfigure(struct server *s, const struct server_opts *o)
 {
 	worker_conf_unref(s->conf);

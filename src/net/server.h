@@ -86,6 +86,8 @@ int server_reap_on(struct server *s, struct event_base *base);
 int server_start(struct server *s);
 /* Hand t (a new reference each) to every worker. */
 void server_publish(struct server *s, struct table *t);
+/* The static zones (NULL: none) to the workers, the same way. */
+void server_publish_zones(struct server *s, struct zoneset *zs);
 /* New settings for the running workers, on the sockets they have (o's
  * addr, port and workers are not looked at): each switches between
  * callbacks, as for a table.  Queries being forwarded finish with the

@@ -141,7 +141,7 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->in, len);
 		worker_bump(w, SERVER_TCP_QUERIES);
-		k = answer_query(w->cur, &w->conf->o.answer, w->in, len,
+		k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info,
 		    &q);
 		if (k != ANSWER_DROP)

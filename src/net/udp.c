@@ -165,7 +165,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				ns = 0;
 				used = 0;
 			}
-			k = answer_query(w->cur, &w->conf->o.answer, w->qbuf[i],
+			k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->qbuf[i],
 			    n, w->abuf + used, MSG_UDP_MAX, false,
 			    worker_rand(w), &olen, &info, &q);
 			if (k != ANSWER_DROP)

@@ -252,7 +252,8 @@ worker_swap_cb(evutil_socket_t fd, short what, void *arg)
 	struct worker *w = arg;
 	struct table *t, *old = NULL;
 	struct sconf *conf;
-	bool handed = false;
+	struct zoneset *zs = NULL;
+	bool handed = false, new_zones;
 
 	(void)fd;
 	(void)what;
@@ -261,6 +262,13 @@ worker_swap_cb(evutil_socket_t fd, short what, void *arg)
 	w->pending = NULL;
 	conf = w->pending_conf;
 	w->pending_conf = NULL;
+	new_zones = w->zones_pending;
+	if (new_zones) {
+		zs = w->zones;
+		w->zones = w->pending_zones;
+		w->pending_zones = NULL;
+		w->zones_pending = false;
+	}
 	if (t != NULL) {
 		/* Between callbacks: no query holds the old table now. */
 		old = w->cur;
@@ -277,6 +285,7 @@ worker_swap_cb(evutil_socket_t fd, short what, void *arg)
 		event_active(w->srv->reap_ev, EV_READ, 0);
 	else
 		table_unref(old);
+	zoneset_unref(zs);
 }
 
 void
@@ -311,6 +320,8 @@ worker_release(struct worker *w)
 {
 	table_unref(w->pending);
 	table_unref(w->cur);
+	zoneset_unref(w->pending_zones);
+	zoneset_unref(w->zones);
 	worker_conf_unref(w->pending_conf);
 	worker_conf_unref(w->conf);
 	pthread_mutex_destroy(&w->mu);

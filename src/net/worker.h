@@ -86,6 +86,8 @@ struct worker {
 	pthread_mutex_t mu;
 	struct table *pending;	/* under mu */
 	struct sconf *pending_conf;	/* under mu */
+	struct zoneset *pending_zones;	/* under mu */
+	bool zones_pending;		/* under mu: pending_zones is news */
 	struct table *cur;	/* this thread only */
 	/* Tables this worker is done with, for the main thread to drop
 	 * (under mu): the last reference to a patched generation walks
@@ -93,6 +95,7 @@ struct worker {
 	struct table *done[8];
 	unsigned n_done;
 	struct sconf *conf;	/* this thread only */
+	struct zoneset *zones;	/* this thread only; NULL: none */
 	struct fwd *fwd;	/* NULL: forwarding off */
 	struct fwd *_Atomic fwd_pub;	/* fwd, for server_stats() */
 	struct retired *retired;	/* this thread only */

@@ -4,6 +4,7 @@
 #include "zone/answer.h"
 #include "dns/err.h"
 #include "dns/message.h"
+#include "zone/sanswer.h"
 
 /* Additional records for SRV targets: enough for any real answer, and a
  * bound on the work one query can cause. */
@@ -239,8 +240,69 @@ authoritative(struct ctx *c, const struct dname *lower)
 		truncated(c);
 }
 
+/* A query for a name (class, type and opcode fine so far): which zone
+ * answers, or REFUSED (ANSWER_NOT_OURS: the caller may forward). */
+static enum answer_kind
+answer_name(struct ctx *c, const struct zoneset *zs,
+    const struct msg_query *q, uint8_t *out, size_t cap, size_t lim)
+{
+	const struct table *t = c->t;
+	const struct szone *sz;
+	struct dname lower;
+	bool mesos, ds_parent;
+
+	lower = q->qname;
+	dname_lower(&lower);
+	mesos = t != NULL && dname_is_subdomain(&lower, &t->apex);
+	sz = zoneset_find(zs, &lower, q->qtype, &ds_parent);
+	/* The longer apex answers; the Mesos zone's own apex stays
+	 * the generated zone's. */
+	if (sz != NULL && mesos && sz->apex.len <= t->apex.len)
+		sz = NULL;
+	if (sz == NULL && !mesos) {
+		/* The caller may forward it instead. */
+		message_begin(&c->b, q, out, cap, lim, RCODE_REFUSED,
+		    false, c->cfg->recurse_on);
+		return ANSWER_NOT_OURS;
+	}
+	if (q->qclass != CLASS_IN && q->qclass != CLASS_ANY) {
+		/* Our names exist in class IN only. */
+		message_begin(&c->b, q, out, cap, lim, RCODE_REFUSED,
+		    false, c->cfg->recurse_on);
+		return ANSWER_SEND;
+	}
+	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR) {
+		/* No zone transfers (yet): RFC 5936 2.2.1. */
+		message_begin(&c->b, q, out, cap, lim, RCODE_REFUSED,
+		    false, c->cfg->recurse_on);
+		return ANSWER_SEND;
+	}
+	if (sz != NULL) {
+		message_begin(&c->b, q, out, cap, lim, RCODE_NOERROR,
+		    true, c->cfg->recurse_on);
+		if (wire_err(&c->b.w) != 0)
+			return ANSWER_DROP;
+		sanswer(&c->b, sz, q, &lower, c->cfg->set_truncate_bit,
+		    ds_parent);
+		return ANSWER_SEND;
+	}
+	if (!t->ready) {
+		/* No state yet: let the resolver try elsewhere. */
+		message_begin(&c->b, q, out, cap, lim, RCODE_SERVFAIL,
+		    false, c->cfg->recurse_on);
+		return ANSWER_SEND;
+	}
+	message_begin(&c->b, q, out, cap, lim, RCODE_NOERROR, true,
+	    c->cfg->recurse_on);
+	if (wire_err(&c->b.w) != 0)
+		return ANSWER_DROP;	/* the question alone is too big */
+	authoritative(c, &lower);
+	return ANSWER_SEND;
+}
+
 enum answer_kind
-answer_query(const struct table *t, const struct answer_cfg *cfg,
+answer_query(const struct table *t, const struct zoneset *zs,
+    const struct answer_cfg *cfg,
     const uint8_t *pkt, size_t len, uint8_t *out, size_t cap, bool tcp,
     uint32_t rnd, size_t *out_len, struct answer_info *info,
     struct msg_query *query)
@@ -250,7 +312,6 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 	enum msg_verdict v = message_parse_query(pkt, len, &q);
 	enum answer_kind kind = ANSWER_SEND;
 	size_t lim;
-	struct dname lower;
 
 	memset(info, 0, sizeof(*info));
 	if (v == MSG_DROP)
@@ -297,38 +358,9 @@ answer_query(const struct table *t, const struct answer_cfg *cfg,
 			message_set_tsig_error(&c.b, TSIG_BADKEY);
 			break;
 		}
-		lower = q.qname;
-		dname_lower(&lower);
-		if (t == NULL || !dname_is_subdomain(&lower, &t->apex)) {
-			/* The caller may forward it instead. */
-			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
-			    false, cfg->recurse_on);
-			kind = ANSWER_NOT_OURS;
-			break;
-		}
-		if (q.qclass != CLASS_IN && q.qclass != CLASS_ANY) {
-			/* Our names exist in class IN only. */
-			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
-			    false, cfg->recurse_on);
-			break;
-		}
-		if (q.qtype == RR_AXFR || q.qtype == RR_IXFR) {
-			/* No zone transfers (yet): RFC 5936 2.2.1. */
-			message_begin(&c.b, &q, out, cap, lim, RCODE_REFUSED,
-			    false, cfg->recurse_on);
-			break;
-		}
-		if (!t->ready) {
-			/* No state yet: let the resolver try elsewhere. */
-			message_begin(&c.b, &q, out, cap, lim, RCODE_SERVFAIL,
-			    false, cfg->recurse_on);
-			break;
-		}
-		message_begin(&c.b, &q, out, cap, lim, RCODE_NOERROR, true,
-		    cfg->recurse_on);
-		if (wire_err(&c.b.w) != 0)
-			return ANSWER_DROP;	/* the question alone is too big */
-		authoritative(&c, &lower);
+		kind = answer_name(&c, zs, &q, out, cap, lim);
+		if (kind == ANSWER_DROP)
+			return ANSWER_DROP;
 		break;
 	}
 	if (wire_err(&c.b.w) != 0 && c.b.w.pos < MSG_HDR_LEN)

@@ -14,6 +14,7 @@
 
 #include "dns/message.h"
 #include "zone/table.h"
+#include "zone/zoneset.h"
 
 struct answer_cfg {
 	bool recurse_on;	/* RA bit */
@@ -34,14 +35,16 @@ struct answer_info {
 	bool edns;
 };
 
-/* Answer the packet pkt (len bytes) from t into out (cap bytes).  tcp
+/* Answer the packet pkt (len bytes) from t and the static zones zs (NULL:
+ * none; the longest apex containing the name answers, sanswer.h) into
+ * out (cap bytes).  tcp
  * lifts the size limit to 65535; otherwise 512 or the client's EDNS size
  * (at most 65507, the largest UDP payload).
  * rnd varies the order of records (rotation).  *out_len is the response
  * length when the result is not ANSWER_DROP.  For ANSWER_NOT_OURS, *query
  * is the parsed query, for the caller to forward. */
 enum answer_kind answer_query(const struct table *t,
-    const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
+    const struct zoneset *zs, const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
     uint8_t *out, size_t cap, bool tcp, uint32_t rnd, size_t *out_len,
     struct answer_info *info, struct msg_query *query);
 

@@ -92,7 +92,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t len;
 
 	for (int tcp = 0; tcp < 2; tcp++) {
-		enum answer_kind k = answer_query(t, &cfg, data, size, out,
+		enum answer_kind k = answer_query(t, NULL, &cfg, data, size, out,
 		    sizeof(out), tcp, (uint32_t)size, &len, &info, &parsed);
 
 		if (k == ANSWER_DROP)

@@ -83,7 +83,7 @@ ask_raw(const uint8_t *q, size_t qlen, bool tcp, uint32_t rnd,
 	struct msg_query parsed;
 
 	memset(r, 0, sizeof(*r));
-	r->kind = answer_query(tab, c, q, qlen, r->buf, sizeof(r->buf), tcp,
+	r->kind = answer_query(tab, NULL, c, q, qlen, r->buf, sizeof(r->buf), tcp,
 	    rnd, &r->len, &info, &parsed);
 	if (r->kind == ANSWER_DROP)
 		return;

@@ -1,0 +1,26 @@
+/* sanswer.h - answers from a static zone (szone.h), RFC 1034 4.3.2 as NSD
+ * gives them: exact matches; a CNAME, chased inside the zone with the
+ * chain in the answer (RFC 6604: the RCODE is the last name's);
+ * delegations below the apex as referrals (NS in authority, glue in
+ * additional, AA clear; DS at the cut answered from this side);
+ * wildcards (RFC 4592: from the source of synthesis below the closest
+ * encloser, empty non-terminals blocking); NODATA and NXDOMAIN with the
+ * SOA in authority; A and AAAA in additional for NS, MX and SRV targets
+ * in the zone; ANY.  Pure: no I/O, no allocation. */
+#ifndef TASKDNS_SANSWER_H
+#define TASKDNS_SANSWER_H
+
+#include <stdbool.h>
+
+#include "dns/message.h"
+#include "zone/szone.h"
+
+/* The sections of the answer to q (whose name, lower-cased, is lower and
+ * is in z) into b, begun as NOERROR with AA.  set_tc: an answer that does
+ * not fit sets TC.  child_apex: the name is the apex of a zone below z
+ * (a DS query answered here): it exists, whatever z holds. */
+void sanswer(struct msg_builder *b, const struct szone *z,
+    const struct msg_query *q, const struct dname *lower, bool set_tc,
+    bool child_apex);
+
+#endif

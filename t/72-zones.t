@@ -1,0 +1,200 @@
+#!/bin/sh
+# 72-zones.t - static zone files (issue 17): the answers for each zone of
+# t/fixtures/zones are NSD's for the same files (a real NSD on loopback,
+# every name of each zone with its neighbours, t/zonediff.py); a changed
+# file is served within a second or two, on SIGHUP too; a file that does
+# not load is refused with file:line and the reason while the last good
+# version keeps serving.
+. "$(dirname "$0")/lib.sh"
+plan 32
+watchdog 240
+
+need nsd kdig python3
+Z=$TOP_SRCDIR/t/fixtures/zones
+ZONES="example.internal deep.example.internal 2.0.192.in-addr.arpa"
+
+# --- NSD, the reference ---------------------------------------------------
+mkdir -p "$T/nsd"
+cp "$Z"/*.zone "$T/nsd/"
+NSD_PORT=
+for _try in 1 2 3 4 5; do
+	p=$(free_port)
+	{
+		printf 'server:\n\tip-address: 127.0.0.1@%s\n\tport: %s\n' "$p" "$p"
+		printf '\tusername: ""\n\tchroot: ""\n\tzonesdir: "%s"\n' "$T/nsd"
+		printf '\tdatabase: ""\n\tpidfile: "%s/nsd.pid"\n' "$T/nsd"
+		printf '\txfrdfile: "%s/xfrd.state"\n' "$T/nsd"
+		printf '\tzonelistfile: "%s/zone.list"\n' "$T/nsd"
+		printf '\tlogfile: "%s/nsd.log"\n\tserver-count: 1\n' "$T/nsd"
+		# No rate limiting: the test sends thousands of queries.
+		printf '\trrl-ratelimit: 0\n'
+		printf 'remote-control:\n\tcontrol-enable: no\n'
+		for z in $ZONES; do
+			printf 'zone:\n\tname: %s\n\tzonefile: %s.zone\n' "$z" "$z"
+			printf '\tprovide-xfr: 127.0.0.1 NOKEY\n'
+		done
+	} > "$T/nsd/nsd.conf"
+	nsd -c "$T/nsd/nsd.conf" -d > "$T/nsd/stdout" 2>&1 &
+	NSD_PID=$!
+	FM_PIDS="$FM_PIDS $NSD_PID"
+	_i=0
+	while [ "$_i" -lt 50 ]; do
+		if [ -n "$(dig +short +time=1 +tries=1 -p "$p" @127.0.0.1 \
+		    web.example.internal A 2> /dev/null)" ]; then
+			NSD_PORT=$p
+			break
+		fi
+		kill -0 "$NSD_PID" 2> /dev/null || break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ -n "$NSD_PORT" ] && break
+	kill "$NSD_PID" 2> /dev/null
+done
+[ -n "$NSD_PORT" ] || {
+	echo "Bail out! NSD did not start:"
+	sed 's/^/# /' "$T/nsd/nsd.log" "$T/nsd/stdout"
+	exit 1
+}
+
+# --- taskdns, the same files (copies it may see change) ---------------------
+mkdir -p "$T/zones"
+cp "$Z"/*.zone "$T/zones/"
+ZCONF='"zones": {"example.internal": "zones/example.internal.zone",
+    "deep.example.internal.": "zones/deep.example.internal.zone",
+    "2.0.192.in-addr.arpa": "zones/2.0.192.in-addr.arpa.zone"}'
+start_taskdns "\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\",
+    \"externalOn\": false, $ZCONF" || exit 1
+like "$(cat "$LOG")" 'zone example.internal. loaded from .*example.internal.zone: [0-9]+ records, serial 2026120401' \
+    "the zone's load is logged with its records and serial"
+like "$(cat "$LOG")" 'zone deep.example.internal. loaded from .*: 6 records, serial 7' \
+    "a zone with an \$INCLUDE: the included records count"
+
+# --- the differential test ------------------------------------------------
+for z in $ZONES; do
+	kdig -p "$NSD_PORT" @127.0.0.1 AXFR "$z" +timeout=2 +noall \
+	    +answer 2> /dev/null | awk '{ print tolower($1) }' | sort -u \
+	    > "$T/names.$z"
+	out=$(python3 "$TOP_SRCDIR/t/zonediff.py" "$NSD_PORT" "$PORT" "$z" \
+	    "$T/names.$z" 2>&1)
+	last=$(printf '%s\n' "$out" | tail -n 1)
+	names=$(wc -l < "$T/names.$z")
+	like "$last" '^queries [0-9]+ differ 0$' \
+	    "$z: every answer is NSD's ($names names, $last)"
+	printf '%s\n' "$out" | head -n 20 | sed 's/^/# /'
+done
+# Names across the zones: the longer apex answers; in no zone, REFUSED.
+out=$(python3 "$TOP_SRCDIR/t/zonediff.py" "$NSD_PORT" "$PORT" x /dev/null \
+    api.deep.example.internal/A any.deep.example.internal/A \
+    deep.example.internal/NS deep.example.internal/SOA \
+    svc.deep.example.internal/TXT x.y.deep.example.internal/A \
+    80.2.0.192.in-addr.arpa/PTR 99.2.0.192.in-addr.arpa/PTR \
+    5.0/26.2.0.192.in-addr.arpa/PTR 2.0.192.in-addr.arpa/NS)
+like "$(printf '%s\n' "$out" | tail -n 1)" '^queries 10 differ 0$' \
+    "names in nested zones and a classless delegation: as NSD"
+is "$(qs api.deep.example.internal A)" "192.0.2.150" \
+    "the longer apex answers (deep.example.internal)"
+like "$(q leader.mesos A)" 'status: NOERROR' "the Mesos zone still answers"
+like "$(q www.example.com A)" 'status: REFUSED' \
+    "a name in no zone: REFUSED with forwarding off"
+like "$(q web.example.internal A +norec)" 'flags: qr aa' \
+    "a static zone's answer is authoritative"
+like "$(q sub.example.internal A +norec)" "flags: qr( ra)?;" \
+    "a referral is not (AA clear)"
+
+# --- changes --------------------------------------------------------------
+# $1 zone file, $2 serial: the SOA line's serial replaced.
+set_serial() {
+	sed -i "s/2026120401/$2/" "$1"
+}
+F=$T/zones/example.internal.zone
+cp "$F" "$T/good.zone"
+printf 'added\tIN A\t192.0.2.200\n' >> "$F"
+set_serial "$F" 2026120402
+is "$(wait_answer added.example.internal A 192.0.2.200 5)" "192.0.2.200" \
+    "a changed zone file is served within seconds"
+like "$(q example.internal SOA +short)" ' 2026120402 ' \
+    "the zone's SOA serial is the file's"
+
+# Broken files: refused with file:line and the reason, the last good one
+# serving.  $1: what to append, $2: the reason expected in the log.
+refuse() {
+	cp "$T/good.zone" "$F"
+	set_serial "$F" 2026120402
+	printf 'added\tIN A\t192.0.2.200\n' >> "$F"
+	printf '%s\n' "$1" >> "$F"
+	n=$(wc -l < "$F")
+	: > "$LOG.mark"
+	_i=0
+	while [ "$_i" -lt 60 ]; do
+		grep -q "refused: .*example.internal.zone:$n: $2" "$LOG" && break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	like "$(grep 'refused' "$LOG" | tail -n 1)" \
+	    "zone example.internal. refused: .*example.internal.zone:$n: $2.*serial 2026120402 keeps serving" \
+	    "refused with file:line: $3"
+}
+refuse 'bad	IN A	not-an-address' 'invalid address' "a syntax error"
+is "$(qs added.example.internal A)" "192.0.2.200" \
+    "the last good version keeps serving"
+refuse 'www	IN A	192.0.2.9' 'a CNAME and other data' "a CNAME beside other data"
+refuse 'out.example.org.	IN A	192.0.2.9' 'out of the zone' \
+    "data outside the zone"
+refuse '$INCLUDE ../good.zone' "\\\$INCLUDE .* is not below the zone file's folder" \
+    "an \$INCLUDE outside the zone's folder"
+refuse 'sub2	IN SOA	ns1 hostmaster 1 2 3 4 5' 'an SOA below the apex' \
+    "an SOA below the apex"
+sed 's/^@.*IN SOA.*/@\t\tIN TXT\t"no SOA"/' "$T/good.zone" > "$F"
+sleep 1.5
+like "$(grep 'refused' "$LOG" | tail -n 1)" 'no SOA at the apex' \
+    "a zone file without an SOA is refused"
+is "$(qs web.example.internal A | tr '\n' ' ')" "192.0.2.80 192.0.2.81 " \
+    "...and the zone still answers from the last good version"
+
+# zoneMaxRecords, and SIGHUP: the config read again re-reads every file.
+cp "$T/good.zone" "$F"
+sed -i 's/"zones"/"zoneMaxRecords": 10, "zones"/' "$T/config.json"
+kill -HUP "$PID"
+wait_log 'more than 10 records \(zoneMaxRecords\)' 5
+like "$(grep 'refused' "$LOG" | tail -n 1)" 'example.internal.zone:[0-9]+: more than 10 records \(zoneMaxRecords\)' \
+    "SIGHUP: a zone past zoneMaxRecords is refused with its line"
+is "$(qs deep.example.internal SOA | awk '{ print $3 }')" "7" \
+    "...zones within the cap still load"
+sed -i 's/"zoneMaxRecords": 10, //' "$T/config.json"
+set_serial "$F" 2026120409
+kill -HUP "$PID"
+wait_log 'serial 2026120409' 5
+like "$(q example.internal SOA +short)" ' 2026120409 ' \
+    "SIGHUP: the zone read again (new serial)"
+is "$(qs added.example.internal A)" "" "...and the record removed from the file is gone"
+
+# A zone file that does not exist at start: logged, the rest serve.
+stop_taskdns
+start_taskdns "\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\",
+    \"externalOn\": false, \"zones\": {\"example.internal\":
+    \"zones/example.internal.zone\", \"missing.internal\":
+    \"zones/missing.zone\"}" || exit 1
+like "$(cat "$LOG")" 'zone missing.internal. refused: .*missing.zone: No such file or directory; the zone is not served' \
+    "a missing zone file at start: refused, logged"
+is "$(qs web.example.internal A | tr '\n' ' ')" "192.0.2.80 192.0.2.81 " \
+    "...and the other zones serve"
+cp "$T/zones/2.0.192.in-addr.arpa.zone" "$T/zones/missing.zone"
+sed -i 's/^\$ORIGIN.*//; s/^@\tIN NS\tns.sub.*//' "$T/zones/missing.zone"
+wait_log 'zone missing.internal. loaded' 5
+like "$(grep 'missing.internal' "$LOG" | tail -n 1)" 'loaded from .*missing.zone' \
+    "...and loads once the file appears"
+
+# A config that names a zone badly is refused.
+printf '{"zones": {"bad..apex": "x.zone"}, "stateFile": "%s"}\n' \
+    "$TOP_SRCDIR/conf/demo-state.json" > "$T/bad.json"
+out=$("$TASKDNS" -config "$T/bad.json" --print-records 2>&1)
+like "$out" 'zones: "bad..apex" is not a valid zone apex' \
+    "a bad apex in zones: the config is refused"
+printf '{"zones": {"example.internal": 3}, "stateFile": "%s"}\n' \
+    "$TOP_SRCDIR/conf/demo-state.json" > "$T/bad.json"
+out=$("$TASKDNS" -config "$T/bad.json" --print-records 2>&1)
+like "$out" 'zones.example.internal: expected the path of a zone file' \
+    "a zone that is not a path: refused"
+finish_daemon
+done_testing
