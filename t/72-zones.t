@@ -6,7 +6,7 @@
 # not load is refused with file:line and the reason while the last good
 # version keeps serving.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 38
 watchdog 240
 
 need nsd kdig python3
@@ -60,9 +60,19 @@ done
 # --- taskdns, the same files (copies it may see change) ---------------------
 mkdir -p "$T/zones"
 cp "$Z"/*.zone "$T/zones/"
+# A zone of CNAMEs into the other zones (taskdns only: NSD has no Mesos
+# zone to follow them into).
+cat > "$T/zones/chase.internal.zone" <<'EOF'
+@	IN SOA	ns1.example.internal. hostmaster.example.internal. 1 3600 600 86400 60
+	IN NS	ns1.example.internal.
+task	IN CNAME api.marathon.mesos.
+gone	IN CNAME nothing.marathon.mesos.
+static	IN CNAME www.example.internal.
+EOF
 ZCONF='"zones": {"example.internal": "zones/example.internal.zone",
     "deep.example.internal.": "zones/deep.example.internal.zone",
-    "2.0.192.in-addr.arpa": "zones/2.0.192.in-addr.arpa.zone"}'
+    "2.0.192.in-addr.arpa": "zones/2.0.192.in-addr.arpa.zone",
+    "chase.internal": "zones/chase.internal.zone"}'
 start_taskdns "\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\",
     \"externalOn\": false, $ZCONF" || exit 1
 like "$(cat "$LOG")" 'zone example.internal. loaded from .*example.internal.zone: [0-9]+ records, serial 2026120401' \
@@ -92,6 +102,20 @@ out=$(python3 "$TOP_SRCDIR/t/zonediff.py" "$NSD_PORT" "$PORT" x /dev/null \
     5.0/26.2.0.192.in-addr.arpa/PTR 2.0.192.in-addr.arpa/NS)
 like "$(printf '%s\n' "$out" | tail -n 1)" '^queries 10 differ 0$' \
     "names in nested zones and a classless delegation: as NSD"
+out=$(q task.chase.internal A +noall +answer)
+like "$out" 'task.chase.internal.*CNAME.*api.marathon.mesos' \
+    "a CNAME into the Mesos zone..."
+is "$(printf '%s\n' "$out" | grep -c 'api.marathon.mesos.*IN.A')" "4" \
+    "...is followed there: the task's four addresses in the answer"
+out=$(q gone.chase.internal A)
+like "$out" 'status: NXDOMAIN' \
+    "a chain into the Mesos zone to a name it has not: NXDOMAIN (RFC 6604)"
+like "$out" 'mesos.*SOA' "...with the Mesos zone's SOA"
+out=$(q static.chase.internal A +noall +answer)
+like "$out" 'www.example.internal.*CNAME.*web.example.internal' \
+    "a CNAME into another static zone is followed, its chain too..."
+is "$(printf '%s\n' "$out" | grep -c 'web.example.internal.*IN.A')" "2" \
+    "...to the addresses"
 is "$(qs api.deep.example.internal A)" "192.0.2.150" \
     "the longer apex answers (deep.example.internal)"
 like "$(q leader.mesos A)" 'status: NOERROR' "the Mesos zone still answers"

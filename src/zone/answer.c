@@ -15,6 +15,8 @@ struct ctx {
 	const struct answer_cfg *cfg;
 	struct msg_builder b;
 	const struct msg_query *q;
+	const struct dname *owner;	/* of the answer: the question's, or
+					 * a CNAME's target chased here */
 	uint32_t rnd;
 	bool full;		/* an answer record did not fit */
 };
@@ -170,7 +172,7 @@ static bool
 answer_type(struct ctx *c, const struct table_node *node, uint16_t type,
     bool apex)
 {
-	const struct dname *qn = &c->q->qname;
+	const struct dname *qn = c->owner;
 	const struct table_rec *rs;
 	uint32_t n;
 
@@ -209,7 +211,7 @@ answer_any(struct ctx *c, const struct table_node *node, bool apex)
 			answer_type(c, node, RR_NS, true);
 	}
 	for (uint32_t i = 0; i < node->count && !c->full; i++) {
-		if (put_rec(c, SEC_ANSWER, &c->q->qname,
+		if (put_rec(c, SEC_ANSWER, c->owner,
 		    &table_node_recs(c->t, node)[i]) != 0)
 			truncated(c);
 		any = true;
@@ -240,6 +242,35 @@ authoritative(struct ctx *c, const struct dname *lower)
 		truncated(c);
 }
 
+/* A static zone's CNAME chain that left its zone for another of ours:
+ * followed there (a static zone, or the Mesos zone), the chain in the
+ * answer, at most 8 zones. */
+static void
+chase(struct ctx *c, const struct zoneset *zs, struct dname *next)
+{
+	const struct table *t = c->t;
+
+	for (int hop = 0; next->len > 0 && hop < 8; hop++) {
+		const struct szone *sz = zoneset_find(zs, next, c->q->qtype,
+		    NULL);
+		bool mesos = t != NULL && t->ready &&
+		    dname_is_subdomain(next, &t->apex);
+
+		if (sz != NULL && (!mesos || sz->apex.len > t->apex.len)) {
+			struct dname name = *next;
+
+			sanswer_chain(&c->b, sz, c->q, &name,
+			    c->cfg->set_truncate_bit, next);
+			continue;
+		}
+		if (mesos) {
+			c->owner = next;
+			authoritative(c, next);
+		}
+		return;
+	}
+}
+
 /* A query for a name (class, type and opcode fine so far): which zone
  * answers, or REFUSED (ANSWER_NOT_OURS: the caller may forward). */
 static enum answer_kind
@@ -248,7 +279,7 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 {
 	const struct table *t = c->t;
 	const struct szone *sz;
-	struct dname lower;
+	struct dname lower, next;
 	bool mesos, ds_parent;
 
 	lower = q->qname;
@@ -283,7 +314,8 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 		if (wire_err(&c->b.w) != 0)
 			return ANSWER_DROP;
 		sanswer(&c->b, sz, q, &lower, c->cfg->set_truncate_bit,
-		    ds_parent);
+		    ds_parent, &next);
+		chase(c, zs, &next);
 		return ANSWER_SEND;
 	}
 	if (!t->ready) {
@@ -330,6 +362,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 	c.t = t;
 	c.cfg = cfg;
 	c.q = &q;
+	c.owner = &q.qname;
 	c.rnd = rnd;
 	switch (v) {
 	case MSG_FORMERR:

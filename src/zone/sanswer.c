@@ -4,9 +4,6 @@
 #include "dns/rr.h"
 #include "zone/sanswer.h"
 
-#define RR_CNAME 5
-#define RR_DS 43
-
 /* CNAMEs followed for one query: a loop or a long chain ends there. */
 #define MAX_CHAIN 8
 /* Names given addresses in additional, at most, for one rrset. */
@@ -25,6 +22,7 @@ struct sctx {
 	 * apex NS then go in authority, as NSD does. */
 	bool positive, apex_ns;
 	bool child_apex;	/* the query's name is a child zone's apex */
+	struct dname *next;	/* a CNAME target outside the zone */
 	/* The answer rrset whose targets get addresses in additional, once
 	 * authority is written. */
 	const struct szone_rrset *more;
@@ -260,10 +258,13 @@ at_node(struct sctx *c, const struct szone_node *n,
 			truncated(c);
 			return;
 		}
-		if (szone_rdata_name(RR_CNAME, rd, len, &target) == 0 &&
-		    dname_is_subdomain(&target, &c->z->apex) &&
-		    depth + 1 < MAX_CHAIN)
+		if (szone_rdata_name(RR_CNAME, rd, len, &target) != 0 ||
+		    depth + 1 >= MAX_CHAIN)
+			return;
+		if (dname_is_subdomain(&target, &c->z->apex))
 			resolve(c, &target, &target, depth + 1);
+		else
+			*c->next = target;
 		return;
 	}
 	rs = qtype == RR_CNAME ? rs : szone_rrset(c->z, n, qtype);
@@ -330,11 +331,13 @@ resolve(struct sctx *c, const struct dname *name, const struct dname *owner,
 void
 sanswer(struct msg_builder *b, const struct szone *z,
     const struct msg_query *q, const struct dname *lower, bool set_tc,
-    bool child_apex)
+    bool child_apex, struct dname *next)
 {
 	struct sctx c;
 
+	next->len = 0;
 	memset(&c, 0, sizeof(c));
+	c.next = next;
 	c.b = b;
 	c.z = z;
 	c.q = q;
@@ -345,5 +348,24 @@ sanswer(struct msg_builder *b, const struct szone *z,
 	if (c.positive && !c.apex_ns && !c.full && q->qtype != RR_DS)
 		apex_authority(&c);
 	else if (c.more != NULL && !c.full)
+		additional(&c, c.more);
+}
+
+void
+sanswer_chain(struct msg_builder *b, const struct szone *z,
+    const struct msg_query *q, const struct dname *name, bool set_tc,
+    struct dname *next)
+{
+	struct sctx c;
+
+	next->len = 0;
+	memset(&c, 0, sizeof(c));
+	c.b = b;
+	c.z = z;
+	c.q = q;
+	c.set_tc = set_tc;
+	c.next = next;
+	resolve(&c, name, name, 1);
+	if (c.more != NULL && !c.full)
 		additional(&c, c.more);
 }

@@ -21,6 +21,12 @@
  * (a DS query answered here): it exists, whatever z holds. */
 void sanswer(struct msg_builder *b, const struct szone *z,
     const struct msg_query *q, const struct dname *lower, bool set_tc,
-    bool child_apex);
+    bool child_apex, struct dname *next);
+/* next: the target of a CNAME that leaves z, for another of our zones to
+ * answer (len 0: the answer is whole).  sanswer_chain goes on with it in
+ * zone z: the same, owner name, no NS added in authority. */
+void sanswer_chain(struct msg_builder *b, const struct szone *z,
+    const struct msg_query *q, const struct dname *name, bool set_tc,
+    struct dname *next);
 
 #endif

@@ -7,16 +7,6 @@
 #include "util/arena.h"
 #include "zone/szone.h"
 
-/* RR types of DNSSEC (RFC 4034, 5155, 7344): served as data. */
-#define RR_CNAME 5
-#define RR_DNAME 39
-#define RR_DS 43
-#define RR_RRSIG 46
-#define RR_NSEC 47
-#define RR_DNSKEY 48
-#define RR_NSEC3 50
-#define RR_NSEC3PARAM 51
-
 /* A record as added: its owner's node, where it came from. */
 struct brr {
 	uint32_t node;
@@ -395,7 +385,8 @@ szone_finish(struct szone_builder *b, char *err, size_t errlen)
 	const struct szone_node *apex;
 	const struct szone_rrset *soa;
 
-	qsort(b->rrs, b->n_rrs, sizeof(*b->rrs), rr_cmp);
+	if (b->n_rrs > 1)
+		qsort(b->rrs, b->n_rrs, sizeof(*b->rrs), rr_cmp);
 	for (uint32_t i = 0, j; i < b->n_rrs; i = j) {
 		for (j = i + 1; j < b->n_rrs && b->rrs[j].node ==
 		    b->rrs[i].node; j++)

@@ -69,6 +69,9 @@ include(struct load *l, zs_scanner_t *s, const char *path, unsigned depth)
 		    ZONEFILE_MAX_DEPTH);
 		return -1;
 	}
+	/* In string input libzscanner writes a relative name as "./name". */
+	while (inc[0] == '.' && inc[1] == '/')
+		inc += 2;
 	dir_of(path, dir, sizeof(dir));
 	if (inc[0] == '/')
 		snprintf(joined, sizeof(joined), "%s", inc);

@@ -1,6 +1,7 @@
 /* zoneset.c - the static zones of a publish (see zoneset.h). */
 #include <stdlib.h>
 
+#include "dns/rr.h"
 #include "util/arena.h"
 #include "zone/zoneset.h"
 
@@ -46,9 +47,6 @@ zoneset_unref(struct zoneset *zs)
 	free(zs->zones);
 	free(zs);
 }
-
-/* DS (RFC 4034). */
-#define RR_DS 43
 
 const struct szone *
 zoneset_find(const struct zoneset *zs, const struct dname *lower,
