@@ -14,6 +14,7 @@
 #include "conf/acl.h"
 #include "conf/config.h"
 #include "conf/syntax.h"
+#include "util/ipaddr.h"
 #include "util/arena.h"
 #include "util/jsonw.h"
 
@@ -137,6 +138,7 @@ static const struct key keys[] = {
 	    OUT_PLAIN, R(NOW) },
 	KI("zoneMaxRecords", zone_max_records, 1, INTMAX_CFG, 1000000,
 	    "ZoneMaxRecords", NOW),
+	KL("reverseZones", reverse_zones, NULL, "ReverseZones", RECORDS),
 	KS("logLevel", log_level, "info", "LogLevel", NOW),
 	KS("logTo", log_to, "stderr", "LogTo", NOW),
 };
@@ -777,7 +779,8 @@ validate_words(const struct config *c, struct msgs *e)
 		    c->state_api);
 }
 
-/* zones: each apex a name, given once, not the Mesos domain itself. */
+/* zones: each apex a name, given once, not the Mesos domain itself;
+ * reverseZones: each an address/prefix. */
 static void
 validate_zone_files(struct msgs *e, struct config *c)
 {
@@ -799,6 +802,19 @@ validate_zone_files(struct msgs *e, struct config *c)
 			msg_add(e, "zones: a zone file for the Mesos domain "
 			    "\"%s\" itself is not served by this version; "
 			    "give its records a zone of their own", z->apex);
+	}
+	for (size_t i = 0; i < c->reverse_zones.n; i++) {
+		struct ipaddr net;
+		unsigned prefix;
+
+		if (ipaddr_parse_cidr(c->reverse_zones.v[i], &net,
+		    &prefix) != 0)
+			msg_add(e, "reverseZones: \"%s\" is not an address/"
+			    "prefix", c->reverse_zones.v[i]);
+		else if (prefix < (net.family == 4 ? 1u : 4u))
+			msg_add(e, "reverseZones: \"%s\": a prefix under /%u "
+			    "is not served", c->reverse_zones.v[i],
+			    net.family == 4 ? 1 : 4);
 	}
 }
 

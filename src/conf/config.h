@@ -53,6 +53,7 @@ struct config {
 	struct config_zonefile *zone_files;
 	size_t n_zone_files;
 	int zone_max_records;
+	struct config_strlist reverse_zones;	/* CIDR prefixes */
 	int timeout;
 	char *soa_mname;		/* with a trailing dot */
 	char *soa_rname;		/* '@' replaced by '.', trailing dot */

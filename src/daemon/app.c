@@ -28,6 +28,7 @@
 #include "daemon/source.h"
 #include "daemon/sources.h"
 #include "daemon/zk.h"
+#include "daemon/reverse.h"
 #include "daemon/zones.h"
 
 struct app {
@@ -42,6 +43,11 @@ struct app {
 	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
 	struct zones *zones;		/* the zone files; NULL: none */
+	struct rptrs *rptrs;		/* reverseZones' PTRs; NULL: none */
+	struct szone **rev;		/* the reverse zones made last */
+	unsigned n_rev;
+	struct zoneset *szs;		/* the zone files' last set */
+	struct zoneset *zs;		/* what the workers have: both */
 	struct event_base *base;
 	struct event *sig[3];
 	struct sources *src;
@@ -55,6 +61,8 @@ struct app {
 	char last_error[512];
 	uint64_t reloads, reload_failures;
 };
+
+static void reverse_update(struct app *a);
 
 static int
 cmp_str(const void *x, const void *y)
@@ -181,6 +189,7 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 		server_publish(a->srv, t);
 	table_unref(a->table);
 	a->table = t;
+	reverse_update(a);
 	publish = source_since(&t0) - gen;
 	a->refresh_seconds = source_since(&t0) + (parse > 0 ? parse : 0);
 	if (parse >= 0)
@@ -242,6 +251,7 @@ use_model(struct app *a, struct model *m, const char *leader,
 		server_publish(a->srv, t);
 	table_unref(a->table);
 	a->table = t;
+	reverse_update(a);
 	model_mark(m);
 	snprintf(a->leader, sizeof(a->leader), "%s", leader);
 	took = source_since(&t0);
@@ -344,14 +354,67 @@ stop_sources(struct app *a)
 	a->src = NULL;
 }
 
+/* The static zones and the reverse zones, one set, to the workers. */
+static void
+publish_zones(struct app *a)
+{
+	const struct zoneset *st = a->szs;
+	unsigned n = (st != NULL ? st->n : 0) + a->n_rev;
+	struct szone **v = xcalloc(n ? n : 1, sizeof(*v));
+
+	for (unsigned i = 0; st != NULL && i < st->n; i++)
+		v[i] = st->zones[i];
+	for (unsigned i = 0; i < a->n_rev; i++)
+		v[n - a->n_rev + i] = a->rev[i];
+	zoneset_unref(a->zs);
+	a->zs = zoneset_new(v, n);
+	free(v);
+	if (a->srv != NULL)
+		server_publish_zones(a->srv, a->zs);
+}
+
+/* The reverse zones made again from the PTRs (after a publish). */
+static void
+reverse_update(struct app *a)
+{
+	if (a->rptrs == NULL || a->table == NULL)
+		return;
+	for (unsigned i = 0; i < a->n_rev; i++)
+		szone_unref(a->rev[i]);
+	free(a->rev);
+	a->n_rev = rptrs_zones(a->rptrs, a->cfg, a->table->serial, &a->rev);
+	publish_zones(a);
+}
+
+/* reverseZones given or taken away by a reload (the refetch that follows
+ * fills the PTRs). */
+static void
+reverse_config(struct app *a)
+{
+	if (a->cfg->reverse_zones.n > 0 && a->rptrs == NULL) {
+		a->rptrs = rptrs_new();
+		a->env.ptr = rptrs_cb;
+		a->env.ptr_arg = a->rptrs;
+	} else if (a->cfg->reverse_zones.n == 0 && a->rptrs != NULL) {
+		rptrs_free(a->rptrs);
+		a->rptrs = NULL;
+		a->env.ptr = NULL;
+		for (unsigned i = 0; i < a->n_rev; i++)
+			szone_unref(a->rev[i]);
+		a->n_rev = 0;
+		publish_zones(a);
+	}
+}
+
 /* A new set of zone files: to the workers. */
 static void
 zones_cb(void *arg, struct zoneset *zs)
 {
 	struct app *a = arg;
 
-	if (a->srv != NULL)
-		server_publish_zones(a->srv, zs);
+	zoneset_unref(a->szs);
+	a->szs = zoneset_ref(zs);
+	publish_zones(a);
 }
 
 /* A started server on a->cfg's address, or NULL (logged). */
@@ -366,7 +429,7 @@ new_server(struct app *a, struct server_opts *so)
 		log_err("%s", err);
 		return NULL;
 	}
-	server_publish_zones(srv, zones_current(a->zones));
+	server_publish_zones(srv, a->zs);
 	if (server_reap_on(srv, a->base) != 0 || server_start(srv) != 0) {
 		log_err("cannot start the DNS workers");
 		server_free(srv);
@@ -595,6 +658,7 @@ reload(struct app *a)
 		local_ips(a);
 	a->zones = zones_reload(a->zones, a->base, nc, a->args.config, zones_cb,
 	    a);
+	reverse_config(a);
 	refetch(a, old);
 	a->reloads++;
 	log_info("config %s reloaded%s%s", a->args.config,
@@ -619,6 +683,12 @@ app_free(struct app *a)
 	stop_sources(a);
 	server_free(a->srv);
 	zones_free(a->zones);
+	zoneset_unref(a->zs);
+	zoneset_unref(a->szs);
+	for (unsigned i = 0; i < a->n_rev; i++)
+		szone_unref(a->rev[i]);
+	free(a->rev);
+	rptrs_free(a->rptrs);
 	for (int i = 0; i < 3; i++)
 		if (a->sig[i] != NULL)
 			event_free(a->sig[i]);
@@ -646,6 +716,11 @@ app_run(struct config *cfg, const struct app_args *args)
 	a.print = print;
 	apply_logging(&a);
 	a.env.resolve = source_resolve;
+	if (cfg->reverse_zones.n > 0 && !print) {
+		a.rptrs = rptrs_new();
+		a.env.ptr = rptrs_cb;
+		a.env.ptr_arg = a.rptrs;
+	}
 	a.env.resolve_arg = a.resolver = source_resolver_new();
 	local_ips(&a);
 	evthread_use_pthreads();

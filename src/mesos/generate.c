@@ -161,6 +161,28 @@ add_ip(struct gen *g, const char *owner, const struct ipaddr *ip)
 static uint16_t srv_rdata(const struct gen *g, uint8_t *rd, unsigned port,
     const struct dname *target);
 
+/* A PTR for ip to name, when the caller wants them. */
+static void
+ptr_name(struct gen *g, const struct ipaddr *ip, const struct dname *name,
+    bool task)
+{
+	if (g->env->ptr != NULL)
+		g->env->ptr(g->env->ptr_arg, ip, name, g->env->ptr_sign < 0 ?
+		    -1 : 1, task);
+}
+
+/* The same for an owner given as text (not for GEN_TASKS' quiet run). */
+static void
+ptr_text(struct gen *g, const struct ipaddr *ip, const char *owner)
+{
+	struct dname n;
+
+	if (g->env->ptr != NULL && !g->quiet && to_name(g, owner, &n)) {
+		dname_lower(&n);
+		ptr_name(g, ip, &n, false);
+	}
+}
+
 static void
 add_srv(struct gen *g, const char *owner, unsigned port, const char *target)
 {
@@ -272,8 +294,10 @@ agent_records(struct gen *g, const struct cluster *cl)
 		    port, sizeof(port)))
 			continue;
 		ai[k].n = host_ips(g, host, ai[k].ips);
-		for (int i = 0; i < ai[k].n; i++)
+		for (int i = 0; i < ai[k].n; i++) {
 			add_ip(g, a, &ai[k].ips[i]);
+			ptr_text(g, &ai[k].ips[i], a);
+		}
 		if (ai[k].n > 0)
 			add_srv(g, srv, (unsigned)atoi(port), a);
 	}
@@ -340,6 +364,7 @@ master_records(struct gen *g, const struct cluster *cl)
 	fmt_name(lead, sizeof(lead), "leader.%s.", g->dom);
 	fmt_name(all, sizeof(all), "master.%s.", g->dom);
 	add_ip(g, lead, &leader_ip);
+	ptr_text(g, &leader_ip, lead);
 	add_ip(g, all, &leader_ip);
 	fmt_name(owner, sizeof(owner), "_leader._tcp.%s.", g->dom);
 	add_srv(g, owner, (unsigned)atoi(lport), lead);
@@ -374,12 +399,14 @@ master_records(struct gen *g, const struct cluster *cl)
 			continue;
 		fmt_name(owner, sizeof(owner), "master%u.%s.", idx++, g->dom);
 		add_ip(g, owner, &ip);
+		ptr_text(g, &ip, owner);
 		if (is_leader)
 			leader_numbered = true;
 	}
 	if (!leader_numbered) {
 		fmt_name(owner, sizeof(owner), "master%u.%s.", idx, g->dom);
 		add_ip(g, owner, &leader_ip);
+		ptr_text(g, &leader_ip, owner);
 	}
 }
 
@@ -597,6 +624,22 @@ task_discovery_srvs(struct gen *g, struct unit *u)
 
 /* The records of one task under one label, by task_rules, then its
  * discovery ports'. */
+/* A task's own addresses (not its agent's, IPSources host) -> C.D.,
+ * and C.slave.D. for one that is also its agent's. */
+static void
+task_ptrs(struct gen *g, struct unit *u)
+{
+	for (uint32_t i = 0; i < u->n_ips; i++) {
+		const struct ipaddr *ip = &u->ips[i];
+
+		if (u->o[R_C].ok)
+			ptr_name(g, ip, &u->o[R_C].n, true);
+		for (int k = 0; k < u->agent->n && u->o[R_C_SLAVE].ok; k++)
+			if (ipaddr_equal(ip, &u->agent->ips[k]))
+				ptr_name(g, ip, &u->o[R_C_SLAVE].n, true);
+	}
+}
+
 static void
 unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 {
@@ -614,6 +657,8 @@ unit_emit(struct gen *g, struct unit *u, uint16_t *ports)
 	owners_warm(&g->os, warm, N_RULES);
 	for (uint32_t i = 0; i < u->n_ips; i++)
 		unit_add_ip(g, u, D_TASK_IPS, &u->ips[i]);
+	if (g->env->ptr != NULL && u->ips != u->agent->ips)
+		task_ptrs(g, u);
 	for (int i = 0; i < u->agent->n; i++)
 		unit_add_ip(g, u, D_AGENT_IPS, &u->agent->ips[i]);
 	n_ports = t->ports ? generate_parse_ports(t->ports, ports,
@@ -835,6 +880,8 @@ generate_part(const struct cluster *cl, const struct config *cfg,
 	frag_text(&g.f_slave, "slave", NULL);
 	frag_text(&g.f_proto[0], "_tcp", NULL);
 	frag_text(&g.f_proto[1], "_udp", NULL);
+	if (env->ptr != NULL && (parts & GEN_OTHERS))
+		env->ptr(env->ptr_arg, NULL, NULL, 0, parts == GEN_ALL);
 	if (parts & GEN_OTHERS)
 		framework_records(&g, cl);
 	/* The agents' addresses are the tasks' too. */

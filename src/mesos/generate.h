@@ -10,6 +10,7 @@
 #ifndef TASKDNS_GENERATE_H
 #define TASKDNS_GENERATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,18 @@
 typedef int (*gen_resolve_fn)(void *arg, const char *host,
     struct ipaddr *out, int max);
 
+/* The PTR records the naming gives (reverseZones; NAMING.md "Reverse
+ * zones"): address ip -> name, sign +1 as records are added, -1 for a
+ * patch's records taken away; task: a task's (else an agent's, the
+ * leader's or a master's).  ip NULL: a new set begins (task false: the
+ * others'; true: every one). */
+typedef void (*gen_ptr_fn)(void *arg, const struct ipaddr *ip,
+    const struct dname *name, int sign, bool task);
+
 struct gen_env {
+	gen_ptr_fn ptr;			/* NULL: no PTRs wanted */
+	void *ptr_arg;
+	int ptr_sign;			/* 0 or 1: +1; -1: records removed */
 	gen_resolve_fn resolve;		/* NULL: names never resolve */
 	void *resolve_arg;
 	const struct ipaddr *local_ips;	/* for listener 0.0.0.0 */

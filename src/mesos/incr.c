@@ -139,6 +139,7 @@ incr_patch(struct incr *in, const struct table *prev, struct model *m,
 	struct table_builder *bb = NULL, *ba = NULL, *bo = NULL;
 	struct table_patch *p;
 	struct table *t = NULL;
+	struct gen_env neg;
 	/* Past some tasks a full build costs less than the patch. */
 	uint32_t max = 4096 + prev->n_tasks / 8;
 
@@ -153,7 +154,10 @@ incr_patch(struct incr *in, const struct table *prev, struct model *m,
 		return NULL;
 	}
 	st->tasks = d.tasks;
-	bb = part(d.before, GEN_TASKS, cfg, env, &sb, why, len);
+	/* The tasks as they were: their PTRs go. */
+	neg = *env;
+	neg.ptr_sign = -1;
+	bb = part(d.before, GEN_TASKS, cfg, &neg, &sb, why, len);
 	ba = bb != NULL ? part(d.after, GEN_TASKS, cfg, env, &sa, why, len) :
 	    NULL;
 	if (d.others || who(leader, env) != in->who)

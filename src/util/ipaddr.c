@@ -1,6 +1,7 @@
 /* ipaddr.c - IP literals (see ipaddr.h). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/ipaddr.h"
@@ -30,4 +31,21 @@ ipaddr_parse(const char *s, size_t n, struct ipaddr *out)
 		memcpy(out->addr, a6.s6_addr, 16);
 	}
 	return true;
+}
+
+int
+ipaddr_parse_cidr(const char *s, struct ipaddr *net, unsigned *prefix)
+{
+	const char *slash = strchr(s, '/');
+	char *end;
+	long p;
+
+	if (slash == NULL || !ipaddr_parse(s, (size_t)(slash - s), net))
+		return -1;
+	p = strtol(slash + 1, &end, 10);
+	if (slash[1] < '0' || slash[1] > '9' || *end != '\0' || p < 0 ||
+	    p > (net->family == 4 ? 32 : 128))
+		return -1;
+	*prefix = (unsigned)p;
+	return 0;
 }

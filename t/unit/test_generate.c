@@ -36,7 +36,7 @@ build(const char *state_json, size_t len, const struct config *cfg)
 {
 	char err[256];
 	struct cluster *cl = state_parse(state_json, len, err, sizeof(err));
-	struct gen_env env = { fake_resolve, NULL, NULL, 0, NULL, 0 };
+	struct gen_env env = { .resolve = fake_resolve };
 	struct gen_stats st;
 	struct table *t;
 

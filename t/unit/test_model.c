@@ -414,7 +414,7 @@ static char *
 records(struct cluster *cl, const struct config *cfg)
 {
 	char err[256], line[2048];
-	struct gen_env env = { NULL, NULL, NULL, 0, NULL, 0 };
+	struct gen_env env = { .resolve = NULL };
 	struct gen_stats st;
 	struct table *t = generate_table(cl, cfg, &env, NULL, 1, &st, err,
 	    sizeof(err));
@@ -469,7 +469,7 @@ static void
 patch_step(struct feed *f, const struct config *k, int step)
 {
 	static const char leader[] = "master@127.0.0.1:5050";
-	struct gen_env env = { NULL, NULL, NULL, 0, NULL, 0 };
+	struct gen_env env = { .resolve = NULL };
 	struct incr_stats ist;
 	struct gen_stats st;
 	struct cluster *cl;
