@@ -8,7 +8,7 @@
 # prefixes is forwarded; the event stream's changes reach the PTRs.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
 need python3 curl
-plan 23
+plan 25
 watchdog 240
 DEMO=$TOP_SRCDIR/conf/demo-state.json
 FCR="python3 $TOP_SRCDIR/t/fcrdns.py"
@@ -17,6 +17,7 @@ REV='"reverseZones": ["10.0.0.0/12", "172.16.0.0/12", "127.0.0.0/8"]'
 start_upstream echo
 start_taskdns "\"stateFile\": \"$DEMO\", $REV,
     \"masters\": [\"127.0.0.1:5050\", \"10.0.0.5:5050\"],
+    \"httpPort\": HTTP_PORT, \"httpListener\": \"127.0.0.1\",
     \"resolvers\": [\"127.0.0.1:$UP_PORT\"]" || exit 1
 "$TASKDNS" -config "$T/config.json" --print-records > "$T/demo.records" 2>&1
 
@@ -46,6 +47,12 @@ like "$(q 0.10.in-addr.arpa NS +norec)" 'flags: qr aa.*ANSWER: 1' \
 like "$(q -x 192.0.2.1 PTR)" 'TXT.*q=1\.2\.0\.192\.in-addr\.arpa via' \
     "a reverse name outside reverseZones is forwarded (the upstream answers)"
 like "$(q -x 10.16.0.1 PTR)" 'TXT' "...and one just past a prefix too"
+q leader.mesos A > /dev/null
+m=$(curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | grep '^taskdns_zone_queries_total')
+like "$m" 'zone="0\.10\.in-addr\.arpa\."\} [1-9]' \
+    "/metrics counts queries per zone: a reverse zone..."
+like "$m" 'zone="mesos\."\} [1-9]' \
+    "...and the Mesos zone ($(printf '%s' "$m" | tr '\n' ' '))"
 finish_daemon
 
 # maxRecordsPerName bounds the PTRs of one address.

@@ -316,6 +316,15 @@ metrics_write(struct evbuffer *b, const struct server_stats *s,
 {
 	const struct metrics_in in = { s, st, now };
 
+	header(b, "taskdns_zone_queries_total", "counter",
+	    "Queries answered from each zone, by apex (the Mesos zone, zone "
+	    "files, reverse zones).");
+	for (unsigned i = 0; s != NULL && i < s->n_zones; i++) {
+		evbuffer_add_printf(b, "taskdns_zone_queries_total{zone=");
+		label_value(b, s->zone[i].apex);
+		evbuffer_add_printf(b, "} %llu\n",
+		    (unsigned long long)s->zone[i].n);
+	}
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		if (rows[i].from != FROM_SET) {
 			write_row(b, &rows[i], &in);

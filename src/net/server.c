@@ -378,6 +378,33 @@ sum(uint64_t *out, const _Atomic uint64_t *in, int n)
 		out[k] += atomic_load_explicit(&in[k], memory_order_relaxed);
 }
 
+/* A worker's per-zone counts added to out's, by apex. */
+static void
+zone_sum(struct server_stats *out, struct worker *w)
+{
+	unsigned n = atomic_load_explicit(&w->n_zq, memory_order_acquire);
+
+	for (unsigned i = 0; i < n; i++) {
+		char text[DNAME_TEXT_MAX];
+		unsigned k;
+
+		if (dname_to_text(&w->zq[i].apex, text, sizeof(text)) < 0)
+			continue;
+		for (k = 0; k < out->n_zones; k++)
+			if (strcmp(out->zone[k].apex, text) == 0)
+				break;
+		if (k == out->n_zones) {
+			if (k == SERVER_ZONES_MAX)
+				continue;
+			snprintf(out->zone[k].apex, sizeof(out->zone[k].apex),
+			    "%.255s", text);
+			out->n_zones++;
+		}
+		out->zone[k].n += atomic_load_explicit(&w->zq[i].n,
+		    memory_order_relaxed);
+	}
+}
+
 void
 server_stats(struct server *s, struct server_stats *out)
 {
@@ -387,6 +414,7 @@ server_stats(struct server *s, struct server_stats *out)
 		struct fwd *fw = atomic_load(&w->fwd_pub);
 
 		sum(out->c, w->c, SERVER_COUNTERS);
+		zone_sum(out, w);
 		sum(out->by_type, w->by_type, SERVER_QT_N);
 		sum(out->by_rcode, w->by_rcode, SERVER_RC_N);
 		sum(out->fwd.c, w->fwd_old, FWD_COUNTERS);

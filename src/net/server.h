@@ -61,7 +61,16 @@ enum server_counter {
 	SERVER_COUNTERS
 };
 
+/* Zones counted apart in server_stats (the first ones to be asked). */
+#define SERVER_ZONES_MAX 32
+
 struct server_stats {
+	/* Queries answered per zone, by apex (presentation form). */
+	struct {
+		char apex[256];
+		uint64_t n;
+	} zone[SERVER_ZONES_MAX];
+	unsigned n_zones;
 	uint64_t c[SERVER_COUNTERS];
 	uint64_t by_type[SERVER_QT_N];	/* queries by QTYPE */
 	uint64_t by_rcode[SERVER_RC_N];	/* responses sent, by RCODE */

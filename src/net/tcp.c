@@ -144,8 +144,10 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->in, len,
 		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info,
 		    &q);
-		if (k != ANSWER_DROP)
+		if (k != ANSWER_DROP) {
 			worker_count_type(w, info.qtype);
+			worker_count_zone(w, info.zone);
+		}
 		if (k == ANSWER_NOT_OURS) {
 			struct fwd_client cl;
 

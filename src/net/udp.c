@@ -165,11 +165,13 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				ns = 0;
 				used = 0;
 			}
-			k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->qbuf[i],
-			    n, w->abuf + used, MSG_UDP_MAX, false,
+			k = answer_query(w->cur, w->zones, &w->conf->o.answer,
+			    w->qbuf[i], n, w->abuf + used, MSG_UDP_MAX, false,
 			    worker_rand(w), &olen, &info, &q);
-			if (k != ANSWER_DROP)
+			if (k != ANSWER_DROP) {
 				worker_count_type(w, info.qtype);
+				worker_count_zone(w, info.zone);
+			}
 			if (k == ANSWER_NOT_OURS) {
 				struct fwd_client cl;
 

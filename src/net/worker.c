@@ -29,6 +29,27 @@ worker_count_type(struct worker *w, uint16_t qtype)
 }
 
 void
+worker_count_zone(struct worker *w, const struct dname *apex)
+{
+	unsigned n = atomic_load_explicit(&w->n_zq, memory_order_relaxed);
+
+	if (apex == NULL)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		if (w->zq[i].apex.len == apex->len &&
+		    memcmp(w->zq[i].apex.data, apex->data, apex->len) == 0) {
+			atomic_fetch_add_explicit(&w->zq[i].n, 1,
+			    memory_order_relaxed);
+			return;
+		}
+	if (n == SERVER_ZONES_MAX)
+		return;
+	w->zq[n].apex = *apex;
+	atomic_store_explicit(&w->zq[n].n, 1, memory_order_relaxed);
+	atomic_store_explicit(&w->n_zq, n + 1, memory_order_release);
+}
+
+void
 worker_count_rcode(struct worker *w, unsigned rcode)
 {
 	unsigned i = rcode <= RCODE_REFUSED ? rcode : rcode == RCODE_BADVERS ?

@@ -113,6 +113,13 @@ struct worker {
 	uint8_t qbuf[UDP_VLEN][UDP_QMAX];
 	uint8_t abuf[UDP_OUT];
 	_Atomic uint64_t c[SERVER_COUNTERS];	/* enum server_counter */
+	/* Queries answered per zone (written by this worker only; an entry
+	 * is filled before n_zq counts it). */
+	struct {
+		struct dname apex;
+		_Atomic uint64_t n;
+	} zq[SERVER_ZONES_MAX];
+	_Atomic unsigned n_zq;
 	_Atomic uint64_t by_type[SERVER_QT_N], by_rcode[SERVER_RC_N];
 	/* Counts of forwarders no longer current, so totals never fall. */
 	_Atomic uint64_t fwd_old[FWD_COUNTERS];
@@ -163,6 +170,8 @@ uint32_t worker_rand(struct worker *w);
 void worker_count(struct worker *w, enum answer_kind k,
     const struct answer_info *info);
 void worker_count_type(struct worker *w, uint16_t qtype);
+/* One query answered from the zone at apex (NULL: none). */
+void worker_count_zone(struct worker *w, const struct dname *apex);
 /* One more of counter k (read by other threads; relaxed). */
 static inline void
 worker_bump(struct worker *w, enum server_counter k)

@@ -275,7 +275,8 @@ chase(struct ctx *c, const struct zoneset *zs, struct dname *next)
  * answers, or REFUSED (ANSWER_NOT_OURS: the caller may forward). */
 static enum answer_kind
 answer_name(struct ctx *c, const struct zoneset *zs,
-    const struct msg_query *q, uint8_t *out, size_t cap, size_t lim)
+    const struct msg_query *q, uint8_t *out, size_t cap, size_t lim,
+    const struct dname **zone)
 {
 	const struct table *t = c->t;
 	const struct szone *sz;
@@ -313,6 +314,7 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 		    true, c->cfg->recurse_on);
 		if (wire_err(&c->b.w) != 0)
 			return ANSWER_DROP;
+		*zone = &sz->apex;
 		sanswer(&c->b, sz, q, &lower, c->cfg->set_truncate_bit,
 		    ds_parent, &next);
 		chase(c, zs, &next);
@@ -328,6 +330,7 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 	    c->cfg->recurse_on);
 	if (wire_err(&c->b.w) != 0)
 		return ANSWER_DROP;	/* the question alone is too big */
+	*zone = &t->apex;
 	authoritative(c, &lower);
 	return ANSWER_SEND;
 }
@@ -391,7 +394,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 			message_set_tsig_error(&c.b, TSIG_BADKEY);
 			break;
 		}
-		kind = answer_name(&c, zs, &q, out, cap, lim);
+		kind = answer_name(&c, zs, &q, out, cap, lim, &info->zone);
 		if (kind == ANSWER_DROP)
 			return ANSWER_DROP;
 		break;

@@ -29,6 +29,10 @@ enum answer_kind {
 };
 
 struct answer_info {
+	/* The apex of the zone that answered (authoritatively, a referral
+	 * included); NULL when none did.  Borrowed from the table or zone
+	 * set, for counting. */
+	const struct dname *zone;
 	uint16_t qtype;
 	uint8_t rcode;
 	bool truncated;
