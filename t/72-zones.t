@@ -16,46 +16,15 @@ ZONES="example.internal deep.example.internal 2.0.192.in-addr.arpa"
 # --- NSD, the reference ---------------------------------------------------
 mkdir -p "$T/nsd"
 cp "$Z"/*.zone "$T/nsd/"
-NSD_PORT=
-for _try in 1 2 3 4 5; do
-	p=$(free_port)
-	{
-		printf 'server:\n\tip-address: 127.0.0.1@%s\n\tport: %s\n' "$p" "$p"
-		printf '\tusername: ""\n\tchroot: ""\n\tzonesdir: "%s"\n' "$T/nsd"
-		printf '\tdatabase: ""\n\tpidfile: "%s/nsd.pid"\n' "$T/nsd"
-		printf '\txfrdfile: "%s/xfrd.state"\n' "$T/nsd"
-		printf '\tzonelistfile: "%s/zone.list"\n' "$T/nsd"
-		printf '\tlogfile: "%s/nsd.log"\n\tserver-count: 1\n' "$T/nsd"
-		# No rate limiting: the test sends thousands of queries.
-		printf '\trrl-ratelimit: 0\n'
-		printf 'remote-control:\n\tcontrol-enable: no\n'
-		for z in $ZONES; do
-			printf 'zone:\n\tname: %s\n\tzonefile: %s.zone\n' "$z" "$z"
-			printf '\tprovide-xfr: 127.0.0.1 NOKEY\n'
-		done
-	} > "$T/nsd/nsd.conf"
-	nsd -c "$T/nsd/nsd.conf" -d > "$T/nsd/stdout" 2>&1 &
-	NSD_PID=$!
-	FM_PIDS="$FM_PIDS $NSD_PID"
-	_i=0
-	while [ "$_i" -lt 50 ]; do
-		if [ -n "$(dig +short +time=1 +tries=1 -p "$p" @127.0.0.1 \
-		    web.example.internal A 2> /dev/null)" ]; then
-			NSD_PORT=$p
-			break
-		fi
-		kill -0 "$NSD_PID" 2> /dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ -n "$NSD_PORT" ] && break
-	kill "$NSD_PID" 2> /dev/null
+zconf=
+for z in $ZONES; do
+	zconf="${zconf}zone:
+	name: $z
+	zonefile: $z.zone
+	provide-xfr: 127.0.0.1 NOKEY
+"
 done
-[ -n "$NSD_PORT" ] || {
-	echo "Bail out! NSD did not start:"
-	sed 's/^/# /' "$T/nsd/nsd.log" "$T/nsd/stdout"
-	exit 1
-}
+start_nsd "$zconf" web.example.internal
 
 # --- taskdns, the same files (copies it may see change) ---------------------
 mkdir -p "$T/zones"

@@ -38,51 +38,9 @@ while [ "$i" -lt 40 ]; do
 	i=$((i + 1))
 done
 
-NSD_PORT=
-for _try in 1 2 3 4 5; do
-	p=$(free_port)
-	cat > "$T/nsd/nsd.conf" <<EOF
-server:
-	ip-address: 127.0.0.1@$p
-	port: $p
-	username: ""
-	chroot: ""
-	zonesdir: "$T/nsd"
-	database: ""
-	pidfile: "$T/nsd/nsd.pid"
-	xfrdfile: "$T/nsd/xfrd.state"
-	zonelistfile: "$T/nsd/zone.list"
-	logfile: "$T/nsd/nsd.log"
-	server-count: 1
-	verbosity: 1
-remote-control:
-	control-enable: no
-zone:
+start_nsd 'zone:
 	name: example.test
-	zonefile: example.test.zone
-EOF
-	nsd -c "$T/nsd/nsd.conf" -d > "$T/nsd/stdout" 2>&1 &
-	NSD_PID=$!
-	FM_PIDS="$FM_PIDS $NSD_PID"
-	_i=0
-	while [ "$_i" -lt 50 ]; do
-		if [ -n "$(dig +short +time=1 +tries=1 -p "$p" @127.0.0.1 \
-		    www.example.test A 2> /dev/null)" ]; then
-			NSD_PORT=$p
-			break
-		fi
-		kill -0 "$NSD_PID" 2> /dev/null || break
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	[ -n "$NSD_PORT" ] && break
-	kill "$NSD_PID" 2> /dev/null
-done
-[ -n "$NSD_PORT" ] || {
-	echo "Bail out! NSD did not start:"
-	sed 's/^/# /' "$T/nsd/nsd.log" "$T/nsd/stdout"
-	exit 1
-}
+	zonefile: example.test.zone' www.example.test
 
 start_upstream echo
 ECHO_PORT=$UP_PORT

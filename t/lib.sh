@@ -384,3 +384,46 @@ start_upstream() {
 		exit 1
 	}
 }
+
+# start_nsd ZONES_CONF PROBE: NSD on a free loopback port serving the zone
+# files in $T/nsd (ZONES_CONF: its "zone:" clauses), rate limiting off,
+# killed at exit; sets NSD_PORT once PROBE (an A name) answers.  Bails
+# out when it does not start.
+start_nsd() {
+	NSD_PORT=
+	for _try in 1 2 3 4 5; do
+		_p=$(free_port)
+		{
+			printf 'server:\n\tip-address: 127.0.0.1@%s\n' "$_p"
+			printf '\tport: %s\n\tusername: ""\n\tchroot: ""\n' "$_p"
+			printf '\tzonesdir: "%s"\n\tdatabase: ""\n' "$T/nsd"
+			printf '\tpidfile: "%s/nsd.pid"\n' "$T/nsd"
+			printf '\txfrdfile: "%s/xfrd.state"\n' "$T/nsd"
+			printf '\tzonelistfile: "%s/zone.list"\n' "$T/nsd"
+			printf '\tlogfile: "%s/nsd.log"\n' "$T/nsd"
+			printf '\tserver-count: 1\n\tverbosity: 1\n'
+			# No rate limiting: tests send thousands of queries.
+			printf '\trrl-ratelimit: 0\n'
+			printf 'remote-control:\n\tcontrol-enable: no\n'
+			printf '%s\n' "$1"
+		} > "$T/nsd/nsd.conf"
+		nsd -c "$T/nsd/nsd.conf" -d > "$T/nsd/stdout" 2>&1 &
+		_np=$!
+		FM_PIDS="$FM_PIDS $_np"
+		_i=0
+		while [ "$_i" -lt 50 ]; do
+			if [ -n "$(dig +short +time=1 +tries=1 -p "$_p" \
+			    @127.0.0.1 "$2" A 2> /dev/null)" ]; then
+				NSD_PORT=$_p
+				return 0
+			fi
+			kill -0 "$_np" 2> /dev/null || break
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill "$_np" 2> /dev/null
+	done
+	echo "Bail out! NSD did not start:"
+	sed 's/^/# /' "$T/nsd/nsd.log" "$T/nsd/stdout"
+	exit 1
+}

@@ -12,7 +12,10 @@ mixed case, each with the common types; EXTRA adds NAME/TYPE queries of
 its own.  Prints one line per difference and, last, "queries N differ
 N".  Exits 1 when any differ.
 """
-import random, socket, struct, sys
+import os, random, socket, struct, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsq import qname as wire  # noqa: E402
 
 TYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "PTR": 12, "MX": 15,
          "TXT": 16, "AAAA": 28, "SRV": 33, "DS": 43, "ANY": 255}
@@ -21,12 +24,6 @@ QTYPES = ["A", "AAAA", "NS", "SOA", "MX", "TXT", "SRV", "CNAME", "PTR",
           "DS", "ANY"]
 
 
-def wire(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        if label:
-            out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
 
 
 def read_name(m, i):

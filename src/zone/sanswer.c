@@ -328,6 +328,19 @@ resolve(struct sctx *c, const struct dname *name, const struct dname *owner,
 	put_soa(c);
 }
 
+static void
+ctx_init(struct sctx *c, struct msg_builder *b, const struct szone *z,
+    const struct msg_query *q, bool set_tc, struct dname *next)
+{
+	next->len = 0;
+	memset(c, 0, sizeof(*c));
+	c->b = b;
+	c->z = z;
+	c->q = q;
+	c->set_tc = set_tc;
+	c->next = next;
+}
+
 void
 sanswer(struct msg_builder *b, const struct szone *z,
     const struct msg_query *q, const struct dname *lower, bool set_tc,
@@ -335,13 +348,7 @@ sanswer(struct msg_builder *b, const struct szone *z,
 {
 	struct sctx c;
 
-	next->len = 0;
-	memset(&c, 0, sizeof(c));
-	c.next = next;
-	c.b = b;
-	c.z = z;
-	c.q = q;
-	c.set_tc = set_tc;
+	ctx_init(&c, b, z, q, set_tc, next);
 	c.child_apex = child_apex;
 	resolve(&c, lower, &q->qname, 0);
 	/* A DS answer is the parent side's data: NSD adds no NS to it. */
@@ -358,13 +365,7 @@ sanswer_chain(struct msg_builder *b, const struct szone *z,
 {
 	struct sctx c;
 
-	next->len = 0;
-	memset(&c, 0, sizeof(c));
-	c.b = b;
-	c.z = z;
-	c.q = q;
-	c.set_tc = set_tc;
-	c.next = next;
+	ctx_init(&c, b, z, q, set_tc, next);
 	resolve(&c, name, name, 1);
 	if (c.more != NULL && !c.full)
 		additional(&c, c.more);
