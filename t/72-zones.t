@@ -6,7 +6,7 @@
 # not load is refused with file:line and the reason while the last good
 # version keeps serving.
 . "$(dirname "$0")/lib.sh"
-plan 38
+plan 50
 watchdog 240
 
 need nsd kdig python3
@@ -177,6 +177,45 @@ sed -i 's/^\$ORIGIN.*//; s/^@\tIN NS\tns.sub.*//' "$T/zones/missing.zone"
 wait_log 'zone missing.internal. loaded' 5
 like "$(grep 'missing.internal' "$LOG" | tail -n 1)" 'loaded from .*missing.zone' \
     "...and loads once the file appears"
+
+# A zone file for the Mesos domain itself adds to the generated zone.
+stop_taskdns
+cat > "$T/zones/mesos.zone" <<'EOF'
+; no SOA: the generated zone's SOA and NS are served
+$ORIGIN mesos.
+registry	IN A	192.0.2.10
+leader		IN A	192.0.2.99
+ui		IN CNAME api.marathon.mesos.
+*.lb		IN A	192.0.2.80
+api.marathon	IN TXT	"static beside generated"
+a.b		IN TXT	"ent"
+@		IN NS	ns.elsewhere.example.
+EOF
+start_taskdns "\"stateFile\": \"$TOP_SRCDIR/conf/demo-state.json\",
+    \"externalOn\": false, \"zones\": {\"mesos\": \"zones/mesos.zone\"}" ||
+    exit 1
+is "$(qs registry.mesos A)" "192.0.2.10" "Mesos domain file: a static name"
+is "$(qs leader.mesos A)" "192.0.2.99" \
+    "...its rrset is served where a generated one shares name and type"
+wait_log 'leader.mesos. is served from the zone file' 3
+like "$(grep -c 'leader.mesos. is served from the zone file' "$LOG")" '^1$' \
+    "...and the log says so once"
+out=$(q ui.mesos A +noall +answer)
+is "$(printf '%s\n' "$out" | grep -c 'api.marathon.mesos.*IN.A')" "4" \
+    "...a CNAME to a task name is followed into the generated names"
+is "$(qs x.lb.mesos A)" "192.0.2.80" "...a wildcard"
+is "$(qs api.marathon.mesos TXT)" '"static beside generated"' \
+    "...another type beside generated records"
+is "$(qs api.marathon.mesos A | wc -l | tr -d ' ')" "4" \
+    "...which stay"
+like "$(q mesos SOA +short)" '^ns1\.mesos\. root\.ns1\.mesos\. ' \
+    "...the SOA is the generated zone's"
+is "$(qs mesos NS)" "ns1.mesos." "...and so is the NS"
+like "$(q b.mesos A | tr '\n' ' ')" 'status: NOERROR.*ANSWER: 0,' \
+    "...a name the file holds only as a parent: NODATA"
+out=$(q nothere.mesos A)
+like "$out" 'status: NXDOMAIN' "...a name neither has: NXDOMAIN"
+like "$out" 'mesos.*SOA.*ns1\.mesos' "...with the generated SOA"
 
 # A config that names a zone badly is refused.
 printf '{"zones": {"bad..apex": "x.zone"}, "stateFile": "%s"}\n' \

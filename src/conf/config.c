@@ -798,10 +798,6 @@ validate_zone_files(struct msgs *e, struct config *c)
 			if (strcmp(c->zone_files[j].apex, z->apex) == 0)
 				msg_add(e, "zones: \"%s\" is given twice",
 				    z->apex);
-		if (strcmp(z->apex, c->domain) == 0)
-			msg_add(e, "zones: a zone file for the Mesos domain "
-			    "\"%s\" itself is not served by this version; "
-			    "give its records a zone of their own", z->apex);
 	}
 	for (size_t i = 0; i < c->reverse_zones.n; i++) {
 		struct ipaddr net;

@@ -377,6 +377,7 @@ publish_zones(struct app *a)
 static void
 reverse_update(struct app *a)
 {
+	zones_note_shadows(a->zones, a->table);
 	if (a->rptrs == NULL || a->table == NULL)
 		return;
 	for (unsigned i = 0; i < a->n_rev; i++)
@@ -415,6 +416,7 @@ zones_cb(void *arg, struct zoneset *zs)
 	zoneset_unref(a->szs);
 	a->szs = zoneset_ref(zs);
 	publish_zones(a);
+	zones_note_shadows(a->zones, a->table);
 }
 
 /* A started server on a->cfg's address, or NULL (logged). */

@@ -14,6 +14,7 @@
 #include "daemon/zones.h"
 #include "util/arena.h"
 #include "util/log.h"
+#include "zone/table.h"
 #include "zone/zonefile.h"
 
 /* A zone file (or an include) larger than this is refused unread. */
@@ -40,10 +41,14 @@ struct zentry {
 };
 
 struct zones {
+	char *domain;		/* the Mesos domain: its file is an overlay */
 	struct zentry *v;
 	unsigned n;
 	uint32_t max_records;
 	struct zoneset *cur;
+	/* Names whose shadowing was logged (zones_note_shadows). */
+	char **said;
+	unsigned n_said;
 	struct event *tick;
 	zones_publish_fn fn;
 	void *arg;
@@ -168,8 +173,12 @@ load(struct zones *zs, struct zentry *e)
 		log_err("zone %s: not a name", e->apex);
 		return false;
 	}
-	z = zonefile_load(&apex, e->path, zs->max_records, read_file, &r,
-	    err, sizeof(err), warn, sizeof(warn));
+	if (strcmp(e->apex, zs->domain) == 0)
+		z = zonefile_load_overlay(&apex, e->path, zs->max_records,
+		    read_file, &r, err, sizeof(err), warn, sizeof(warn));
+	else
+		z = zonefile_load(&apex, e->path, zs->max_records, read_file,
+		    &r, err, sizeof(err), warn, sizeof(warn));
 	if (z == NULL) {
 		if (e->good != NULL)
 			log_err("zone %s. refused: %s; serial %u keeps serving",
@@ -271,6 +280,7 @@ zones_reload(struct zones *old, struct event_base *base,
 	zs->v = xcalloc(cfg->n_zone_files, sizeof(*zs->v));
 	zs->n = (unsigned)cfg->n_zone_files;
 	zs->max_records = (uint32_t)cfg->zone_max_records;
+	zs->domain = xstrdup(cfg->domain);
 	zs->fn = fn;
 	zs->arg = arg;
 	for (unsigned i = 0; i < zs->n; i++) {
@@ -298,6 +308,55 @@ zones_new(struct event_base *base, const struct config *cfg,
 	return zones_reload(NULL, base, cfg, config_path, fn, arg);
 }
 
+/* Logged already; noted when not (at most 4096 names are kept). */
+static bool
+said_before(struct zones *z, const char *name)
+{
+	for (unsigned i = 0; i < z->n_said; i++)
+		if (strcmp(z->said[i], name) == 0)
+			return true;
+	if (z->n_said < 4096) {
+		z->said = xrealloc(z->said, (z->n_said + 1) * sizeof(char *));
+		z->said[z->n_said++] = xstrdup(name);
+	}
+	return false;
+}
+
+void
+zones_note_shadows(struct zones *z, const struct table *t)
+{
+	const struct szone *o = NULL;
+
+	if (z == NULL || t == NULL || z->cur == NULL)
+		return;
+	for (unsigned i = 0; i < z->cur->n; i++)
+		if (dname_equal(&z->cur->zones[i]->apex, &t->apex))
+			o = z->cur->zones[i];
+	for (uint32_t k = 0; o != NULL && k < o->n_nodes; k++) {
+		const struct szone_node *n = &o->nodes[k];
+		const struct table_node *tn;
+		struct dname name;
+		char text[DNAME_TEXT_MAX];
+
+		szone_name(o, n, &name);
+		if (n->n_rrsets == 0 || dname_equal(&name, &t->apex) ||
+		    (tn = table_lookup(t, &name)) == NULL)
+			continue;
+		for (uint16_t r = 0; r < n->n_rrsets; r++) {
+			uint32_t cnt;
+
+			(void)table_rrset(t, tn, o->rrsets[n->first_rrset +
+			    r].type, &cnt);
+			if (cnt == 0 || dname_to_text(&name, text,
+			    sizeof(text)) < 0 || said_before(z, text))
+				continue;
+			log_info("zone %s: %s is served from the zone file, "
+			    "not as generated", z->domain, text);
+			break;
+		}
+	}
+}
+
 struct zoneset *
 zones_current(const struct zones *z)
 {
@@ -318,6 +377,10 @@ zones_free(struct zones *z)
 		free(z->v[i].path);
 	}
 	free(z->v);
+	free(z->domain);
+	for (unsigned i = 0; i < z->n_said; i++)
+		free(z->said[i]);
+	free(z->said);
 	zoneset_unref(z->cur);
 	free(z);
 }

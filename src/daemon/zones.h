@@ -27,6 +27,11 @@ struct zones *zones_new(struct event_base *base, const struct config *cfg,
 struct zones *zones_reload(struct zones *z, struct event_base *base,
     const struct config *cfg, const char *config_path, zones_publish_fn fn,
     void *arg);
+/* A zone file of the Mesos domain itself adds to the generated zone t;
+ * where one of its rrsets and a generated one share name and type, the
+ * file's is served: logged once per name. */
+struct table;
+void zones_note_shadows(struct zones *z, const struct table *t);
 /* The set now (borrowed; NULL when there are no zones). */
 struct zoneset *zones_current(const struct zones *z);
 void zones_free(struct zones *z);

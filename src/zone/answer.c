@@ -271,6 +271,32 @@ chase(struct ctx *c, const struct zoneset *zs, struct dname *next)
 	}
 }
 
+/* The Mesos zone with a zone file of its own apex over it: the file's
+ * rrset where it has one (a CNAME from it followed into the generated
+ * names), else the generated zone's; a name only the file holds, with
+ * other types, is NODATA; SOA and NS are the generated zone's. */
+static void
+overlaid(struct ctx *c, const struct zoneset *zs, const struct szone *o,
+    const struct dname *lower)
+{
+	struct dname next;
+	struct dname apex = c->t->apex;
+
+	if (sanswer_has(o, c->q, lower)) {
+		sanswer(&c->b, o, c->q, lower, c->cfg->set_truncate_bit,
+		    SANSWER_OVERLAY, &next);
+		chase(c, zs, &next);
+		return;
+	}
+	if (table_lookup(c->t, lower) == NULL && szone_lookup(o, lower) !=
+	    NULL) {
+		if (put_soa(c, SEC_AUTHORITY, &apex) != 0)
+			truncated(c);
+		return;
+	}
+	authoritative(c, lower);
+}
+
 /* A query for a name (class, type and opcode fine so far): which zone
  * answers, or REFUSED (ANSWER_NOT_OURS: the caller may forward). */
 static enum answer_kind
@@ -279,7 +305,7 @@ answer_name(struct ctx *c, const struct zoneset *zs,
     const struct dname **zone)
 {
 	const struct table *t = c->t;
-	const struct szone *sz;
+	const struct szone *sz, *overlay = NULL;
 	struct dname lower, next;
 	bool mesos, ds_parent;
 
@@ -287,10 +313,13 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 	dname_lower(&lower);
 	mesos = t != NULL && dname_is_subdomain(&lower, &t->apex);
 	sz = zoneset_find(zs, &lower, q->qtype, &ds_parent);
-	/* The longer apex answers; the Mesos zone's own apex stays
-	 * the generated zone's. */
-	if (sz != NULL && mesos && sz->apex.len <= t->apex.len)
+	/* The longer apex answers; a zone file of the Mesos domain
+	 * itself adds to the generated zone (overlay). */
+	if (sz != NULL && mesos && sz->apex.len <= t->apex.len) {
+		if (dname_equal(&sz->apex, &t->apex))
+			overlay = sz;
 		sz = NULL;
+	}
 	if (sz == NULL && !mesos) {
 		/* The caller may forward it instead. */
 		message_begin(&c->b, q, out, cap, lim, RCODE_REFUSED,
@@ -316,7 +345,7 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 			return ANSWER_DROP;
 		*zone = &sz->apex;
 		sanswer(&c->b, sz, q, &lower, c->cfg->set_truncate_bit,
-		    ds_parent, &next);
+		    ds_parent ? SANSWER_CHILD_APEX : 0, &next);
 		chase(c, zs, &next);
 		return ANSWER_SEND;
 	}
@@ -331,7 +360,10 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 	if (wire_err(&c->b.w) != 0)
 		return ANSWER_DROP;	/* the question alone is too big */
 	*zone = &t->apex;
-	authoritative(c, &lower);
+	if (overlay != NULL)
+		overlaid(c, zs, overlay, &lower);
+	else
+		authoritative(c, &lower);
 	return ANSWER_SEND;
 }
 

@@ -22,6 +22,7 @@ struct sctx {
 	 * apex NS then go in authority, as NSD does. */
 	bool positive, apex_ns;
 	bool child_apex;	/* the query's name is a child zone's apex */
+	bool overlay;		/* SANSWER_OVERLAY */
 	struct dname *next;	/* a CNAME target outside the zone */
 	/* The answer rrset whose targets get addresses in additional, once
 	 * authority is written. */
@@ -98,8 +99,13 @@ static void
 put_soa(struct sctx *c)
 {
 	const struct szone_node *apex = szone_lookup(c->z, &c->z->apex);
-	const struct szone_rrset *soa = szone_rrset(c->z, apex, RR_SOA);
-	struct szone_rrset neg = *soa;
+	const struct szone_rrset *soa = apex != NULL ? szone_rrset(c->z, apex,
+	    RR_SOA) : NULL;
+	struct szone_rrset neg;
+
+	if (soa == NULL)
+		return;		/* a Mesos-domain file may have none */
+	neg = *soa;
 
 	neg.n = 1;
 	if (!put_rrset_ttl(c, SEC_AUTHORITY, &c->z->apex, &neg,
@@ -268,6 +274,10 @@ at_node(struct sctx *c, const struct szone_node *n,
 		return;
 	}
 	rs = qtype == RR_CNAME ? rs : szone_rrset(c->z, n, qtype);
+	if (rs == NULL && c->overlay && depth > 0) {
+		*c->next = *owner;	/* the generated zone may have it */
+		return;
+	}
 	if (rs == NULL) {
 		put_soa(c);
 		return;
@@ -320,6 +330,10 @@ resolve(struct sctx *c, const struct dname *name, const struct dname *owner,
 	}
 	if (n == NULL)
 		n = wildcard(c, name);
+	if (n == NULL && c->overlay && depth > 0) {
+		*c->next = *name;	/* the generated zone's, perhaps */
+		return;
+	}
 	if (n != NULL) {
 		at_node(c, n, owner, depth);
 		return;
@@ -344,15 +358,17 @@ ctx_init(struct sctx *c, struct msg_builder *b, const struct szone *z,
 void
 sanswer(struct msg_builder *b, const struct szone *z,
     const struct msg_query *q, const struct dname *lower, bool set_tc,
-    bool child_apex, struct dname *next)
+    unsigned flags, struct dname *next)
 {
 	struct sctx c;
 
 	ctx_init(&c, b, z, q, set_tc, next);
-	c.child_apex = child_apex;
+	c.child_apex = (flags & SANSWER_CHILD_APEX) != 0;
+	c.overlay = (flags & SANSWER_OVERLAY) != 0;
 	resolve(&c, lower, &q->qname, 0);
 	/* A DS answer is the parent side's data: NSD adds no NS to it. */
-	if (c.positive && !c.apex_ns && !c.full && q->qtype != RR_DS)
+	if (c.positive && !c.apex_ns && !c.full && q->qtype != RR_DS &&
+	    !c.overlay)
 		apex_authority(&c);
 	else if (c.more != NULL && !c.full)
 		additional(&c, c.more);
@@ -369,4 +385,27 @@ sanswer_chain(struct msg_builder *b, const struct szone *z,
 	resolve(&c, name, name, 1);
 	if (c.more != NULL && !c.full)
 		additional(&c, c.more);
+}
+
+bool
+sanswer_has(const struct szone *z, const struct msg_query *q,
+    const struct dname *lower)
+{
+	struct sctx c;
+	struct dname next;
+	const struct szone_node *n;
+
+	ctx_init(&c, NULL, z, q, false, &next);
+	if (find_cut(&c, lower) != NULL)
+		return true;
+	n = szone_lookup(z, lower);
+	if (n == NULL)
+		return wildcard(&c, lower) != NULL;
+	if (dname_equal(lower, &z->apex) && (q->qtype == RR_SOA ||
+	    q->qtype == RR_NS || q->qtype == RR_ANY))
+		return false;
+	if (q->qtype == RR_ANY)
+		return n->n_rrsets > 0;
+	return szone_rrset(z, n, q->qtype) != NULL ||
+	    szone_rrset(z, n, RR_CNAME) != NULL;
 }

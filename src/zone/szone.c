@@ -36,6 +36,7 @@ struct szone_builder {
 	uint8_t *bytes;
 	size_t n_bytes, cap_bytes;
 	bool dnssec;
+	bool soa_optional;
 };
 
 static void
@@ -409,13 +410,13 @@ szone_finish(struct szone_builder *b, char *err, size_t errlen)
 	b->bytes = NULL;
 	apex = szone_lookup(z, &z->apex);
 	soa = apex != NULL ? szone_rrset(z, apex, RR_SOA) : NULL;
-	if (soa == NULL) {
+	if (soa == NULL && !b->soa_optional) {
 		errf(err, errlen, b->file, 0, "no SOA at the apex", &b->apex);
 		szone_builder_free(b);
 		szone_unref(z);
 		return NULL;
 	}
-	if (soa->n > 0) {
+	if (soa != NULL && soa->n > 0) {
 		uint16_t len;
 		const uint8_t *rd = szone_rdata(z, soa, 0, &len);
 
@@ -432,6 +433,12 @@ szone_finish(struct szone_builder *b, char *err, size_t errlen)
 	}
 	szone_builder_free(b);
 	return z;
+}
+
+void
+szone_builder_soa_optional(struct szone_builder *b)
+{
+	b->soa_optional = true;
 }
 
 struct szone *

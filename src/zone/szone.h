@@ -80,6 +80,9 @@ int szone_add(struct szone_builder *b, const struct dname *owner,
  * reason in err. */
 struct szone *szone_finish(struct szone_builder *b, char *err,
     size_t errlen);
+/* The zone may have no SOA (a file that adds to the generated zone of
+ * its apex, whose SOA and NS are served instead). */
+void szone_builder_soa_optional(struct szone_builder *b);
 
 struct szone *szone_ref(struct szone *z);
 void szone_unref(struct szone *z);

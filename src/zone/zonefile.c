@@ -1,4 +1,5 @@
 /* zonefile.c - zone files through libzscanner (see zonefile.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,10 +182,10 @@ load_text(struct load *l, const char *path, const char *origin,
 	return r;
 }
 
-struct szone *
-zonefile_load(const struct dname *apex, const char *path,
-    uint32_t max_records, zonefile_read_fn rd, void *arg, char *err,
-    size_t errlen, char *warn, size_t warnlen)
+static struct szone *
+load_zone(const struct dname *apex, const char *path, uint32_t max_records,
+    bool overlay, zonefile_read_fn rd, void *arg, char *err, size_t errlen,
+    char *warn, size_t warnlen)
 {
 	char origin[DNAME_TEXT_MAX], dir[4096];
 	struct load l;
@@ -199,6 +200,8 @@ zonefile_load(const struct dname *apex, const char *path,
 	dir_of(path, dir, sizeof(dir));
 	memset(&l, 0, sizeof(l));
 	l.b = szone_builder_new(apex, max_records, path);
+	if (overlay)
+		szone_builder_soa_optional(l.b);
 	l.rd = rd;
 	l.arg = arg;
 	l.top_dir = dir;
@@ -214,4 +217,22 @@ zonefile_load(const struct dname *apex, const char *path,
 		    "data; answers carry no proofs (no signing, no NSEC "
 		    "denial)", path);
 	return z;
+}
+
+struct szone *
+zonefile_load(const struct dname *apex, const char *path,
+    uint32_t max_records, zonefile_read_fn rd, void *arg, char *err,
+    size_t errlen, char *warn, size_t warnlen)
+{
+	return load_zone(apex, path, max_records, false, rd, arg, err, errlen,
+	    warn, warnlen);
+}
+
+struct szone *
+zonefile_load_overlay(const struct dname *apex, const char *path,
+    uint32_t max_records, zonefile_read_fn rd, void *arg, char *err,
+    size_t errlen, char *warn, size_t warnlen)
+{
+	return load_zone(apex, path, max_records, true, rd, arg, err, errlen,
+	    warn, warnlen);
 }

@@ -30,6 +30,11 @@ typedef int (*zonefile_read_fn)(void *arg, const char *path, char **text,
 struct szone *zonefile_load(const struct dname *apex, const char *path,
     uint32_t max_records, zonefile_read_fn rd, void *arg, char *err,
     size_t errlen, char *warn, size_t warnlen);
+/* The same for a file that adds to the generated zone of its apex: an
+ * SOA is not needed. */
+struct szone *zonefile_load_overlay(const struct dname *apex,
+    const char *path, uint32_t max_records, zonefile_read_fn rd, void *arg,
+    char *err, size_t errlen, char *warn, size_t warnlen);
 
 /* Whether path (an $INCLUDE's, already joined to its folder) stays
  * below the folder dir: no "..", no escape by an absolute path. */
