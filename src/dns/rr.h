@@ -41,6 +41,7 @@ enum {
 	RCODE_NXDOMAIN = 3,
 	RCODE_NOTIMP = 4,
 	RCODE_REFUSED = 5,
+	RCODE_YXDOMAIN = 6,	/* RFC 6672: a DNAME made a name too long */
 	RCODE_NOTAUTH = 9,
 	RCODE_BADVERS = 16,	/* extended, needs OPT */
 };

@@ -179,6 +179,73 @@ find_cut(const struct sctx *c, const struct dname *name)
 	return NULL;
 }
 
+/* A DNAME at a proper ancestor of name (the apex included), above any
+ * cut, or NULL (RFC 6672 3.2).  *at: where its owner starts in name. */
+static const struct szone_node *
+find_dname(const struct sctx *c, const struct dname *name, size_t *at)
+{
+	unsigned extra = dname_labels(name) - dname_labels(&c->z->apex);
+
+	for (unsigned i = extra + 1; i-- > 1;) {
+		size_t off = dname_suffix_off(name, i);
+		struct dname a;
+		const struct szone_node *n;
+
+		a.len = (uint8_t)(name->len - off);
+		memcpy(a.data, name->data + off, a.len);
+		n = szone_lookup(c->z, &a);
+		if (n == NULL || (i < extra && (n->flags & SZ_CUT)))
+			return NULL;
+		if (szone_rrset(c->z, n, RR_DNAME) != NULL) {
+			*at = off;
+			return n;
+		}
+	}
+	return NULL;
+}
+
+static void resolve(struct sctx *c, const struct dname *name,
+    const struct dname *owner, unsigned depth);
+
+/* Name under the DNAME at node d (its owner at offset at of name): the
+ * DNAME, the CNAME it synthesizes to the name it maps to, and that name
+ * followed (RFC 6672 3.2); YXDOMAIN when the new name is too long. */
+static void
+synthesize(struct sctx *c, const struct szone_node *d, const struct dname *name,
+    size_t at, const struct dname *owner, unsigned depth)
+{
+	const struct szone_rrset *rs = szone_rrset(c->z, d, RR_DNAME);
+	struct dname dn, target, nn;
+	uint16_t len;
+	const uint8_t *rd = szone_rdata(c->z, rs, 0, &len);
+
+	szone_name(c->z, d, &dn);
+	if (!put_rrset(c, SEC_ANSWER, &dn, rs)) {
+		truncated(c);
+		return;
+	}
+	if (szone_rdata_name(RR_DNAME, rd, len, &target) != 0)
+		return;
+	if (at + target.len > DNAME_MAX) {
+		message_set_rcode(c->b, RCODE_YXDOMAIN);
+		return;
+	}
+	memcpy(nn.data, name->data, at);
+	memcpy(nn.data + at, target.data, target.len);
+	nn.len = (uint8_t)(at + target.len);
+	if (message_put_rr(c->b, SEC_ANSWER, owner, RR_CNAME,
+	    szone_ttl(c->z, rs, 0), nn.data, nn.len) != 0) {
+		truncated(c);
+		return;
+	}
+	if (c->q->qtype == RR_CNAME || depth + 1 >= MAX_CHAIN)
+		return;
+	if (dname_is_subdomain(&nn, &c->z->apex))
+		resolve(c, &nn, &nn, depth + 1);
+	else
+		*c->next = nn;
+}
+
 static void
 referral(struct sctx *c, const struct szone_node *cut)
 {
@@ -220,8 +287,6 @@ wildcard(const struct sctx *c, const struct dname *name)
 	return NULL;
 }
 
-static void resolve(struct sctx *c, const struct dname *name,
-    const struct dname *owner, unsigned depth);
 
 /* ANY: one rrset, the first the file gives at the name, and nothing in
  * authority or additional (as NSD; RFC 8482 4.1 allows a subset). */
@@ -318,9 +383,15 @@ resolve(struct sctx *c, const struct dname *name, const struct dname *owner,
     unsigned depth)
 {
 	const struct szone_node *n = find_cut(c, name);
+	size_t at;
 
 	if (n != NULL) {
 		referral(c, n);
+		return;
+	}
+	n = find_dname(c, name, &at);
+	if (n != NULL) {
+		synthesize(c, n, name, at, owner, depth);
 		return;
 	}
 	n = szone_lookup(c->z, name);
