@@ -43,6 +43,8 @@ struct app {
 	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
 	struct zones *zones;		/* the zone files; NULL: none */
+	bool zones_loading;		/* zones_new/_reload runs: a->zones is
+					 * not the one calling back */
 	struct rptrs *rptrs;		/* reverseZones' PTRs; NULL: none */
 	struct szone **rev;		/* the reverse zones made last */
 	unsigned n_rev;
@@ -416,7 +418,8 @@ zones_cb(void *arg, struct zoneset *zs)
 	zoneset_unref(a->szs);
 	a->szs = zoneset_ref(zs);
 	publish_zones(a);
-	zones_note_shadows(a->zones, a->table);
+	if (!a->zones_loading)
+		zones_note_shadows(a->zones, a->table);
 }
 
 /* A started server on a->cfg's address, or NULL (logged). */
@@ -658,8 +661,11 @@ reload(struct app *a)
 		api_set_server(a->api, a->srv);
 	if (config_differ(nc, old, CONFIG_RELOAD_LISTENERS))
 		local_ips(a);
+	a->zones_loading = true;
 	a->zones = zones_reload(a->zones, a->base, nc, a->args.config, zones_cb,
 	    a);
+	a->zones_loading = false;
+	zones_note_shadows(a->zones, a->table);
 	reverse_config(a);
 	refetch(a, old);
 	a->reloads++;
@@ -741,8 +747,11 @@ app_run(struct config *cfg, const struct app_args *args)
 		    sigs[i] == SIGHUP ? hup_cb : stop_cb, &a);
 		event_add(a.sig[i], NULL);
 	}
-	if (a.rc == 0 && !print && cfg->n_zone_files > 0)
+	if (a.rc == 0 && !print && cfg->n_zone_files > 0) {
+		a.zones_loading = true;
 		a.zones = zones_new(a.base, cfg, args->config, zones_cb, &a);
+		a.zones_loading = false;
+	}
 	if (a.rc == 0 && start_sources(&a) != 0)
 		a.rc = 1;
 	/* The API binds first: "ready:" means every socket is bound. */
