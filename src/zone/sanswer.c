@@ -155,6 +155,18 @@ wants_additional(uint16_t type)
 	return type == RR_NS || type == RR_MX || type == RR_SRV;
 }
 
+/* name with strip labels taken off its front into out; where that
+ * suffix starts in name. */
+static size_t
+suffix(const struct dname *name, unsigned strip, struct dname *out)
+{
+	size_t off = dname_suffix_off(name, strip);
+
+	out->len = (uint8_t)(name->len - off);
+	memcpy(out->data, name->data + off, out->len);
+	return off;
+}
+
 /* The cut at or above name (below the apex), or NULL: the delegation a
  * name under it is referred to.  A DS query for the cut itself is the
  * parent's to answer. */
@@ -164,12 +176,10 @@ find_cut(const struct sctx *c, const struct dname *name)
 	unsigned extra = dname_labels(name) - dname_labels(&c->z->apex);
 
 	for (unsigned i = extra; i-- > 0;) {
-		size_t off = dname_suffix_off(name, i);
 		struct dname a;
 		const struct szone_node *n;
 
-		a.len = (uint8_t)(name->len - off);
-		memcpy(a.data, name->data + off, a.len);
+		(void)suffix(name, i, &a);
 		n = szone_lookup(c->z, &a);
 		if (n == NULL)
 			return NULL;
@@ -187,12 +197,10 @@ find_dname(const struct sctx *c, const struct dname *name, size_t *at)
 	unsigned extra = dname_labels(name) - dname_labels(&c->z->apex);
 
 	for (unsigned i = extra + 1; i-- > 1;) {
-		size_t off = dname_suffix_off(name, i);
 		struct dname a;
+		size_t off = suffix(name, i, &a);
 		const struct szone_node *n;
 
-		a.len = (uint8_t)(name->len - off);
-		memcpy(a.data, name->data + off, a.len);
 		n = szone_lookup(c->z, &a);
 		if (n == NULL || (i < extra && (n->flags & SZ_CUT)))
 			return NULL;
@@ -269,11 +277,9 @@ wildcard(const struct sctx *c, const struct dname *name)
 	unsigned extra = dname_labels(name) - dname_labels(&c->z->apex);
 
 	for (unsigned i = 1; i <= extra; i++) {
-		size_t off = dname_suffix_off(name, i);
 		struct dname ce, w;
 
-		ce.len = (uint8_t)(name->len - off);
-		memcpy(ce.data, name->data + off, ce.len);
+		(void)suffix(name, i, &ce);
 		if (szone_lookup(c->z, &ce) == NULL)
 			continue;
 		if ((size_t)ce.len + 2 > DNAME_MAX)
