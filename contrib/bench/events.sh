@@ -123,6 +123,7 @@ for n in $SIZES; do
 		    "$(awk -v a="$c0" -v b="$c1" -v e="$ev" 'BEGIN { print (b - a) * 1000 / e }')" \
 		    "$lost" "$ratio" "$lratio" \
 		    "$(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$PID/status")"
+		[ -n "$dp" ] && echo "  (probe p99: idle $idle us, loaded $loaded us, with events $(field p99_us < "$W/busy") us)"
 		[ "$(field seen < "$W/ev")" = "$(field tasks < "$W/ev")" ] ||
 		    echo "  ($(field seen < "$W/ev") of $(field tasks < "$W/ev") new tasks seen in DNS)"
 	done

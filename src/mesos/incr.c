@@ -178,8 +178,7 @@ incr_patch(struct incr *in, const struct table *prev, struct model *m,
 	    why, len);
 	if (t == NULL)
 		goto out;
-	for (uint32_t k = 0; k < (1u << t->shard_bits); k++)
-		st->shards += t->shards[k] != prev->shards[k];
+	st->shards = table_shards_changed(t, prev);
 	if (bo != NULL) {
 		table_builder_free(in->others);
 		in->others = bo;

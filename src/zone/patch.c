@@ -359,7 +359,7 @@ rewrite(struct table_patch *p, uint32_t k, const uint32_t *ids, uint32_t n,
     struct shard_draft *d)
 {
 	const struct table *t = p->prev;
-	const struct table_shard *s = t->shards[k];
+	const struct table_shard *s = table_shard(t, k);
 
 	draft_reset(d);
 	for (uint32_t i = 0; s != NULL && i < s->n_nodes; i++) {
@@ -396,34 +396,44 @@ idcmp(const void *a, const void *b, void *arg)
 	return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
 }
 
-/* The shards: prev's, shared, but for those holding an edit. */
+/* The blocks of shards: prev's, shared, but for those holding an edit,
+ * copied (a reference to each of their shards), and in them the shards
+ * holding an edit, written again. */
 static struct table *
 write_shards(struct table_patch *p)
 {
 	const struct table *prev = p->prev;
-	uint32_t n = 1u << prev->shard_bits, mask = n - 1;
-	struct table_shard **shards = xmalloc(n * sizeof(*shards));
+	uint32_t mask = (1u << prev->shard_bits) - 1, nb = prev->n_blocks;
+	struct table_block **blocks = xmalloc(nb * sizeof(*blocks));
 	uint32_t *ids = xmalloc((size_t)(p->n_edits ? p->n_edits : 1) *
 	    sizeof(uint32_t));
 	struct shard_draft d = { 0 };
 
-	for (uint32_t k = 0; k < n; k++)
-		shards[k] = shard_ref(prev->shards[k]);
+	for (uint32_t b = 0; b < nb; b++)
+		blocks[b] = block_ref(prev->blocks[b]);
 	for (uint32_t i = 0; i < p->n_edits; i++)
 		ids[i] = i;
 	qsort_r(ids, p->n_edits, sizeof(*ids), idcmp, p);
 	for (uint32_t i = 0, j; i < p->n_edits; i = j) {
 		uint32_t k = p->edits[ids[i]].hash & mask;
+		uint32_t b = k >> TABLE_BLOCK_BITS, at = k & (TABLE_BLOCK - 1);
 
 		for (j = i + 1; j < p->n_edits &&
 		    (p->edits[ids[j]].hash & mask) == k; j++)
 			;
-		shard_unref(shards[k]);
-		shards[k] = rewrite(p, k, ids + i, j - i, &d);
+		if (blocks[b] == prev->blocks[b]) {
+			blocks[b] = block_copy(prev->blocks[b]);
+			block_unref(prev->blocks[b]);
+		}
+		shard_unref(blocks[b]->shards[at]);
+		blocks[b]->shards[at] = rewrite(p, k, ids + i, j - i, &d);
 	}
+	for (uint32_t b = 0; b < nb; b++)
+		if (blocks[b] != prev->blocks[b])
+			block_seal(blocks[b]);
 	draft_free(&d);
 	free(ids);
-	return table_of_shards(shards, prev->shard_bits);
+	return table_of_blocks(blocks, prev->shard_bits);
 }
 
 struct table *

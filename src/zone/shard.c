@@ -345,3 +345,68 @@ shard_find(const struct table_shard *s, const uint8_t *name, uint8_t len,
 			return n;
 	}
 }
+
+struct table_block *
+block_new(uint32_t n)
+{
+	struct table_block *b = xcalloc(1, sizeof(*b));
+
+	atomic_init(&b->refs, 1);
+	b->n = n;
+	return b;
+}
+
+struct table_block *
+block_copy(const struct table_block *b)
+{
+	struct table_block *c = xmalloc(sizeof(*c));
+
+	memcpy(c, b, sizeof(*c));
+	atomic_init(&c->refs, 1);
+	for (uint32_t i = 0; i < c->n; i++)
+		shard_ref(c->shards[i]);
+	return c;
+}
+
+void
+block_seal(struct table_block *b)
+{
+	uint32_t nodes = 0, recs = 0;
+
+	b->content = 0;
+	b->bytes = sizeof(*b);
+	for (uint32_t i = 0; i < b->n; i++) {
+		const struct table_shard *s = b->shards[i];
+
+		b->node_at[i] = nodes;
+		b->rec_at[i] = recs;
+		if (s == NULL)
+			continue;
+		nodes += s->n_nodes;
+		recs += s->n_recs;
+		b->content += s->content;
+		b->bytes += s->bytes;
+	}
+	b->node_at[b->n] = nodes;
+	b->rec_at[b->n] = recs;
+}
+
+struct table_block *
+block_ref(struct table_block *b)
+{
+	if (b != NULL)
+		atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+	return b;
+}
+
+void
+block_unref(struct table_block *b)
+{
+	if (b == NULL)
+		return;
+	if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	for (uint32_t i = 0; i < b->n; i++)
+		shard_unref(b->shards[i]);
+	free(b);
+}

@@ -117,4 +117,45 @@ shard_rdata(const struct table_rec *r)
 /* Shards for a generation of n names: a power of two, as bits. */
 unsigned shard_bits_for(uint32_t n_names);
 
+/* A generation holds its shards in blocks of up to TABLE_BLOCK, and a
+ * generation made from the one before shares every block it did not
+ * change, by one reference: a publish that changes a few names takes and
+ * later drops a reference per block and per shard of a changed block,
+ * not one per shard (at 100k tasks, 256 + 64 per change, not 16,384). */
+#define TABLE_BLOCK_BITS 6
+#define TABLE_BLOCK (1u << TABLE_BLOCK_BITS)
+
+struct table_block {
+	atomic_uint refs;
+	uint32_t n;		/* shards: TABLE_BLOCK, or fewer in a small
+				 * generation */
+	/* Per shard, its first node and record number in the block; one
+	 * more at the end: the block's totals (set by block_seal). */
+	uint32_t node_at[TABLE_BLOCK + 1], rec_at[TABLE_BLOCK + 1];
+	uint64_t content;
+	size_t bytes;
+	struct table_shard *shards[TABLE_BLOCK];	/* NULL: empty */
+};
+
+/* A block of n empty shards, one reference. */
+struct table_block *block_new(uint32_t n);
+/* A block holding b's shards, each with a reference of its own. */
+struct table_block *block_copy(const struct table_block *b);
+/* Totals and numbers from the shards, once they are all in. */
+void block_seal(struct table_block *b);
+struct table_block *block_ref(struct table_block *b);
+void block_unref(struct table_block *b);
+
+/* Shard k of t (NULL when it is empty). */
+static inline struct table_shard *
+table_shard(const struct table *t, uint32_t k)
+{
+	return t->blocks[k >> TABLE_BLOCK_BITS]->shards[k &
+	    (TABLE_BLOCK - 1)];
+}
+
+/* A table of the given blocks (taken over, as many as 1 << bits shards
+ * fill): numbers, totals and content from them; one reference. */
+struct table *table_of_blocks(struct table_block **blocks, unsigned bits);
+
 #endif

@@ -26,42 +26,74 @@ mix64(uint64_t x)
 size_t
 table_bytes(const struct table *t)
 {
-	size_t n = sizeof(*t) + ((size_t)1 << t->shard_bits) *
-	    (sizeof(*t->shards) + 2 * sizeof(uint32_t));
+	size_t n = sizeof(*t) + t->n_blocks * (sizeof(*t->blocks) +
+	    2 * sizeof(uint32_t));
 
-	for (uint32_t k = 0; k < (1u << t->shard_bits); k++)
-		if (t->shards[k] != NULL)
-			n += t->shards[k]->bytes;
+	for (uint32_t b = 0; b < t->n_blocks; b++)
+		n += t->blocks[b]->bytes;
 	return n + (t->arena != NULL ? arena_size(t->arena) : 0);
 }
 
 struct table *
-table_of_shards(struct table_shard **shards, unsigned bits)
+table_of_blocks(struct table_block **blocks, unsigned bits)
 {
 	struct table *t = xcalloc(1, sizeof(*t));
-	uint32_t n = 1u << bits, nodes = 0, recs = 0;
+	uint32_t n = (1u << bits) > TABLE_BLOCK ?
+	    (1u << bits) / TABLE_BLOCK : 1;
+	uint32_t nodes = 0, recs = 0;
 	uint64_t content = 0;
 
 	t->shard_bits = bits;
-	t->shards = shards;
+	t->blocks = blocks;
+	t->n_blocks = n;
 	t->node_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
 	t->rec_at = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-	for (uint32_t k = 0; k < n; k++) {
-		const struct table_shard *s = shards[k];
+	for (uint32_t b = 0; b < n; b++) {
+		const struct table_block *k = blocks[b];
 
-		t->node_at[k] = nodes;
-		t->rec_at[k] = recs;
-		if (s == NULL)
-			continue;
-		nodes += s->n_nodes;
-		recs += s->n_recs;
-		content += s->content;
+		t->node_at[b] = nodes;
+		t->rec_at[b] = recs;
+		nodes += k->node_at[k->n];
+		recs += k->rec_at[k->n];
+		content += k->content;
 	}
 	t->node_at[n] = t->n_nodes = nodes;
 	t->rec_at[n] = t->n_recs = recs;
 	t->content = content ^ mix64(recs);
 	atomic_init(&t->refs, 1);
 	return t;
+}
+
+struct table *
+table_of_shards(struct table_shard **shards, unsigned bits)
+{
+	uint32_t n = 1u << bits, per = n < TABLE_BLOCK ? n : TABLE_BLOCK;
+	struct table_block **blocks = xmalloc((n / per) * sizeof(*blocks));
+
+	for (uint32_t b = 0; b < n / per; b++) {
+		blocks[b] = block_new(per);
+		memcpy(blocks[b]->shards, shards + (size_t)b * per,
+		    per * sizeof(*shards));
+		block_seal(blocks[b]);
+	}
+	free(shards);
+	return table_of_blocks(blocks, bits);
+}
+
+uint32_t
+table_shards_changed(const struct table *t, const struct table *prev)
+{
+	uint32_t n = 0;
+
+	if (t->n_blocks != prev->n_blocks)
+		return 1u << t->shard_bits;
+	for (uint32_t b = 0; b < t->n_blocks; b++) {
+		const struct table_block *x = t->blocks[b], *y = prev->blocks[b];
+
+		for (uint32_t i = 0; x != y && i < x->n; i++)
+			n += x->shards[i] != y->shards[i];
+	}
+	return n;
 }
 
 static bool
@@ -101,9 +133,9 @@ table_unref(struct table *t)
 		return;
 	if (atomic_fetch_sub_explicit(&t->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	for (uint32_t k = 0; k < (1u << t->shard_bits); k++)
-		shard_unref(t->shards[k]);
-	free(t->shards);
+	for (uint32_t b = 0; b < t->n_blocks; b++)
+		block_unref(t->blocks[b]);
+	free(t->blocks);
 	free(t->node_at);
 	free(t->rec_at);
 	arena_free(t->arena);
@@ -114,7 +146,7 @@ const struct table_node *
 table_lookup_raw(const struct table *t, const uint8_t *name, uint8_t len,
     uint32_t hash)
 {
-	return shard_find(t->shards[hash & ((1u << t->shard_bits) - 1)], name,
+	return shard_find(table_shard(t, hash & ((1u << t->shard_bits) - 1)), name,
 	    len, hash);
 }
 
@@ -128,7 +160,7 @@ table_lookup(const struct table *t, const struct dname *name)
 const struct table_rec *
 table_node_recs(const struct table *t, const struct table_node *node)
 {
-	return &t->shards[node->shard]->recs[node->first];
+	return &table_shard(t, node->shard)->recs[node->first];
 }
 
 const struct table_rec *
@@ -186,14 +218,14 @@ table_srv_target(const struct table *t, const struct table_rec *r)
 	    NULL;
 }
 
-/* The shard holding number i of at (node_at or rec_at). */
+/* The slot holding number i of at (n slots, n + 1 numbers): the last
+ * whose first number is at or before i, and which holds some: at[lo] <= i
+ * < at[lo + 1]. */
 static uint32_t
-shard_of(const struct table *t, const uint32_t *at, uint32_t i)
+slot_of(const uint32_t *at, uint32_t n, uint32_t i)
 {
-	uint32_t lo = 0, hi = 1u << t->shard_bits;
+	uint32_t lo = 0, hi = n;
 
-	/* The last shard whose first number is at or before i, and which
-	 * holds some: at[lo] <= i < at[lo + 1]. */
 	while (hi - lo > 1) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
@@ -207,27 +239,53 @@ shard_of(const struct table *t, const uint32_t *at, uint32_t i)
 	return lo;
 }
 
+/* The shard holding record number i, and i's place in it. */
+static const struct table_shard *
+rec_shard(const struct table *t, uint32_t i, uint32_t *j)
+{
+	uint32_t b = slot_of(t->rec_at, t->n_blocks, i);
+	const struct table_block *k = t->blocks[b];
+	uint32_t s;
+
+	i -= t->rec_at[b];
+	s = slot_of(k->rec_at, k->n, i);
+	*j = i - k->rec_at[s];
+	return k->shards[s];
+}
+
+uint32_t
+table_shard_first_rec(const struct table *t, uint32_t k)
+{
+	const struct table_block *b = t->blocks[k >> TABLE_BLOCK_BITS];
+
+	return t->rec_at[k >> TABLE_BLOCK_BITS] +
+	    b->rec_at[k & (TABLE_BLOCK - 1)];
+}
+
 const struct table_rec *
 table_rec_at(const struct table *t, uint32_t i)
 {
-	uint32_t k = shard_of(t, t->rec_at, i);
+	uint32_t j;
 
-	return &t->shards[k]->recs[i - t->rec_at[k]];
+	return &rec_shard(t, i, &j)->recs[j];
 }
 
 const struct table_node *
 table_node_at(const struct table *t, uint32_t i)
 {
-	uint32_t k = shard_of(t, t->node_at, i);
+	uint32_t b = slot_of(t->node_at, t->n_blocks, i), s;
+	const struct table_block *k = t->blocks[b];
 
-	return &t->shards[k]->nodes[i - t->node_at[k]];
+	i -= t->node_at[b];
+	s = slot_of(k->node_at, k->n, i);
+	return &k->shards[s]->nodes[i - k->node_at[s]];
 }
 
 const struct table_node *
 table_rec_node(const struct table *t, uint32_t i)
 {
-	uint32_t k = shard_of(t, t->rec_at, i), j = i - t->rec_at[k];
-	const struct table_shard *s = t->shards[k];
+	uint32_t j;
+	const struct table_shard *s = rec_shard(t, i, &j);
 	uint32_t lo = 0, hi = s->n_nodes;
 
 	/* Nodes hold consecutive ranges in node order (an empty one starts

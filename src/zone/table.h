@@ -95,11 +95,13 @@ struct table_enum {
 };
 
 struct table_shard;
+struct table_block;
 
 /* A generation: its names split by hash into 1 << shard_bits shards
  * (shard.h), each immutable and shared by every generation that did not
- * change it.  Nodes and records are also numbered across the shards, in
- * shard order (table_node_at, table_rec_at). */
+ * change it, held in blocks of shards shared the same way.  Nodes and
+ * records are also numbered across the shards, in shard order
+ * (table_node_at, table_rec_at). */
 struct table {
 	atomic_uint refs;
 	uint32_t serial;
@@ -107,8 +109,9 @@ struct table {
 	struct dname apex;
 	struct table_soa soa;
 	unsigned shard_bits;
-	struct table_shard **shards;	/* NULL: an empty shard */
-	uint32_t *node_at, *rec_at;	/* per shard: its first number; one
+	struct table_block **blocks;	/* n_blocks of them (shard.h) */
+	uint32_t n_blocks;
+	uint32_t *node_at, *rec_at;	/* per block: its first number; one
 					 * more at the end: the totals */
 	uint32_t n_nodes;
 	uint32_t n_recs;
@@ -126,6 +129,11 @@ struct table {
  * totals and content from them; one reference.  The caller sets the
  * rest. */
 struct table *table_of_shards(struct table_shard **shards, unsigned bits);
+/* Record number of shard k's first record. */
+uint32_t table_shard_first_rec(const struct table *t, uint32_t k);
+/* How many shards t holds that prev does not share. */
+uint32_t table_shards_changed(const struct table *t,
+    const struct table *prev);
 /* STYLE 6: the serial changes only with the records: prev's when t holds
  * what prev does, otherwise max(prev + 1, now). */
 uint32_t table_serial_for(const struct table *prev, const struct table *t,

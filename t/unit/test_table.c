@@ -317,7 +317,7 @@ long_rrsets_and_scattered_duplicates(void **state)
 
 		for (uint32_t i = 0; i < nd->count; i++)
 			assert_ptr_equal(table_rec_node(t,
-			    t->rec_at[nd->shard] + nd->first + i), nd);
+			    table_shard_first_rec(t, nd->shard) + nd->first + i), nd);
 	}
 	table_unref(t);
 }
