@@ -427,3 +427,59 @@ start_nsd() {
 	sed 's/^/# /' "$T/nsd/nsd.log" "$T/nsd/stdout"
 	exit 1
 }
+
+# start_knot CONFIG-TAIL: a Knot DNS server (knotd) on a free loopback
+# port, its database in $T/knot, with CONFIG-TAIL (remote:, acl:, zone:
+# sections) after its server: section; sets KNOT_PORT.  Killed at exit.
+start_knot() {
+	KNOT_PORT=
+	mkdir -p "$T/knot"
+	for _try in 1 2 3 4 5; do
+		_p=$(free_port)
+		{
+			printf 'server:\n    listen: 127.0.0.1@%s\n' "$_p"
+			printf '    rundir: "%s"\n' "$T/knot"
+			printf '    background-workers: 1\n    udp-workers: 1\n'
+			printf '    tcp-workers: 1\n'
+			printf 'log:\n  - target: "%s/knot.log"\n    any: info\n' \
+			    "$T/knot"
+			printf 'database:\n    storage: "%s"\n' "$T/knot"
+			printf 'template:\n  - id: default\n'
+			printf '    storage: "%s"\n    zonefile-sync: -1\n' "$T/knot"
+			printf '    zonefile-load: none\n    journal-content: none\n'
+			printf '%s\n' "$1"
+		} > "$T/knot/knot.conf"
+		knotd -c "$T/knot/knot.conf" > "$T/knot/stdout" 2>&1 &
+		_kp=$!
+		FM_PIDS="$FM_PIDS $_kp"
+		_i=0
+		while [ "$_i" -lt 50 ]; do
+			if grep -q 'server started' "$T/knot/knot.log" \
+			    2> /dev/null; then
+				KNOT_PORT=$_p
+				return 0
+			fi
+			kill -0 "$_kp" 2> /dev/null || break
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill "$_kp" 2> /dev/null
+		wait "$_kp" 2> /dev/null
+		rm -f "$T/knot/knot.log"
+	done
+	echo "Bail out! Knot did not start:"
+	sed 's/^/# /' "$T/knot/knot.log" "$T/knot/stdout"
+	exit 1
+}
+
+# axfr_records PORT ZONE [kdig options]: the zone's records by AXFR from
+# 127.0.0.1@PORT, one per line in kdig's text, owner lower-cased, sorted
+# (the two SOAs of the transfer as one).
+axfr_records() {
+	_ap=$1
+	_az=$2
+	shift 2
+	kdig -p "$_ap" @127.0.0.1 AXFR "$_az" +timeout=5 +noall +answer "$@" \
+	    2> /dev/null | awk '!/^;/ && NF { $1 = tolower($1); print }' |
+	    sort -u
+}

@@ -116,6 +116,7 @@ static const struct key keys[] = {
 	KS("stateFile", state_file, "", "StateFile", SOURCES),
 	KL("recurseFrom", recurse_from, acl_default_text, "RecurseFrom",
 	    SERVER),
+	KL("allowTransfer", allow_transfer, NULL, "AllowTransfer", SERVER),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
@@ -815,6 +816,19 @@ validate_zone_files(struct msgs *e, struct config *c)
 }
 
 static void
+validate_acl(struct msgs *e, const char *key, const struct config_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct acl_entry ent;
+
+		if (acl_parse_entry(l->v[i], &ent) != 0)
+			msg_add(e, "%s: \"%s\" is not an address or "
+			    "address/prefix (host bits must be zero)", key,
+			    l->v[i]);
+	}
+}
+
+static void
 validate(struct msgs *e, struct config *c, bool have_source)
 {
 	conf_strip_dot(c->domain);
@@ -868,14 +882,8 @@ validate(struct msgs *e, struct config *c, bool have_source)
 				    z->servers.v[j], z->zone);
 	}
 	validate_zone_files(e, c);
-	for (size_t i = 0; i < c->recurse_from.n; i++) {
-		struct acl_entry ent;
-
-		if (acl_parse_entry(c->recurse_from.v[i], &ent) != 0)
-			msg_add(e, "recurseFrom: \"%s\" is not an address or "
-			    "address/prefix (host bits must be zero)",
-			    c->recurse_from.v[i]);
-	}
+	validate_acl(e, "recurseFrom", &c->recurse_from);
+	validate_acl(e, "allowTransfer", &c->allow_transfer);
 	conf_strip_dot(c->soa_mname);
 	if (!conf_is_domain(c->soa_mname))
 		msg_add(e, "SOAMname: \"%s\" is not a valid name", c->soa_mname);

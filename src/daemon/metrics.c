@@ -154,6 +154,18 @@ static const struct row rows[] = {
 	SRV("taskdns_forward_refused_total", C,
 	    "Names outside the domain refused: the client is not in "
 	    "recurseFrom.", NULL, NULL, SERVER_NOT_RECURSED),
+	SRV("taskdns_zone_transfers_total", C,
+	    "Zone transfers out by result: whole zones (AXFR, and IXFR sent "
+	    "AXFR-style), IXFRs answered incrementally or with the SOA alone, "
+	    "refused, and aborted mid-way.", "result", "full", SERVER_XFR_FULL),
+	SRV("taskdns_zone_transfers_total", C, NULL, "result", "incremental",
+	    SERVER_XFR_INCR),
+	SRV("taskdns_zone_transfers_total", C, NULL, "result", "refused",
+	    SERVER_XFR_REFUSED),
+	SRV("taskdns_zone_transfers_total", C, NULL, "result", "aborted",
+	    SERVER_XFR_ABORTED),
+	SRV("taskdns_zone_transfer_bytes_total", C,
+	    "Octets of zone transfers sent.", NULL, NULL, SERVER_XFR_BYTES),
 	FWD("taskdns_forward_queries_total", C, "Queries forwarded upstream.",
 	    NULL, NULL, FWD_QUERIES),
 	FWD("taskdns_forward_answers_total", C,

@@ -81,6 +81,7 @@ options_free(struct options *o)
 	o->sys_resolvers = NULL;
 	o->n_sys_resolvers = 0;
 	acl_free(&o->recurse_from);
+	acl_free(&o->allow_transfer);
 }
 
 static void
@@ -95,6 +96,10 @@ forward_opts(struct options *o, const struct config *c, struct server_opts *so)
 	    c->recurse_from.n, &o->recurse_from, &bad) != 0)
 		o->recurse_from.n = 0;	/* validated already */
 	so->recurse_from = &o->recurse_from;
+	if (acl_parse((const char *const *)c->allow_transfer.v,
+	    c->allow_transfer.n, &o->allow_transfer, &bad) != 0)
+		o->allow_transfer.n = 0;
+	so->allow_transfer = &o->allow_transfer;
 	if (!c->external_on)
 		return;
 	o->n_groups = 1 + c->n_zone_resolvers;

@@ -18,6 +18,7 @@ struct options {
 	char **sys_resolvers;		/* resolvers [] : resolv.conf's */
 	size_t n_sys_resolvers;
 	struct acl recurse_from;
+	struct acl allow_transfer;
 	struct config_strlist one_listener;	/* for config_dns_addrs */
 };
 

@@ -39,6 +39,8 @@ struct server_opts {
 	bool forward;
 	struct fwd_opts fwd;
 	const struct acl *recurse_from;	/* who may use forwarding */
+	const struct acl *allow_transfer;	/* who may AXFR/IXFR; NULL:
+						 * nobody */
 };
 
 /* Query types and response codes counted one by one; the rest are
@@ -58,6 +60,11 @@ enum server_counter {
 	SERVER_TCP_REFUSED_CONNS,	/* closed at once: tcpMaxConnections */
 	SERVER_TCP_ACCEPT_ERRORS,	/* accept() failures (backed off) */
 	SERVER_NOT_RECURSED,	/* REFUSED: forwarding not for this client */
+	SERVER_XFR_FULL,	/* transfers of a whole zone, done */
+	SERVER_XFR_INCR,	/* IXFRs answered with the SOA alone or a diff */
+	SERVER_XFR_REFUSED,	/* not in allowTransfer, not an apex, bad */
+	SERVER_XFR_ABORTED,	/* connection gone mid-transfer */
+	SERVER_XFR_BYTES,	/* octets of transfers sent (TCP) */
 	SERVER_COUNTERS
 };
 

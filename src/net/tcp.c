@@ -18,6 +18,7 @@
 #include "dns/message.h"
 #include "net/tcp.h"
 #include "net/worker.h"
+#include "net/xfr.h"
 
 struct tcp_conn {
 	struct worker *w;
@@ -28,6 +29,9 @@ struct tcp_conn {
 	struct timeval msg_start;
 	struct tcp_conn *prev, *next;	/* the worker's open connections */
 	bool may_recurse;	/* the client is in recurseFrom */
+	struct sockaddr_storage peer;
+	/* A zone transfer being written: no query is read meanwhile. */
+	struct xfr *xfr;
 	bool closed;		/* kept only for answers being forwarded */
 	unsigned n_fwd;		/* queries being forwarded for it */
 };
@@ -45,6 +49,8 @@ conn_free(struct tcp_conn *c)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	w->n_conns--;
+	xfr_free(c->xfr);
+	c->xfr = NULL;
 	bufferevent_free(c->bev);
 	c->bev = NULL;
 	c->closed = true;
@@ -58,7 +64,7 @@ static void
 conn_resume(struct tcp_conn *c)
 {
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
-	    TCP_OUT_HIGH || c->n_fwd >= TCP_FWD_MAX ||
+	    TCP_OUT_HIGH || c->n_fwd >= TCP_FWD_MAX || c->xfr != NULL ||
 	    (bufferevent_get_enabled(c->bev) & EV_READ))
 		return;
 	bufferevent_enable(c->bev, EV_READ);
@@ -101,6 +107,46 @@ fwd_reply(const struct fwd_client *cl, const uint8_t *resp, size_t len)
 		evbuffer_add(bufferevent_get_output(c->bev), resp, len);
 	}
 	conn_resume(c);
+}
+
+/* Go on with c's transfer: true while it has more to write (the write
+ * callback calls again), false once it is over. */
+static bool
+feed_xfr(struct tcp_conn *c)
+{
+	if (!xfr_fill(c->xfr, bufferevent_get_output(c->bev), TCP_OUT_HIGH))
+		return true;
+	xfr_free(c->xfr);
+	c->xfr = NULL;
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+	return false;
+}
+
+/* An AXFR or IXFR query: true when a transfer now streams (stop reading
+ * queries); otherwise *olen is the length of the one answer in w->out
+ * (0: a transfer already written whole). */
+static bool
+start_xfr(struct tcp_conn *c, size_t len, const struct msg_query *q,
+    struct answer_info *info, size_t *olen)
+{
+	struct worker *w = c->w;
+
+	c->xfr = xfr_begin(w, w->in, len, q, info->zone,
+	    (const struct sockaddr *)&c->peer, w->out + 2, olen);
+	if (c->xfr == NULL) {
+		info->rcode = *olen >= MSG_HDR_LEN ? w->out[5] & 0x0f : 0;
+		return false;
+	}
+	info->rcode = RCODE_NOERROR;
+	worker_count(w, ANSWER_SEND, info);
+	bufferevent_disable(c->bev, EV_READ);
+	/* Refill while the kernel still holds a quarter of the backlog. */
+	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_HIGH / 4, 0);
+	if (feed_xfr(c))
+		return true;
+	bufferevent_enable(c->bev, EV_READ);
+	*olen = 0;
+	return false;
 }
 
 static void
@@ -148,6 +194,12 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 			worker_count_type(w, info.qtype);
 			worker_count_zone(w, info.zone);
 		}
+		if (k == ANSWER_XFR) {
+			if (start_xfr(c, len, &q, &info, &olen))
+				break;
+			if (c->xfr == NULL && olen == 0)
+				continue;	/* a transfer written whole */
+		}
 		if (k == ANSWER_NOT_OURS) {
 			struct fwd_client cl;
 
@@ -188,9 +240,14 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 static void
 tcp_write_cb(struct bufferevent *bev, void *arg)
 {
+	struct tcp_conn *c = arg;
+
 	(void)bev;
-	/* Called when the output drained to the low watermark (0). */
-	conn_resume(arg);
+	/* Called when the output drained to the low watermark (0, or a
+	 * quarter of the backlog while a transfer streams). */
+	if (c->xfr != NULL && feed_xfr(c))
+		return;
+	conn_resume(c);
 }
 
 static void
@@ -228,6 +285,8 @@ tcp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	c->w = w;
 	c->may_recurse = w->conf->o.recurse_from != NULL &&
 	    acl_match(w->conf->o.recurse_from, sa);
+	if ((size_t)salen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, (size_t)salen);
 	c->bev = bufferevent_socket_new(w->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL) {
 		close(fd);

@@ -9,6 +9,7 @@
 
 #include "net/udp.h"
 #include "net/worker.h"
+#include "net/xfr.h"
 
 /* A forwarded query's answer, sent as the query's own would have been. */
 static void
@@ -172,6 +173,10 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				worker_count_type(w, info.qtype);
 				worker_count_zone(w, info.zone);
 			}
+			if (k == ANSWER_XFR)
+				xfr_udp(w, &q, info.zone,
+				    (struct sockaddr *)&w->from[i],
+				    w->abuf + used, MSG_UDP_MIN, &olen);
 			if (k == ANSWER_NOT_OURS) {
 				struct fwd_client cl;
 

@@ -84,6 +84,14 @@ worker_conf_new(const struct server_opts *o)
 	}
 	if (o->recurse_from != NULL)
 		c->o.recurse_from = &c->acl;
+	c->o.allow_transfer = NULL;
+	if (o->allow_transfer != NULL && o->allow_transfer->n > 0) {
+		c->acl_xfr.n = o->allow_transfer->n;
+		c->acl_xfr.v = xcalloc(c->acl_xfr.n, sizeof(*c->acl_xfr.v));
+		memcpy(c->acl_xfr.v, o->allow_transfer->v,
+		    c->acl_xfr.n * sizeof(*c->acl_xfr.v));
+		c->o.allow_transfer = &c->acl_xfr;
+	}
 	c->o.fwd.groups = NULL;
 	if (!o->forward)
 		return c;
@@ -131,6 +139,7 @@ worker_conf_unref(struct sconf *c)
 	free(c->zones);
 	free(c->servers);
 	acl_free(&c->acl);
+	acl_free(&c->acl_xfr);
 	fwd_shared_free(c->fwd_shared);
 	free(c);
 }

@@ -45,6 +45,7 @@ struct sconf {
 	struct fwd_group_cfg *groups;
 	char **zones, ***servers;	/* what groups points to, owned */
 	struct acl acl;
+	struct acl acl_xfr;	/* allowTransfer (o.allow_transfer) */
 	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
 };
 
@@ -177,6 +178,12 @@ static inline void
 worker_bump(struct worker *w, enum server_counter k)
 {
 	atomic_fetch_add_explicit(&w->c[k], 1, memory_order_relaxed);
+}
+/* n more of counter k. */
+static inline void
+worker_add(struct worker *w, enum server_counter k, uint64_t n)
+{
+	atomic_fetch_add_explicit(&w->c[k], n, memory_order_relaxed);
 }
 void worker_count_rcode(struct worker *w, unsigned rcode);
 /* A name outside our zone (q: the query answer_query parsed): forward

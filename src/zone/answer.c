@@ -21,38 +21,44 @@ struct ctx {
 	bool full;		/* an answer record did not fit */
 };
 
-static void
-soa_rdata(struct ctx *c)
+int
+answer_put_soa(struct msg_builder *b, const struct table *t,
+    enum msg_section sec, const struct dname *owner)
 {
-	const struct table_soa *s = &c->t->soa;
+	const struct table_soa *s = &t->soa;
+	uint32_t ttl = s->ttl < s->minimum ? s->ttl : s->minimum;
+	size_t mark = message_rr_begin(b, owner, RR_SOA, ttl);
 
-	message_put_name(&c->b, &s->mname, true);
-	message_put_name(&c->b, &s->rname, true);
-	wire_put_u32(&c->b.w, c->t->serial);
-	wire_put_u32(&c->b.w, s->refresh);
-	wire_put_u32(&c->b.w, s->retry);
-	wire_put_u32(&c->b.w, s->expire);
-	wire_put_u32(&c->b.w, s->minimum);
+	message_put_name(b, &s->mname, true);
+	message_put_name(b, &s->rname, true);
+	wire_put_u32(&b->w, t->serial);
+	wire_put_u32(&b->w, s->refresh);
+	wire_put_u32(&b->w, s->retry);
+	wire_put_u32(&b->w, s->expire);
+	wire_put_u32(&b->w, s->minimum);
+	return message_rr_end(b, mark, sec);
+}
+
+int
+answer_put_ns(struct msg_builder *b, const struct table *t,
+    const struct dname *owner)
+{
+	size_t mark = message_rr_begin(b, owner, RR_NS, t->ttl);
+
+	message_put_name(b, &t->soa.mname, true);
+	return message_rr_end(b, mark, SEC_ANSWER);
 }
 
 static int
 put_soa(struct ctx *c, enum msg_section sec, const struct dname *owner)
 {
-	uint32_t ttl = c->t->soa.ttl < c->t->soa.minimum ? c->t->soa.ttl :
-	    c->t->soa.minimum;
-	size_t mark = message_rr_begin(&c->b, owner, RR_SOA, ttl);
-
-	soa_rdata(c);
-	return message_rr_end(&c->b, mark, sec);
+	return answer_put_soa(&c->b, c->t, sec, owner);
 }
 
 static int
 put_ns(struct ctx *c, const struct dname *owner)
 {
-	size_t mark = message_rr_begin(&c->b, owner, RR_NS, c->t->ttl);
-
-	message_put_name(&c->b, &c->t->soa.mname, true);
-	return message_rr_end(&c->b, mark, SEC_ANSWER);
+	return answer_put_ns(&c->b, c->t, owner);
 }
 
 static int
@@ -333,10 +339,12 @@ answer_name(struct ctx *c, const struct zoneset *zs,
 		return ANSWER_SEND;
 	}
 	if (q->qtype == RR_AXFR || q->qtype == RR_IXFR) {
-		/* No zone transfers (yet): RFC 5936 2.2.1. */
+		/* A transfer is the transport's (net/xfr.c): who may, and
+		 * the messages.  REFUSED stands until it says otherwise. */
 		message_begin(&c->b, q, out, cap, lim, RCODE_REFUSED,
 		    false, c->cfg->recurse_on);
-		return ANSWER_SEND;
+		*zone = sz != NULL ? &sz->apex : &t->apex;
+		return ANSWER_XFR;
 	}
 	if (sz != NULL) {
 		message_begin(&c->b, q, out, cap, lim, RCODE_NOERROR,
@@ -436,7 +444,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 	*out_len = message_finish(&c.b, cfg->edns_size);
 	info->truncated = c.b.tc;
 	info->rcode = (uint8_t)message_rcode(&c.b);
-	if (kind == ANSWER_NOT_OURS)
+	if (kind == ANSWER_NOT_OURS || kind == ANSWER_XFR)
 		*query = q;
 	return kind;
 }

@@ -26,6 +26,8 @@ enum answer_kind {
 	ANSWER_DROP,		/* send nothing */
 	ANSWER_SEND,		/* out holds the response */
 	ANSWER_NOT_OURS,	/* out holds a REFUSED; may be forwarded */
+	ANSWER_XFR,		/* AXFR or IXFR of our zone info->zone: out
+				 * holds a REFUSED, *query the query */
 };
 
 struct answer_info {
@@ -51,5 +53,12 @@ enum answer_kind answer_query(const struct table *t,
     const struct zoneset *zs, const struct answer_cfg *cfg, const uint8_t *pkt, size_t len,
     uint8_t *out, size_t cap, bool tcp, uint32_t rnd, size_t *out_len,
     struct answer_info *info, struct msg_query *query);
+
+/* The Mesos zone's SOA (its TTL the smaller of the TTL and MINIMUM) and
+ * apex NS, as answers carry them; 0 or -E_SPACE (undone). */
+int answer_put_soa(struct msg_builder *b, const struct table *t,
+    enum msg_section sec, const struct dname *owner);
+int answer_put_ns(struct msg_builder *b, const struct table *t,
+    const struct dname *owner);
 
 #endif

@@ -1,0 +1,157 @@
+#!/bin/sh
+# 74-xfr.t - zone transfers out (issue 18): AXFR of the Mesos zone equals
+# --print-records, of a static zone and a reverse zone their records;
+# IXFR of a current serial is the SOA alone, of an older one the whole
+# zone; allowTransfer refuses everyone else (and everyone by default);
+# NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
+# transfers.
+. "$(dirname "$0")/lib.sh"
+plan 26
+watchdog 200
+
+need nsd knotd kdig dig python3
+
+# The state and zones: data of our own (conf/, t/fixtures/zones).
+mkdir -p "$T/zones"
+cp "$TOP_SRCDIR/t/fixtures/zones/example.internal.zone" "$T/zones/"
+cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.json"
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
+    \"allowTransfer\": [\"127.0.0.1\", \"::1\"],
+    \"reverseZones\": [\"10.0.0.0/16\"],
+    \"zones\": {\"example.internal\": \"zones/example.internal.zone\"},
+    \"httpOn\": true, \"httpListener\": \"127.0.0.1\",
+    \"httpPort\": HTTP_PORT" || exit 1
+
+# --- AXFR of the Mesos zone = --print-records ------------------------------
+"$TASKDNS" -config "$T/config.json" --print-records 2> /dev/null | sort \
+    > "$T/print"
+axfr_records "$PORT" mesos > "$T/axfr.mesos"
+awk '$4 == "A" || $4 == "AAAA" { print $4, $1, $5 }
+    $4 == "SRV" { print $4, $1, $5, $6, $7, $8 }' "$T/axfr.mesos" | sort \
+    > "$T/axfr.print"
+[ -s "$T/print" ] && cmp -s "$T/print" "$T/axfr.print"
+ok $? "AXFR of the Mesos zone holds what --print-records prints ($(wc -l < "$T/print") records)"
+serial=$(qs mesos SOA | awk '{ print $3 }')
+kdig -p "$PORT" @127.0.0.1 AXFR mesos +timeout=5 +noall +answer 2> /dev/null |
+    awk '!/^;/ && NF' > "$T/raw.mesos"
+is "$(head -n 1 "$T/raw.mesos" | awk '{ print $4, $7 }') $(tail -n 1 \
+    "$T/raw.mesos" | awk '{ print $4, $7 }')" "SOA $serial SOA $serial" \
+    "the transfer begins and ends with the SOA a query gets"
+is "$(awk '$4 == "NS"' "$T/raw.mesos" | wc -l)" 1 "the apex NS is in it"
+
+
+# --- a static zone and a reverse zone ----------------------------------------
+axfr_records "$PORT" example.internal > "$T/axfr.static"
+is "$(grep -c 'IN SOA' "$T/axfr.static")" 1 "static zone: one SOA"
+grep -q "^mail.example.internal. [0-9]* IN A 192.0.2.25$" "$T/axfr.static"
+ok $? "static zone: its records"
+axfr_records "$PORT" 0.10.in-addr.arpa > "$T/axfr.rev"
+grep -q "IN PTR " "$T/axfr.rev" && grep -q "IN SOA " "$T/axfr.rev"
+ok $? "reverse zone: SOA and PTRs ($(grep -c 'IN PTR' "$T/axfr.rev") PTRs)"
+
+# --- IXFR --------------------------------------------------------------------
+cur=$(kdig -p "$PORT" @127.0.0.1 IXFR="$serial" mesos +timeout=5 +noall \
+    +answer 2> /dev/null | awk '!/^;/ && NF' | wc -l)
+is "$cur" 1 "IXFR from the current serial: the SOA alone"
+old=$(kdig -p "$PORT" @127.0.0.1 IXFR=$((serial - 1)) mesos +timeout=5 \
+    +noall +answer 2> /dev/null | awk '!/^;/ && NF' | wc -l)
+is "$old" "$(wc -l < "$T/raw.mesos")" \
+    "IXFR from a serial not held: the whole zone, AXFR-style"
+udp=$(kdig -p "$PORT" @127.0.0.1 IXFR=$((serial - 1)) mesos +notcp \
+    +timeout=2 +noall +answer 2> /dev/null | awk '!/^;/ && NF')
+like "$udp" "IN[[:space:]]+SOA" "IXFR over UDP: the single SOA"
+
+# --- who may transfer ----------------------------------------------------------
+refused=$(dig +time=2 +tries=1 -p "$PORT" @127.0.0.1 -b 127.0.0.2 mesos AXFR 2>&1)
+like "$refused" 'Transfer failed' "AXFR from outside allowTransfer: refused"
+like "$(cat "$LOG")" 'zone transfer: 127.0.0.2 refused \(not in allowTransfer\)' \
+    "the refusal is logged, naming the client"
+notauth=$(kdig -p "$PORT" @127.0.0.1 AXFR web.marathon.mesos +timeout=2 2>&1)
+like "$notauth" 'NOTAUTH' "AXFR of a name that is no apex: NOTAUTH"
+m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
+like "$m" 'taskdns_zone_transfers_total\{result="full"\} [1-9]' \
+    "/metrics counts the transfers"
+like "$m" 'taskdns_zone_transfer_bytes_total [1-9]' "and the bytes sent"
+
+# --- NSD and Knot as secondaries ---------------------------------------------
+mkdir -p "$T/nsd"
+cp "$T/zones/example.internal.zone" "$T/nsd/"
+start_nsd "zone:
+	name: example.internal
+	zonefile: example.internal.zone
+	provide-xfr: 127.0.0.1 NOKEY
+zone:
+	name: mesos
+	request-xfr: 127.0.0.1@$PORT NOKEY
+	allow-notify: 127.0.0.1 NOKEY
+	provide-xfr: 127.0.0.1 NOKEY" web.marathon.mesos
+start_knot "remote:
+  - id: primary
+    address: 127.0.0.1@$PORT
+acl:
+  - id: primary_notify
+    address: 127.0.0.1
+    action: notify
+  - id: local_xfr
+    address: 127.0.0.1
+    action: transfer
+zone:
+  - domain: mesos
+    master: primary
+    acl: [primary_notify, local_xfr]"
+# Each has the zone once it answers its SOA with taskdns's serial.
+wait_serial() {
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		_s=$(dig +short +time=1 +tries=1 -p "$1" @127.0.0.1 mesos SOA \
+		    2> /dev/null | awk '{ print $3 }')
+		[ "$_s" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+wait_serial $NSD_PORT $serial
+ok $? "NSD transferred the zone (serial $serial)"
+wait_serial $KNOT_PORT $serial
+ok $? "Knot transferred the zone (serial $serial)"
+axfr_records "$NSD_PORT" mesos > "$T/nsd.mesos"
+axfr_records "$KNOT_PORT" mesos > "$T/knot.mesos"
+cmp -s "$T/axfr.mesos" "$T/nsd.mesos"
+ok $? "NSD's AXFR equals taskdns's"
+cmp -s "$T/axfr.mesos" "$T/knot.mesos"
+ok $? "Knot's AXFR equals taskdns's"
+axfr_records "$NSD_PORT" example.internal > "$T/nsd.static"
+cmp -s "$T/axfr.static" "$T/nsd.static"
+ok $? "a static zone: taskdns's AXFR equals NSD's of the same file ($(wc -l < "$T/axfr.static") records)"
+is "$(dig +short -p "$NSD_PORT" @127.0.0.1 web.marathon.mesos A | sort | tr '\n' ' ')" \
+    "$(qs web.marathon.mesos A | tr '\n' ' ')" "NSD answers a task's name as taskdns does"
+like "$(cat "$LOG")" 'zone transfer: 127.0.0.1 transfers mesos\.' \
+    "the first transfer from a secondary is logged"
+
+finish_daemon
+
+# --- a zone of many messages -------------------------------------------------
+python3 "$TOP_SRCDIR/contrib/bench/make-state.py" 3000 0 > "$T/big.json"
+start_taskdns "\"stateFile\": \"$T/big.json\", \"externalOn\": false,
+    \"allowTransfer\": [\"127.0.0.0/8\"]" || exit 1
+"$TASKDNS" -config "$T/config.json" --print-records 2> /dev/null | sort \
+    > "$T/print.big"
+kdig -p "$PORT" @127.0.0.1 AXFR mesos +timeout=10 > "$T/raw.big" 2> /dev/null
+msgs=$(sed -n 's/.*Received [0-9]* B (\([0-9]*\) messages.*/\1/p' "$T/raw.big")
+awk '!/^;/ && NF { $1 = tolower($1) }
+    $4 == "A" || $4 == "AAAA" { print $4, $1, $5 }
+    $4 == "SRV" { print $4, $1, $5, $6, $7, $8 }' "$T/raw.big" | sort \
+    > "$T/axfr.big"
+cmp -s "$T/print.big" "$T/axfr.big"
+ok $? "3,000 tasks: AXFR equals --print-records ($(wc -l < "$T/print.big") records)"
+[ "${msgs:-0}" -gt 10 ]
+ok $? "in many messages ($msgs), each with its length prefix"
+stop_taskdns
+
+# --- nobody by default ---------------------------------------------------------
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false" || exit 1
+like "$(dig +time=2 +tries=1 -p "$PORT" @127.0.0.1 mesos AXFR 2>&1)" \
+    'Transfer failed' "no allowTransfer: AXFR refused, from loopback too"
+stop_taskdns
+done_testing
