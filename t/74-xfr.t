@@ -6,7 +6,7 @@
 # NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
 # transfers.
 . "$(dirname "$0")/lib.sh"
-plan 26
+plan 32
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -130,6 +130,53 @@ like "$(cat "$LOG")" 'zone transfer: 127.0.0.1 transfers mesos\.' \
     "the first transfer from a secondary is logged"
 
 finish_daemon
+
+# --- a restart on a changed state: NOTIFY at start; then a change -------------
+# One web task fewer (killed while taskdns was down).
+python3 - "$T/state.json" "$T/state2.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+fw = d["frameworks"][0]
+fw["tasks"] = [t for t in fw["tasks"] if t["name"] != "web"][:] + \
+    [t for t in fw["tasks"] if t["name"] == "web"][1:]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+cp "$T/state2.json" "$T/state.json"
+old_port=$PORT
+TASKDNS_PORT=$old_port start_taskdns "\"stateFile\": \"$T/state.json\",
+    \"externalOn\": false, \"refreshSeconds\": 1,
+    \"allowTransfer\": [\"127.0.0.1\"],
+    \"notify\": [\"127.0.0.1:$NSD_PORT\", \"127.0.0.1:$KNOT_PORT\"],
+    \"httpOn\": true, \"httpListener\": \"127.0.0.1\",
+    \"httpPort\": HTTP_PORT" || exit 1
+serial2=$(qs mesos SOA | awk '{ print $3 }')
+[ "$serial2" -gt "$serial" ]
+ok $? "restarted on a changed state: the serial went forward ($serial -> $serial2)"
+wait_serial $NSD_PORT "$serial2"
+ok $? "NSD caught up after the restart (NOTIFY at start)"
+wait_serial $KNOT_PORT "$serial2"
+ok $? "Knot caught up after the restart"
+is "$(dig +short -p "$KNOT_PORT" @127.0.0.1 web.marathon.mesos A | wc -l)" \
+    "$(qs web.marathon.mesos A | wc -l)" "Knot serves the web tasks taskdns does"
+# A task comes back: each secondary has it within 2 s of taskdns.
+cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.tmp"
+mv "$T/state.tmp" "$T/state.json"
+i=0
+while [ "$(qs mesos SOA | awk '{ print $3 }')" = "$serial2" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+serial3=$(qs mesos SOA | awk '{ print $3 }')
+t0=$(date +%s%N)
+wait_serial $NSD_PORT "$serial3" && wait_serial $KNOT_PORT "$serial3"
+st=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$st" = 0 ] && [ "$ms" -le 2000 ]
+ok $? "a change: NSD and Knot serve serial $serial3 ${ms} ms after taskdns does"
+m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
+like "$m" 'taskdns_notify_total\{result="answered"\} ([4-9]|[1-9][0-9])' \
+    "/metrics: the NOTIFYs (at start, at the change) answered by both"
+stop_taskdns
 
 # --- a zone of many messages -------------------------------------------------
 python3 "$TOP_SRCDIR/contrib/bench/make-state.py" 3000 0 > "$T/big.json"

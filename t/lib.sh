@@ -229,7 +229,8 @@ start_taskdns() {
 	shift
 	LOG=$T/taskdns.log
 	for _try in 1 2 3 4 5 6 7 8; do
-		PORT=$(free_port)
+		# TASKDNS_PORT: the port a restarted daemon keeps.
+		PORT=${TASKDNS_PORT:-$(free_port)}
 		HTTP_PORT=$(free_port)
 		# The HTTP API only where a test asks for it (HTTP_PORT in
 		# the body); others would fight over port 8123.

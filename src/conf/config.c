@@ -117,6 +117,7 @@ static const struct key keys[] = {
 	KL("recurseFrom", recurse_from, acl_default_text, "RecurseFrom",
 	    SERVER),
 	KL("allowTransfer", allow_transfer, NULL, "AllowTransfer", SERVER),
+	KL("notify", notify, NULL, "Notify", RESTART),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
@@ -884,6 +885,10 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	validate_zone_files(e, c);
 	validate_acl(e, "recurseFrom", &c->recurse_from);
 	validate_acl(e, "allowTransfer", &c->allow_transfer);
+	for (size_t i = 0; i < c->notify.n; i++)
+		if (!conf_is_resolver(c->notify.v[i]))
+			msg_add(e, "notify: \"%s\" is not ip or ip:port",
+			    c->notify.v[i]);
 	conf_strip_dot(c->soa_mname);
 	if (!conf_is_domain(c->soa_mname))
 		msg_add(e, "SOAMname: \"%s\" is not a valid name", c->soa_mname);

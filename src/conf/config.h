@@ -79,6 +79,7 @@ struct config {
 	int max_records_per_name;	/* records added on one owner */
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	struct config_strlist allow_transfer;	/* CIDRs that may AXFR/IXFR */
+	struct config_strlist notify;		/* secondaries: ip[:port] */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

@@ -17,6 +17,8 @@
 struct event_base;
 
 /* What the application knows of its state source, asked per request. */
+#include "net/notify.h"
+
 struct stream_stats;
 
 struct api_state {
@@ -38,6 +40,7 @@ struct api_state {
 	const struct stream_stats *stream;	/* NULL: not streaming */
 	uint64_t reloads;		/* SIGHUP: configs taken */
 	uint64_t reload_failures;	/* SIGHUP: configs refused */
+	struct notify_stats notify;	/* NOTIFYs to the secondaries */
 };
 
 typedef void api_state_fn(void *arg, struct api_state *out);

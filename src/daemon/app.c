@@ -30,6 +30,8 @@
 #include "daemon/zk.h"
 #include "daemon/reverse.h"
 #include "daemon/zones.h"
+#include "net/notify.h"
+#include "zone/xfrout.h"
 
 struct app {
 	struct config *cfg;
@@ -42,6 +44,7 @@ struct app {
 	struct table *table;
 	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
+	struct notify *notify;		/* NULL: no notify targets */
 	struct zones *zones;		/* the zone files; NULL: none */
 	bool zones_loading;		/* zones_new/_reload runs: a->zones is
 					 * not the one calling back */
@@ -65,6 +68,31 @@ struct app {
 };
 
 static void reverse_update(struct app *a);
+
+/* Tell the secondaries of every zone whose serial moved (notify.h
+ * passes over the others). */
+static void
+notify_all(struct app *a)
+{
+	uint8_t pkt[512];
+	size_t len;
+
+	if (a->notify == NULL)
+		return;
+	if (a->table != NULL && a->table->ready) {
+		len = xfrout_notify(a->table, NULL, pkt, sizeof(pkt));
+		notify_zone(a->notify, &a->table->apex, a->table->serial, pkt,
+		    len);
+	}
+	for (unsigned i = 0; a->zs != NULL && i < a->zs->n; i++) {
+		const struct szone *z = a->zs->zones[i];
+
+		if (a->table != NULL && dname_equal(&z->apex, &a->table->apex))
+			continue;	/* adds to the Mesos zone */
+		len = xfrout_notify(NULL, z, pkt, sizeof(pkt));
+		notify_zone(a->notify, &z->apex, z->serial, pkt, len);
+	}
+}
 
 static int
 cmp_str(const void *x, const void *y)
@@ -373,6 +401,7 @@ publish_zones(struct app *a)
 	free(v);
 	if (a->srv != NULL)
 		server_publish_zones(a->srv, a->zs);
+	notify_all(a);
 }
 
 /* The reverse zones made again from the PTRs (after a publish). */
@@ -380,6 +409,7 @@ static void
 reverse_update(struct app *a)
 {
 	zones_note_shadows(a->zones, a->table);
+	notify_all(a);
 	if (a->rptrs == NULL || a->table == NULL)
 		return;
 	for (unsigned i = 0; i < a->n_rev; i++)
@@ -453,6 +483,15 @@ start_server(struct app *a)
 	a->srv = new_server(a, &so);
 	if (a->srv == NULL)
 		return -1;
+	if (a->cfg->notify.n > 0) {
+		char err[256];
+
+		a->notify = notify_new(a->base, a->cfg->notify.v,
+		    a->cfg->notify.n, err, sizeof(err));
+		if (a->notify == NULL)
+			log_err("%s", err);
+		notify_all(a);
+	}
 	server_addrs(a->srv, addrs, sizeof(addrs));
 	log_info("ready: zone %s. on %s port %d (udp, tcp), %d workers, "
 	    "serial %u%s", a->cfg->domain, addrs, so.port, so.workers,
@@ -506,6 +545,7 @@ api_state_cb(void *arg, struct api_state *out)
 	out->zk_lost = a->src != NULL && sources_zk_lost(a->src);
 	out->state_api = a->src != NULL ? sources_api(a->src) : "file";
 	out->stream = a->src != NULL ? sources_stream(a->src) : NULL;
+	notify_stats(a->notify, &out->notify);
 }
 
 static void
@@ -689,6 +729,7 @@ app_free(struct app *a)
 {
 	api_free(a->api);
 	stop_sources(a);
+	notify_free(a->notify);
 	server_free(a->srv);
 	zones_free(a->zones);
 	zoneset_unref(a->zs);

@@ -56,6 +56,9 @@ V(v_table_bytes, ST->table != NULL ? table_bytes(ST->table) : 0)
 V(v_table_tasks, ST->table != NULL ? ST->table->n_tasks : 0)
 V(v_table_serial, ST->table != NULL ? ST->table->serial : 0)
 V(v_one, 1)
+V(v_notify_sent, ST->notify.sent)
+V(v_notify_answered, ST->notify.answered)
+V(v_notify_failed, ST->notify.failed)
 
 static double
 refresh_seconds(const struct metrics_in *in)
@@ -166,6 +169,14 @@ static const struct row rows[] = {
 	    SERVER_XFR_ABORTED),
 	SRV("taskdns_zone_transfer_bytes_total", C,
 	    "Octets of zone transfers sent.", NULL, NULL, SERVER_XFR_BYTES),
+	ROW("taskdns_notify_total", C,
+	    "NOTIFY messages to the secondaries: sent (retries included), "
+	    "answered, and serials a secondary left unanswered 5 times.",
+	    "result", "sent", v_notify_sent),
+	ROW("taskdns_notify_total", C, NULL, "result", "answered",
+	    v_notify_answered),
+	ROW("taskdns_notify_total", C, NULL, "result", "unanswered",
+	    v_notify_failed),
 	FWD("taskdns_forward_queries_total", C, "Queries forwarded upstream.",
 	    NULL, NULL, FWD_QUERIES),
 	FWD("taskdns_forward_answers_total", C,

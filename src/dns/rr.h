@@ -31,7 +31,7 @@ enum {
 
 enum { CLASS_IN = 1, CLASS_ANY = 255 };
 
-enum { OPCODE_QUERY = 0 };
+enum { OPCODE_QUERY = 0, OPCODE_NOTIFY = 4 };
 
 /* RCODEs; those above 15 travel partly in the OPT record. */
 enum {

@@ -209,6 +209,30 @@ xfrout_soa_only(const struct table *t, const struct szone *z,
 	return message_finish(&b, XFROUT_EDNS);
 }
 
+size_t
+xfrout_notify(const struct table *t, const struct szone *z, uint8_t *buf,
+    size_t lim)
+{
+	struct msg_query q;
+	struct xfrout x;
+	struct msg_builder b;
+	size_t len;
+
+	memset(&q, 0, sizeof(q));
+	q.opcode = OPCODE_NOTIFY;
+	q.has_question = true;
+	q.qname = t != NULL ? t->apex : z->apex;
+	q.qtype = RR_SOA;
+	q.qclass = CLASS_IN;
+	xfrout_init(&x, t, z, &q);
+	message_begin(&b, &x.q, buf, lim, lim, RCODE_NOERROR, true, false);
+	(void)put_soa(&x, &b);
+	len = message_finish(&b, XFROUT_EDNS);
+	if (len > 2)
+		buf[2] &= (uint8_t)~(MSG_FLAG_QR >> 8);	/* a request */
+	return len;
+}
+
 int
 xfrout_ixfr_serial(const uint8_t *pkt, size_t len, const struct msg_query *q,
     uint32_t *serial)

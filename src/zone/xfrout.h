@@ -48,6 +48,10 @@ uint32_t xfrout_serial(const struct xfrout *x);
 size_t xfrout_soa_only(const struct table *t, const struct szone *z,
     const struct msg_query *q, uint8_t *buf, size_t lim);
 
+/* A NOTIFY request for the zone (RFC 1996 3.7: its SOA in answer), id 0;
+ * its length. */
+size_t xfrout_notify(const struct table *t, const struct szone *z,
+    uint8_t *buf, size_t lim);
 /* The serial of the SOA an IXFR query (pkt, len octets, parsed into q)
  * carries in authority (RFC 1995 3): 0, or -E_FORMAT when it has none
  * that names the queried zone. */
