@@ -6,7 +6,7 @@
 # NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
 # transfers.
 . "$(dirname "$0")/lib.sh"
-plan 32
+plan 35
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -194,6 +194,23 @@ cmp -s "$T/print.big" "$T/axfr.big"
 ok $? "3,000 tasks: AXFR equals --print-records ($(wc -l < "$T/print.big") records)"
 [ "${msgs:-0}" -gt 10 ]
 ok $? "in many messages ($msgs), each with its length prefix"
+stop_taskdns
+
+# --- serialFile: ahead of the clock, a restart still goes forward -------------
+ahead=$(($(date +%s) + 100000))
+echo "$ahead" > "$T/serial"
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
+    \"serialFile\": \"$T/serial\"" || exit 1
+s1=$(qs mesos SOA | awk '{ print $3 }')
+[ "$s1" -gt "$ahead" ] && [ "$s1" -lt $((ahead + 10)) ]
+ok $? "serialFile: the first serial is past the one saved, ahead of the clock ($ahead -> $s1)"
+is "$(cat "$T/serial")" "$s1" "and is saved in its turn"
+stop_taskdns
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
+    \"serialFile\": \"$T/serial\"" || exit 1
+s2=$(qs mesos SOA | awk '{ print $3 }')
+[ "$s2" -gt "$s1" ]
+ok $? "restarted: forward again, though the clock is behind ($s1 -> $s2)"
 stop_taskdns
 
 # --- nobody by default ---------------------------------------------------------

@@ -118,6 +118,7 @@ static const struct key keys[] = {
 	    SERVER),
 	KL("allowTransfer", allow_transfer, NULL, "AllowTransfer", SERVER),
 	KL("notify", notify, NULL, "Notify", RESTART),
+	KS("serialFile", serial_file, "", "SerialFile", RESTART),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",

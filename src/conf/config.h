@@ -80,6 +80,7 @@ struct config {
 	struct config_strlist recurse_from;	/* CIDRs that may forward */
 	struct config_strlist allow_transfer;	/* CIDRs that may AXFR/IXFR */
 	struct config_strlist notify;		/* secondaries: ip[:port] */
+	char *serial_file;		/* "": serials not kept over restarts */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

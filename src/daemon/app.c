@@ -30,6 +30,7 @@
 #include "daemon/zk.h"
 #include "daemon/reverse.h"
 #include "daemon/zones.h"
+#include "daemon/serial.h"
 #include "net/notify.h"
 #include "zone/xfrout.h"
 
@@ -45,6 +46,8 @@ struct app {
 	struct incr *incr;		/* patching the stream's generations */
 	struct server *srv;
 	struct notify *notify;		/* NULL: no notify targets */
+	uint32_t serial_floor;		/* serialFile's + 1: the least serial */
+	uint32_t serial_saved;
 	struct zones *zones;		/* the zone files; NULL: none */
 	bool zones_loading;		/* zones_new/_reload runs: a->zones is
 					 * not the one calling back */
@@ -68,6 +71,16 @@ struct app {
 };
 
 static void reverse_update(struct app *a);
+
+/* The clock serials follow: the time, but past the serial saved before a
+ * restart (serial.h). */
+static uint32_t
+serial_clock(const struct app *a)
+{
+	uint32_t now = (uint32_t)time(NULL);
+
+	return (int32_t)(a->serial_floor - now) > 0 ? a->serial_floor : now;
+}
 
 /* Tell the secondaries of every zone whose serial moved (notify.h
  * passes over the others). */
@@ -165,7 +178,7 @@ build(struct app *a, struct cluster *cl, struct gen_stats *st)
 		log_err("record generation failed, nothing changes: %s", err);
 		return NULL;
 	}
-	t = table_builder_finish(b, a->table, (uint32_t)time(NULL));
+	t = table_builder_finish(b, a->table, serial_clock(a));
 	t->ready = ready;
 	return t;
 }
@@ -261,7 +274,7 @@ use_model(struct app *a, struct model *m, const char *leader,
 	if (!a->print && a->table != NULL && a->table->ready) {
 		env_masters(a);
 		t = incr_patch(a->incr, a->table, m, leader, a->cfg, &a->env,
-		    (uint32_t)time(NULL), &ist, why, sizeof(why));
+		    serial_clock(a), &ist, why, sizeof(why));
 	}
 	if (t == NULL) {
 		log_debug("generation from %s built in full: %s", from, why);
@@ -409,6 +422,10 @@ static void
 reverse_update(struct app *a)
 {
 	zones_note_shadows(a->zones, a->table);
+	if (a->table != NULL && a->table->ready && a->cfg->serial_file[0] &&
+	    !a->print)
+		serial_save(a->cfg->serial_file, a->table->serial,
+		    (uint32_t)time(NULL), &a->serial_saved);
 	notify_all(a);
 	if (a->rptrs == NULL || a->table == NULL)
 		return;
@@ -764,6 +781,10 @@ app_run(struct config *cfg, const struct app_args *args)
 	a.args = *args;
 	a.print = print;
 	apply_logging(&a);
+	if (cfg->serial_file[0] != '\0' && !print) {
+		a.serial_saved = serial_load(cfg->serial_file);
+		a.serial_floor = a.serial_saved != 0 ? a.serial_saved + 1 : 0;
+	}
 	a.env.resolve = source_resolve;
 	if (cfg->reverse_zones.n > 0 && !print) {
 		a.rptrs = rptrs_new();

@@ -256,6 +256,7 @@ xfrout_ixfr_serial(const uint8_t *pkt, size_t len, const struct msg_query *q,
 	dname_lower(&qname);
 	dname_lower(&owner);
 	if (wire_err(&w) != 0 || type != RR_SOA || rdlen < 22 ||
+	    w.pos + rdlen > len ||
 	    !dname_equal(&owner, &qname) || dname_parse(&w, &name) != 0 ||
 	    dname_parse(&w, &name) != 0)
 		return -E_FORMAT;

@@ -12,6 +12,7 @@
 #include "mesos/generate.h"
 #include "dns/message.h"
 #include "mesos/state.h"
+#include "zone/xfrout.h"
 
 static const char state_json[] =
     "{\"leader\":\"master@10.0.0.1:5050\",\"pid\":\"master@10.0.0.1:5050\","
@@ -49,6 +50,31 @@ fixed_table(void)
 	return t;
 }
 
+/* A transfer asked for: the IXFR's serial read (bounded), the zone
+ * written whole, its first message an answer to the query. */
+static void
+fuzz_xfr(const struct table *t, const uint8_t *data, size_t size,
+    const struct msg_query *q)
+{
+	static uint8_t msg[MSG_MAX];
+	struct xfrout x;
+	uint32_t serial;
+	size_t n;
+	unsigned msgs = 0;
+
+	if (q->qtype == RR_IXFR)
+		(void)xfrout_ixfr_serial(data, size, q, &serial);
+	xfrout_init(&x, t, NULL, q);
+	while ((n = xfrout_next(&x, msg)) > 0) {
+		if (n > MSG_MAX || ++msgs > 16)
+			abort();
+		if (msgs == 1)
+			fuzz_check_answer(msg, n, q);
+	}
+	if (msgs == 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -66,6 +92,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (k == ANSWER_DROP)
 			continue;
 		message_parse_query(data, size, &q);
+		if (k == ANSWER_XFR)
+			fuzz_xfr(t, data, size, &parsed);
 		/* A name handed back for forwarding is the query parsed. */
 		if (k == ANSWER_NOT_OURS && (parsed.id != q.id ||
 		    parsed.qtype != q.qtype || !dname_equal(&parsed.qname,
