@@ -11,15 +11,16 @@ DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
 libzookeeper-mt-dev libknot-dev bind9-dnsutils python3 curl"
 # What only the tests use: a ZooKeeper server, network namespaces, NSD as
-# an upstream for forwarding, valgrind, jq and promtool (prometheus) for the
-# HTTP API, dnsperf for load, and the real clients the suite runs against
-# taskdns: HAProxy, Unbound, dnsmasq, Go's resolver and musl's.
+# an upstream for forwarding, NSD and Knot as zone-transfer secondaries,
+# valgrind, jq and promtool (prometheus) for the HTTP API, dnsperf for
+# load, and the real clients the suite runs against taskdns: HAProxy,
+# Unbound, dnsmasq, Go's resolver and musl's.
 TEST_DEPS="zookeeper iproute2 util-linux openssl nsd valgrind jq prometheus
-dnsperf knot-dnsutils haproxy unbound dnsmasq-base golang-go musl-tools"
+dnsperf knot knot-dnsutils haproxy unbound dnsmasq-base golang-go musl-tools"
 
 # Packages whose services quickstart keeps from starting or being enabled:
 # the tests start their own copies on loopback, on ports of their own.
-SERVICE_PKGS="nsd unbound haproxy prometheus zookeeper"
+SERVICE_PKGS="nsd knot unbound haproxy prometheus zookeeper"
 
 # install_deps [extra packages]
 install_deps() {
