@@ -14,11 +14,13 @@
 #include "conf/acl.h"
 #include "conf/config.h"
 #include "conf/syntax.h"
+#include "conf/tsigkeys.h"
 #include "util/ipaddr.h"
 #include "util/arena.h"
 #include "util/jsonw.h"
 
-enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS, T_FILES };
+enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS, T_FILES,
+    T_TSIG };
 
 /* Output forms in /v1/config: as it is, with a trailing dot (the SOA
  * names, as mesos-dns shows them), or "<redacted>" when set. */
@@ -119,6 +121,9 @@ static const struct key keys[] = {
 	KL("allowTransfer", allow_transfer, NULL, "AllowTransfer", SERVER),
 	KL("notify", notify, NULL, "Notify", RESTART),
 	KS("serialFile", serial_file, "", "SerialFile", RESTART),
+	{ "tsigKeys", T_TSIG, O(tsig_keys), 0, 0, true, NULL, 0, NULL,
+	    "TSIGKeys", OUT_SECRET, R(SERVER) },
+	KS("transferKey", transfer_key, "", "TransferKey", SERVER),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
@@ -260,6 +265,9 @@ config_free(struct config *c)
 		case T_FILES:
 			files_free(c);
 			break;
+		case T_TSIG:
+			tsigkeys_free(c);
+			break;
 		case T_CREDS:
 			free(c->mesos_principal);
 			free(c->mesos_secret);
@@ -301,6 +309,7 @@ config_default(void)
 			break;
 		case T_ZONES:
 		case T_FILES:
+		case T_TSIG:
 			break;
 		}
 	}
@@ -363,6 +372,8 @@ key_differs(const struct key *k, const struct config *x,
 		return zones_differ(x, y);
 	case T_FILES:
 		return files_differ(x, y);
+	case T_TSIG:
+		return tsigkeys_differ(x, y);
 	case T_CREDS:
 		return strcmp(x->mesos_principal, y->mesos_principal) != 0 ||
 		    strcmp(x->mesos_secret, y->mesos_secret) != 0;
@@ -432,6 +443,9 @@ key_write(struct jsonw *w, const struct key *k, const struct config *c)
 			strlist_write(w, &c->zone_resolvers[i].servers);
 		}
 		jsonw_end_object(w);
+		return;
+	case T_TSIG:
+		tsigkeys_write(w, c);
 		return;
 	case T_FILES:
 		jsonw_object(w);
@@ -675,46 +689,20 @@ apply(struct msgs *e, struct config *c, const struct key *k, const json_t *v)
 	case T_FILES:
 		apply_files(e, c, k->name, v);
 		break;
+	case T_TSIG: {
+		char err[1024] = "";
+
+		tsigkeys_apply(c, k->name, v, err, sizeof(err));
+		if (err[0] != '\0')
+			msg_add(e, "%.*s", (int)strlen(err) - 1, err);
+		break;
+	}
 	case T_CREDS:
 		apply_creds(e, c, k->name, v);
 		break;
 	}
 }
 
-
-bool
-config_is_wildcard(const char *addr)
-{
-	unsigned char buf[16];
-
-	if (inet_pton(AF_INET, addr, buf) == 1)
-		return memcmp(buf, "\0\0\0\0", 4) == 0;
-	if (inet_pton(AF_INET6, addr, buf) == 1)
-		return memcmp(buf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0;
-	return false;
-}
-
-const struct config_strlist *
-config_dns_addrs(const struct config *c, struct config_strlist *one)
-{
-	if (c->listeners.n > 0)
-		return &c->listeners;
-	one->v = (char **)(uintptr_t)&c->listener;
-	one->n = 1;
-	return one;
-}
-
-bool
-config_has_wildcard(const struct config *c)
-{
-	struct config_strlist one;
-	const struct config_strlist *l = config_dns_addrs(c, &one);
-
-	for (size_t i = 0; i < l->n; i++)
-		if (config_is_wildcard(l->v[i]))
-			return true;
-	return false;
-}
 
 /* listeners: IP addresses, each once, at most CONFIG_MAX_LISTENERS; when
  * empty, listener alone. */
@@ -886,6 +874,10 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	validate_zone_files(e, c);
 	validate_acl(e, "recurseFrom", &c->recurse_from);
 	validate_acl(e, "allowTransfer", &c->allow_transfer);
+	if (c->transfer_key[0] != '\0' && tsigkeys_find(c, c->transfer_key) ==
+	    NULL)
+		msg_add(e, "transferKey: \"%s\" is not a key of tsigKeys",
+		    c->transfer_key);
 	for (size_t i = 0; i < c->notify.n; i++)
 		if (!conf_is_resolver(c->notify.v[i]))
 			msg_add(e, "notify: \"%s\" is not ip or ip:port",

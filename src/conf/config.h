@@ -25,6 +25,8 @@ struct config_zone {
 };
 
 /* A zone file served beside the Mesos zone (`zones`). */
+struct config_tsig_key;
+
 struct config_zonefile {
 	char *apex;			/* lower-case, no trailing dot */
 	char *file;			/* as written; relative to the config */
@@ -81,6 +83,9 @@ struct config {
 	struct config_strlist allow_transfer;	/* CIDRs that may AXFR/IXFR */
 	struct config_strlist notify;		/* secondaries: ip[:port] */
 	char *serial_file;		/* "": serials not kept over restarts */
+	struct config_tsig_key *tsig_keys;	/* tsigkeys.h */
+	size_t n_tsig_keys;
+	char *transfer_key;		/* "": transfers need no key */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

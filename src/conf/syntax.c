@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf/config.h"
 #include "conf/syntax.h"
 
 bool
@@ -124,4 +125,40 @@ conf_zone_nests(const char *a, const char *b)
 	if (la > lb)
 		return a[la - lb - 1] == '.' && strcasecmp(a + la - lb, b) == 0;
 	return conf_zone_nests(b, a);
+}
+
+/* The listener helpers of config.h. */
+
+bool
+config_is_wildcard(const char *addr)
+{
+	unsigned char buf[16];
+
+	if (inet_pton(AF_INET, addr, buf) == 1)
+		return memcmp(buf, "\0\0\0\0", 4) == 0;
+	if (inet_pton(AF_INET6, addr, buf) == 1)
+		return memcmp(buf, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) == 0;
+	return false;
+}
+
+const struct config_strlist *
+config_dns_addrs(const struct config *c, struct config_strlist *one)
+{
+	if (c->listeners.n > 0)
+		return &c->listeners;
+	one->v = (char **)(uintptr_t)&c->listener;
+	one->n = 1;
+	return one;
+}
+
+bool
+config_has_wildcard(const struct config *c)
+{
+	struct config_strlist one;
+	const struct config_strlist *l = config_dns_addrs(c, &one);
+
+	for (size_t i = 0; i < l->n; i++)
+		if (config_is_wildcard(l->v[i]))
+			return true;
+	return false;
 }

@@ -496,6 +496,7 @@ start_server(struct app *a)
 	struct server_opts so;
 	char addrs[1024];
 
+	tsig_init();
 	options_server(&a->opts, a->cfg, &so);
 	a->srv = new_server(a, &so);
 	if (a->srv == NULL)
@@ -507,6 +508,7 @@ start_server(struct app *a)
 		    a->cfg->notify.n, err, sizeof(err));
 		if (a->notify == NULL)
 			log_err("%s", err);
+		notify_set_key(a->notify, a->opts.xfr_key);
 		notify_all(a);
 	}
 	server_addrs(a->srv, addrs, sizeof(addrs));
@@ -705,6 +707,7 @@ reload(struct app *a)
 			log_info("DNS off (dnsOn is false)");
 	} else if (nc->dns_on)
 		server_reconfigure(a->srv, &so);
+	notify_set_key(a->notify, a->opts.xfr_key);
 	if (http_move) {
 		api_free(a->api);
 		a->api = napi;

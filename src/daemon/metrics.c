@@ -169,6 +169,12 @@ static const struct row rows[] = {
 	    SERVER_XFR_ABORTED),
 	SRV("taskdns_zone_transfer_bytes_total", C,
 	    "Octets of zone transfers sent.", NULL, NULL, SERVER_XFR_BYTES),
+	SRV("taskdns_tsig_queries_total", C,
+	    "Signed queries (TSIG): verified and answered signed, or answered "
+	    "with a TSIG error (BADKEY, BADSIG, BADTIME).", "result", "good",
+	    SERVER_TSIG_GOOD),
+	SRV("taskdns_tsig_queries_total", C, NULL, "result", "bad",
+	    SERVER_TSIG_BAD),
 	ROW("taskdns_notify_total", C,
 	    "NOTIFY messages to the secondaries: sent (retries included), "
 	    "answered, and serials a secondary left unanswered 5 times.",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "daemon/options.h"
+#include "conf/tsigkeys.h"
 #include "daemon/source.h"
 #include "util/arena.h"
 #include "util/log.h"
@@ -82,6 +83,44 @@ options_free(struct options *o)
 	o->n_sys_resolvers = 0;
 	acl_free(&o->recurse_from);
 	acl_free(&o->allow_transfer);
+	if (o->tsig.v != NULL)
+		explicit_bzero(o->tsig.v, o->tsig.n * sizeof(*o->tsig.v));
+	free(o->tsig.v);
+	o->tsig.v = NULL;
+	o->tsig.n = 0;
+	o->xfr_key = NULL;
+}
+
+/* tsigKeys (checked when read) as keys for the server. */
+static void
+tsig_opts(struct options *o, const struct config *c, struct server_opts *so)
+{
+	char err[256];
+
+	o->tsig.v = xcalloc(c->n_tsig_keys ? c->n_tsig_keys : 1,
+	    sizeof(*o->tsig.v));
+	for (size_t i = 0; i < c->n_tsig_keys; i++) {
+		const struct config_tsig_key *k = &c->tsig_keys[i];
+
+		if (tsig_key_make(&o->tsig.v[o->tsig.n], k->name,
+		    k->algorithm, k->secret, err, sizeof(err)) != 0) {
+			log_err("%s: key left out", err);
+			continue;
+		}
+		if (c->transfer_key != NULL &&
+		    tsigkeys_find(c, c->transfer_key) == k)
+			o->xfr_key = &o->tsig.v[o->tsig.n];
+		o->tsig.n++;
+	}
+	so->tsig_keys = &o->tsig;
+	so->xfr_key = o->xfr_key;
+	if (c->transfer_key != NULL && c->transfer_key[0] != '\0' &&
+	    o->xfr_key == NULL) {
+		/* Never open transfers up because a key was left out. */
+		log_err("transferKey %s is not a usable key: transfers refused",
+		    c->transfer_key);
+		so->allow_transfer = NULL;
+	}
 }
 
 static void
@@ -100,6 +139,7 @@ forward_opts(struct options *o, const struct config *c, struct server_opts *so)
 	    c->allow_transfer.n, &o->allow_transfer, &bad) != 0)
 		o->allow_transfer.n = 0;
 	so->allow_transfer = &o->allow_transfer;
+	tsig_opts(o, c, so);
 	if (!c->external_on)
 		return;
 	o->n_groups = 1 + c->n_zone_resolvers;

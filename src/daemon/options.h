@@ -11,6 +11,7 @@
 #include "conf/acl.h"
 #include "conf/config.h"
 #include "net/server.h"
+#include "net/tsig.h"
 
 struct options {
 	struct fwd_group_cfg *groups;
@@ -20,6 +21,8 @@ struct options {
 	struct acl recurse_from;
 	struct acl allow_transfer;
 	struct config_strlist one_listener;	/* for config_dns_addrs */
+	struct tsig_keys tsig;			/* tsigKeys */
+	const struct tsig_key *xfr_key;		/* transferKey, in tsig */
 };
 
 /* Fill so from c (what o held before is freed first); logs where names

@@ -46,6 +46,7 @@ enum {
 	RCODE_BADVERS = 16,	/* extended, needs OPT */
 };
 
-enum { TSIG_BADKEY = 17 };	/* TSIG error field (RFC 8945 5.2) */
+/* TSIG error field (RFC 8945 5.2) */
+enum { TSIG_BADSIG = 16, TSIG_BADKEY = 17, TSIG_BADTIME = 18 };
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -60,6 +61,8 @@ struct notify {
 	struct nzone **z;
 	size_t n_z;
 	int fd[2];		/* IPv4, IPv6; -1: none */
+	struct tsig_key key;
+	bool signed_;		/* key is set */
 	struct event *rd[2];
 	struct notify_stats st;
 };
@@ -183,17 +186,21 @@ send_slot(struct nslot *s)
 {
 	struct notify *n = s->n;
 	struct ntarget *t = &n->t[s->target];
-	uint8_t pkt[NOTIFY_PKT_MAX];
+	uint8_t pkt[NOTIFY_PKT_MAX + TSIG_RR_MAX];
 	struct timeval tv;
 	int fd = open_fd(n, t->ss.ss_family);
+	size_t len = s->z->len;
 
 	evutil_secure_rng_get_bytes(&s->id, sizeof(s->id));
-	memcpy(pkt, s->z->pkt, s->z->len);
-	message_set_id(pkt, s->z->len, s->id);
+	memcpy(pkt, s->z->pkt, len);
+	message_set_id(pkt, len, s->id);
+	if (n->signed_)
+		len = tsig_sign_request(&n->key, pkt, len, sizeof(pkt),
+		    (uint64_t)time(NULL));
 	s->sent = s->z->serial;
 	s->flying = true;
 	s->tries++;
-	if (fd >= 0 && sendto(fd, pkt, s->z->len, 0,
+	if (fd >= 0 && len > 0 && sendto(fd, pkt, len, 0,
 	    (const struct sockaddr *)&t->ss, t->len) >= 0)
 		n->st.sent++;
 	s->wait_ms = s->wait_ms == 0 ? RETRY_FIRST_MS : s->wait_ms * 2;
@@ -332,5 +339,17 @@ notify_free(struct notify *n)
 			close(n->fd[k]);
 	}
 	free(n->t);
+	explicit_bzero(&n->key, sizeof(n->key));
 	free(n);
+}
+
+void
+notify_set_key(struct notify *n, const struct tsig_key *key)
+{
+	if (n == NULL)
+		return;
+	explicit_bzero(&n->key, sizeof(n->key));
+	n->signed_ = key != NULL;
+	if (key != NULL)
+		n->key = *key;
 }

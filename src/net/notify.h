@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "dns/dname.h"
+#include "net/tsig.h"
 
 struct event_base;
 struct notify;
@@ -30,6 +31,8 @@ struct notify_stats {
 struct notify *notify_new(struct event_base *base, char *const *targets,
     size_t n, char *err, size_t errlen);
 void notify_free(struct notify *n);
+/* Sign every NOTIFY from now on with key (copied; NULL: unsigned). */
+void notify_set_key(struct notify *n, const struct tsig_key *key);
 /* Zone apex is at serial now; pkt (len octets, at most 512) is the
  * NOTIFY to send, its id rewritten per message.  Nothing when the serial
  * is the one last told. */

@@ -17,6 +17,7 @@
 #include "conf/acl.h"
 #include "zone/answer.h"
 #include "net/forward.h"
+#include "net/tsig.h"
 #include "zone/table.h"
 
 /* Sockets a worker may have of each kind: every listener address, a
@@ -41,6 +42,12 @@ struct server_opts {
 	const struct acl *recurse_from;	/* who may use forwarding */
 	const struct acl *allow_transfer;	/* who may AXFR/IXFR; NULL:
 						 * nobody */
+	/* TSIG: the keys a query may be signed with (NULL or none: a
+	 * signed query is answered BADKEY), and the one of them transfers
+	 * must be signed with (NULL: none needed; with allowTransfer empty,
+	 * any address holding it may transfer).  Copied. */
+	const struct tsig_keys *tsig_keys;
+	const struct tsig_key *xfr_key;
 };
 
 /* Query types and response codes counted one by one; the rest are
@@ -65,6 +72,8 @@ enum server_counter {
 	SERVER_XFR_REFUSED,	/* not in allowTransfer, not an apex, bad */
 	SERVER_XFR_ABORTED,	/* connection gone mid-transfer */
 	SERVER_XFR_BYTES,	/* octets of transfers sent (TCP) */
+	SERVER_TSIG_GOOD,	/* signed queries answered signed */
+	SERVER_TSIG_BAD,	/* signed queries answered with a TSIG error */
 	SERVER_COUNTERS
 };
 

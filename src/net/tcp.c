@@ -127,11 +127,11 @@ feed_xfr(struct tcp_conn *c)
  * (0: a transfer already written whole). */
 static bool
 start_xfr(struct tcp_conn *c, size_t len, const struct msg_query *q,
-    struct answer_info *info, size_t *olen)
+    const struct tsig_ctx *tc, struct answer_info *info, size_t *olen)
 {
 	struct worker *w = c->w;
 
-	c->xfr = xfr_begin(w, w->in, len, q, info->zone,
+	c->xfr = xfr_begin(w, w->in, len, q, tc,
 	    (const struct sockaddr *)&c->peer, w->out + 2, olen);
 	if (c->xfr == NULL) {
 		info->rcode = *olen >= MSG_HDR_LEN ? w->out[5] & 0x0f : 0;
@@ -149,6 +149,64 @@ start_xfr(struct tcp_conn *c, size_t len, const struct msg_query *q,
 	return false;
 }
 
+/* What tcp_answer leaves the read loop to do. */
+enum tcp_next {
+	TCP_SEND,	/* send the answer in w->out */
+	TCP_NEXT,	/* nothing to send: on to the next query */
+	TCP_PAUSE,	/* forwarded, and enough are: stop reading */
+	TCP_STREAM,	/* a transfer streams: reading is off */
+	TCP_CLOSE,	/* a message we cannot use: close */
+};
+
+/* Answer the query in w->in (len octets) into w->out + 2, *olen long. */
+static enum tcp_next
+tcp_answer(struct tcp_conn *c, size_t len, size_t *olen)
+{
+	struct worker *w = c->w;
+	struct answer_info info;
+	struct msg_query q;
+	struct tsig_ctx tc;
+	enum answer_kind k;
+
+	if (worker_tsig_check(w, w->in, &len, &tc, w->out + 2, MSG_MAX,
+	    olen) == TSIG_FAIL)
+		return *olen > 0 ? TCP_SEND : TCP_CLOSE;
+	k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->in, len,
+	    w->out + 2, MSG_MAX, true, worker_rand(w), olen, &info, &q);
+	if (k != ANSWER_DROP) {
+		worker_count_type(w, info.qtype);
+		worker_count_zone(w, info.zone);
+	}
+	if (k == ANSWER_XFR) {
+		if (start_xfr(c, len, &q, &tc, &info, olen))
+			return TCP_STREAM;
+		if (c->xfr == NULL && *olen == 0)
+			return TCP_NEXT;	/* a transfer written whole */
+	}
+	if (k == ANSWER_NOT_OURS && tc.key == NULL) {
+		/* A signed query is not forwarded: its REFUSED is signed. */
+		struct fwd_client cl;
+
+		memset(&cl, 0, sizeof(cl));
+		cl.tcp = true;
+		cl.conn = c;
+		cl.reply = fwd_reply;
+		c->n_fwd++;
+		if (worker_try_forward(w, w->in, len, &q, c->may_recurse,
+		    &cl))
+			return c->n_fwd >= TCP_FWD_MAX ? TCP_PAUSE : TCP_NEXT;
+		c->n_fwd--;
+	}
+	worker_count(w, k, &info);
+	/* RFC 7766 allows closing on a message we cannot use; it also
+	 * stops a stream of garbage. */
+	if (k == ANSWER_DROP)
+		return TCP_CLOSE;
+	if (tc.key != NULL)
+		*olen = worker_tsig_sign(w, &tc, w->out + 2, *olen, MSG_MAX);
+	return TCP_SEND;
+}
+
 static void
 tcp_read_cb(struct bufferevent *bev, void *arg)
 {
@@ -160,9 +218,6 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 	for (;;) {
 		uint8_t hdr[2];
 		size_t len, olen = 0;
-		struct answer_info info;
-		struct msg_query q;
-		enum answer_kind k;
 
 		if (evbuffer_get_length(in) == 0) {
 			timerclear(&c->msg_start);
@@ -187,41 +242,17 @@ tcp_read_cb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, 2);
 		evbuffer_remove(in, w->in, len);
 		worker_bump(w, SERVER_TCP_QUERIES);
-		k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->in, len,
-		    w->out + 2, MSG_MAX, true, worker_rand(w), &olen, &info,
-		    &q);
-		if (k != ANSWER_DROP) {
-			worker_count_type(w, info.qtype);
-			worker_count_zone(w, info.zone);
-		}
-		if (k == ANSWER_XFR) {
-			if (start_xfr(c, len, &q, &info, &olen))
-				break;
-			if (c->xfr == NULL && olen == 0)
-				continue;	/* a transfer written whole */
-		}
-		if (k == ANSWER_NOT_OURS) {
-			struct fwd_client cl;
-
-			memset(&cl, 0, sizeof(cl));
-			cl.tcp = true;
-			cl.conn = c;
-			cl.reply = fwd_reply;
-			c->n_fwd++;
-			if (worker_try_forward(w, w->in, len, &q,
-			    c->may_recurse, &cl)) {
-				if (c->n_fwd >= TCP_FWD_MAX) {
-					bufferevent_disable(bev, EV_READ);
-					break;
-				}
-				continue;
-			}
-			c->n_fwd--;
-		}
-		worker_count(w, k, &info);
-		if (k == ANSWER_DROP) {
-			/* RFC 7766 allows closing on a message we cannot
-			 * use; it also stops a stream of garbage. */
+		switch (tcp_answer(c, len, &olen)) {
+		case TCP_SEND:
+			break;
+		case TCP_NEXT:
+			continue;
+		case TCP_PAUSE:
+			bufferevent_disable(bev, EV_READ);
+			return;
+		case TCP_STREAM:
+			return;
+		case TCP_CLOSE:
 			conn_free(c);
 			return;
 		}

@@ -130,6 +130,71 @@ udp_recv_setup(struct worker *w, bool pktinfo)
 	}
 }
 
+/* The UDP size a query allows its answer (512, or its EDNS size). */
+static size_t
+udp_limit(const uint8_t *pkt, size_t len)
+{
+	struct msg_query q;
+
+	if (message_parse_query(pkt, len, &q) == MSG_DROP || !q.edns ||
+	    q.edns_size <= MSG_UDP_MIN)
+		return MSG_UDP_MIN;
+	return q.edns_size < MSG_UDP_MAX ? q.edns_size : MSG_UDP_MAX;
+}
+
+/* Answer query i of the batch into out (MSG_UDP_MAX octets): true when
+ * the answer, *olen long, is to be sent now (false: dropped, or the
+ * forwarder answers later). */
+static bool
+udp_one(struct worker *w, int fd, unsigned i, const struct fwd_pktinfo *src,
+    uint8_t *out, size_t *olen)
+{
+	struct msghdr *h = &w->rmsg[i].msg_hdr;
+	size_t n = w->rmsg[i].msg_len;
+	struct answer_info info;
+	struct msg_query q;
+	struct tsig_ctx tc;
+	enum answer_kind k;
+
+	*olen = 0;
+	if (worker_tsig_check(w, w->qbuf[i], &n, &tc, out, MSG_UDP_MAX,
+	    olen) == TSIG_FAIL)
+		return *olen > 0;
+	k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->qbuf[i], n,
+	    out, MSG_UDP_MAX, false, worker_rand(w), olen, &info, &q);
+	if (k != ANSWER_DROP) {
+		worker_count_type(w, info.qtype);
+		worker_count_zone(w, info.zone);
+	}
+	if (k == ANSWER_XFR)
+		xfr_udp(w, &q, &tc, (struct sockaddr *)&w->from[i], out,
+		    MSG_UDP_MIN, olen);
+	if (k == ANSWER_NOT_OURS && tc.key == NULL) {
+		/* A signed query is not forwarded: its REFUSED is signed. */
+		struct fwd_client cl;
+
+		cl.tcp = false;
+		cl.conn = NULL;
+		cl.reply = fwd_reply;
+		cl.fd = fd;
+		cl.from = *src;
+		memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
+		cl.addrlen = h->msg_namelen;
+		if (worker_try_forward(w, w->qbuf[i], n, &q,
+		    w->conf->o.recurse_from != NULL &&
+		    acl_match(w->conf->o.recurse_from,
+		    (struct sockaddr *)&w->from[i]), &cl))
+			return false;
+	}
+	worker_count(w, k, &info);
+	if (k == ANSWER_DROP)
+		return false;
+	if (tc.key != NULL)
+		*olen = worker_tsig_sign(w, &tc, out, *olen,
+		    udp_limit(w->qbuf[i], n));
+	return true;
+}
+
 void
 udp_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -148,11 +213,8 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;	/* EAGAIN, or an error for an old send */
 		for (int i = 0; i < got; i++) {
 			struct msghdr *h = &w->rmsg[i].msg_hdr;
-			size_t n = w->rmsg[i].msg_len, olen = 0;
-			struct answer_info info;
-			struct msg_query q;
 			struct fwd_pktinfo src = { .len = 0 };
-			enum answer_kind k;
+			size_t olen;
 
 			worker_bump(w, SERVER_UDP_QUERIES);
 			if (h->msg_flags & MSG_TRUNC) {
@@ -166,35 +228,8 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 				ns = 0;
 				used = 0;
 			}
-			k = answer_query(w->cur, w->zones, &w->conf->o.answer,
-			    w->qbuf[i], n, w->abuf + used, MSG_UDP_MAX, false,
-			    worker_rand(w), &olen, &info, &q);
-			if (k != ANSWER_DROP) {
-				worker_count_type(w, info.qtype);
-				worker_count_zone(w, info.zone);
-			}
-			if (k == ANSWER_XFR)
-				xfr_udp(w, &q, info.zone,
-				    (struct sockaddr *)&w->from[i],
-				    w->abuf + used, MSG_UDP_MIN, &olen);
-			if (k == ANSWER_NOT_OURS) {
-				struct fwd_client cl;
-
-				cl.tcp = false;
-				cl.conn = NULL;
-				cl.reply = fwd_reply;
-				cl.fd = fd;
-				cl.from = src;
-				memcpy(&cl.addr, &w->from[i], sizeof(cl.addr));
-				cl.addrlen = h->msg_namelen;
-				if (worker_try_forward(w, w->qbuf[i], n, &q,
-				    w->conf->o.recurse_from != NULL &&
-				    acl_match(w->conf->o.recurse_from,
-				    (struct sockaddr *)&w->from[i]), &cl))
-					continue;
-			}
-			worker_count(w, k, &info);
-			if (k == ANSWER_DROP)
+			if (!udp_one(w, fd, (unsigned)i, &src, w->abuf + used,
+			    &olen))
 				continue;
 			udp_reply_msg(w, ns, (unsigned)i, w->abuf + used, olen,
 			    &src);
@@ -206,4 +241,3 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 	}
 }
-

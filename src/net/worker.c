@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include <event2/event.h>
 
@@ -92,6 +93,19 @@ worker_conf_new(const struct server_opts *o)
 		    c->acl_xfr.n * sizeof(*c->acl_xfr.v));
 		c->o.allow_transfer = &c->acl_xfr;
 	}
+	c->o.tsig_keys = NULL;
+	c->o.xfr_key = NULL;
+	if (o->tsig_keys != NULL && o->tsig_keys->n > 0) {
+		c->keys.n = o->tsig_keys->n;
+		c->keys.v = xcalloc(c->keys.n, sizeof(*c->keys.v));
+		memcpy(c->keys.v, o->tsig_keys->v,
+		    c->keys.n * sizeof(*c->keys.v));
+		c->o.tsig_keys = &c->keys;
+		for (size_t i = 0; o->xfr_key != NULL && i < c->keys.n; i++)
+			if (o->xfr_key == &o->tsig_keys->v[i])
+				c->xfr_key = &c->keys.v[i];
+		c->o.xfr_key = c->xfr_key;
+	}
 	c->o.fwd.groups = NULL;
 	if (!o->forward)
 		return c;
@@ -140,6 +154,9 @@ worker_conf_unref(struct sconf *c)
 	free(c->servers);
 	acl_free(&c->acl);
 	acl_free(&c->acl_xfr);
+	if (c->keys.v != NULL)
+		explicit_bzero(c->keys.v, c->keys.n * sizeof(*c->keys.v));
+	free(c->keys.v);
 	fwd_shared_free(c->fwd_shared);
 	free(c);
 }
@@ -355,4 +372,37 @@ worker_release(struct worker *w)
 	worker_conf_unref(w->pending_conf);
 	worker_conf_unref(w->conf);
 	pthread_mutex_destroy(&w->mu);
+}
+
+enum tsig_result
+worker_tsig_check(struct worker *w, uint8_t *pkt, size_t *len,
+    struct tsig_ctx *ctx, uint8_t *out, size_t cap, size_t *olen)
+{
+	enum tsig_result r;
+
+	ctx->key = NULL;
+	if (w->conf->keys.n == 0 || *len < MSG_HDR_LEN ||
+	    (pkt[10] == 0 && pkt[11] == 0))
+		return TSIG_NONE;
+	r = tsig_check(&w->conf->keys, pkt, *len, len, ctx,
+	    (uint64_t)time(NULL), out, cap, MSG_UDP_MIN, olen);
+	if (r == TSIG_FAIL) {
+		ctx->key = NULL;
+		worker_bump(w, SERVER_TSIG_BAD);
+		if (*olen >= MSG_HDR_LEN)
+			worker_count_rcode(w, out[3] & 0x0f);
+	} else if (r == TSIG_OK)
+		worker_bump(w, SERVER_TSIG_GOOD);
+	return r;
+}
+
+size_t
+worker_tsig_sign(struct worker *w, struct tsig_ctx *ctx, uint8_t *out,
+    size_t len, size_t lim)
+{
+	size_t n;
+
+	(void)w;
+	n = tsig_sign_within(ctx, out, len, lim, (uint64_t)time(NULL));
+	return n > 0 ? n : len;
 }

@@ -46,6 +46,8 @@ struct sconf {
 	char **zones, ***servers;	/* what groups points to, owned */
 	struct acl acl;
 	struct acl acl_xfr;	/* allowTransfer (o.allow_transfer) */
+	struct tsig_keys keys;	/* o.tsig_keys */
+	const struct tsig_key *xfr_key;	/* in keys; NULL: none */
 	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
 };
 
@@ -191,5 +193,19 @@ void worker_count_rcode(struct worker *w, unsigned rcode);
  * answer comes later). */
 bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
     const struct msg_query *q, bool may_recurse, struct fwd_client *cl);
+
+/* The TSIG of query pkt (*len octets) when we hold keys (without keys
+ * answer_query answers a signed query BADKEY itself).  TSIG_OK: *len is
+ * the query unsigned, ctx ready for worker_tsig_sign.  TSIG_FAIL: the
+ * error answer is in out (cap octets), *olen long (0: drop).  ctx->key
+ * is NULL unless TSIG_OK. */
+enum tsig_result worker_tsig_check(struct worker *w, uint8_t *pkt,
+    size_t *len, struct tsig_ctx *ctx, uint8_t *out, size_t cap,
+    size_t *olen);
+/* Sign answer out (len octets) of a query ctx checked, within lim
+ * octets (an answer too big for its TSIG is cut to its question, with
+ * TC: RFC 8945 5.3): its new length (len when it cannot be signed). */
+size_t worker_tsig_sign(struct worker *w, struct tsig_ctx *ctx, uint8_t *out,
+    size_t len, size_t lim);
 
 #endif

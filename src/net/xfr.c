@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
@@ -18,6 +19,8 @@
 
 struct xfr {
 	struct worker *w;
+	struct sconf *conf;	/* held: tsig.key points into it */
+	struct tsig_ctx tsig;	/* tsig.key NULL: unsigned */
 	struct table *t;	/* the reference held: t, or z */
 	struct szone *z;
 	struct xfrout out;
@@ -107,15 +110,25 @@ set_rcode(uint8_t *out, size_t olen, unsigned rcode)
 		out[3] = (uint8_t)((out[3] & 0xf0) | (rcode & 0x0f));
 }
 
-static bool
-allowed(struct worker *w, const struct sockaddr *peer)
+/* May peer transfer, its query signed as tc says?  NULL, or why not. */
+static const char *
+refusal(struct worker *w, const struct sockaddr *peer,
+    const struct tsig_ctx *tc)
 {
-	return w->conf->acl_xfr.n > 0 && acl_match(&w->conf->acl_xfr, peer);
+	const struct sconf *c = w->conf;
+
+	if (c->xfr_key != NULL && tc->key != c->xfr_key)
+		return "refused (not signed with transferKey) for";
+	if (c->acl_xfr.n == 0)
+		return c->xfr_key != NULL ? NULL :
+		    "refused (not in allowTransfer) for";
+	return acl_match(&c->acl_xfr, peer) ? NULL :
+	    "refused (not in allowTransfer) for";
 }
 
 struct xfr *
 xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
-    const struct msg_query *q, const struct dname *zone,
+    const struct msg_query *q, const struct tsig_ctx *tc,
     const struct sockaddr *peer, uint8_t *out, size_t *olen)
 {
 	struct dname lower = q->qname;
@@ -123,12 +136,12 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	struct szone *z;
 	struct xfr *x;
 	uint32_t serial, ours;
+	const char *why = refusal(w, peer, tc);
 
-	(void)zone;
 	dname_lower(&lower);
-	if (!allowed(w, peer)) {
+	if (why != NULL) {
 		worker_bump(w, SERVER_XFR_REFUSED);
-		note_peer(peer, &lower, "refused (not in allowTransfer) for");
+		note_peer(peer, &lower, why);
 		return NULL;
 	}
 	if (!find_zone(w, &lower, &t, &z)) {
@@ -154,6 +167,8 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	note_peer(peer, &lower, "transfers");
 	x = xcalloc(1, sizeof(*x));
 	x->w = w;
+	x->conf = worker_conf_ref(w->conf);
+	x->tsig = *tc;
 	x->t = table_ref(t);
 	x->z = z != NULL ? szone_ref(z) : NULL;
 	x->full = true;
@@ -169,6 +184,16 @@ xfr_fill(struct xfr *x, struct evbuffer *out, size_t high)
 	while (!x->done && evbuffer_get_length(out) <= high) {
 		size_t n = xfrout_next(&x->out, w->out + 2);
 
+		if (n > 0 && x->tsig.key != NULL) {
+			n = tsig_sign(&x->tsig, w->out + 2, n, MSG_MAX,
+			    (uint64_t)time(NULL));
+			if (n == 0) {
+				/* Cannot be: messages leave room for it. */
+				x->done = true;
+				worker_bump(w, SERVER_XFR_ABORTED);
+				return true;
+			}
+		}
 		if (n == 0) {
 			x->done = true;
 			worker_bump(w, x->full ? SERVER_XFR_FULL :
@@ -192,19 +217,20 @@ xfr_free(struct xfr *x)
 		worker_bump(x->w, SERVER_XFR_ABORTED);
 	table_unref(x->t);
 	szone_unref(x->z);
+	worker_conf_unref(x->conf);
 	free(x);
 }
 
 void
-xfr_udp(struct worker *w, const struct msg_query *q, const struct dname *zone,
-    const struct sockaddr *peer, uint8_t *out, size_t lim, size_t *olen)
+xfr_udp(struct worker *w, const struct msg_query *q,
+    const struct tsig_ctx *tc, const struct sockaddr *peer, uint8_t *out,
+    size_t lim, size_t *olen)
 {
 	struct dname lower = q->qname;
 	struct table *t;
 	struct szone *z;
 
-	(void)zone;
-	if (q->qtype != RR_IXFR || !allowed(w, peer))
+	if (q->qtype != RR_IXFR || refusal(w, peer, tc) != NULL)
 		return;
 	dname_lower(&lower);
 	if (!find_zone(w, &lower, &t, &z))

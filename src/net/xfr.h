@@ -2,7 +2,9 @@
  * worker's TCP connections, and IXFR over UDP.
  *
  * Who may transfer: clients in allowTransfer (none by default: REFUSED,
- * RFC 5936 6).  A transfer holds its own reference to the generation it
+ * RFC 5936 6); with transferKey, only queries signed with that key, from
+ * any address when allowTransfer is empty.  A signed transfer has every
+ * message signed (RFC 8945 5.3.1).  A transfer holds its own reference to the generation it
  * began on and writes its messages as the connection drains them (zone/
  * xfrout.h), so the worker answers other queries meanwhile and a large
  * zone is never held twice.  An IXFR is answered with the single SOA when
@@ -17,19 +19,20 @@
 #include <stdint.h>
 
 #include "dns/message.h"
+#include "net/tsig.h"
 
 struct evbuffer;
 struct sockaddr;
 struct worker;
 struct xfr;
 
-/* A transfer asked on TCP for q (pkt, len: the query as received) of
- * our zone apex (answer_info's zone) from peer.  The transfer, which
+/* A transfer asked on TCP for q (pkt, len: the query, unsigned) from
+ * peer; tc: its TSIG (tc->key NULL: unsigned).  The transfer, which
  * the caller feeds with xfr_fill; or NULL when the answer is one message
  * (a refusal, a single SOA), then in out (MSG_MAX octets) with its
  * length in *olen. */
 struct xfr *xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
-    const struct msg_query *q, const struct dname *zone,
+    const struct msg_query *q, const struct tsig_ctx *tc,
     const struct sockaddr *peer, uint8_t *out, size_t *olen);
 /* Add messages, each with its length prefix, to out until it holds more
  * than high octets or the transfer is over: true once it is. */
@@ -40,7 +43,7 @@ void xfr_free(struct xfr *x);
  * written over out (lim octets) with its length in *olen; otherwise out
  * stays as it is (the REFUSED answer_query wrote). */
 void xfr_udp(struct worker *w, const struct msg_query *q,
-    const struct dname *zone, const struct sockaddr *peer, uint8_t *out,
+    const struct tsig_ctx *tc, const struct sockaddr *peer, uint8_t *out,
     size_t lim, size_t *olen);
 
 #endif

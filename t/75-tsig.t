@@ -1,0 +1,164 @@
+#!/bin/sh
+# 75-tsig.t - TSIG (RFC 8945, issue 18): with transferKey, only transfers
+# signed with that key, every message of them signed; signed queries
+# answered signed; BADKEY, BADSIG and BADTIME as the RFC has them (checked
+# with kdig and with a second HMAC implementation, t/tsigq.py); NSD and
+# Knot transfer with the key and take signed NOTIFYs.
+. "$(dirname "$0")/lib.sh"
+plan 28
+watchdog 200
+
+need nsd knotd kdig dig python3
+
+KEY=$(head -c 32 /dev/urandom | base64)
+OTHER=$(head -c 64 /dev/urandom | base64 | tr -d '\n')
+WRONG=$(head -c 32 /dev/urandom | base64)
+python3 "$TOP_SRCDIR/contrib/bench/make-state.py" 3000 0 > "$T/state.json"
+keys="\"tsigKeys\": {
+      \"xfr-key\": {\"algorithm\": \"hmac-sha256\", \"secret\": \"$KEY\"},
+      \"other.key.\": {\"algorithm\": \"hmac-sha512\", \"secret\": \"$OTHER\"}},
+    \"transferKey\": \"xfr-key\""
+
+# --- the config: keys checked when read -------------------------------------
+cat > "$T/bad.json" <<EOF
+{"stateFile": "$T/state.json",
+ "tsigKeys": {"k1": {"algorithm": "hmac-md5", "secret": "!!!"}},
+ "transferKey": "nokey"}
+EOF
+r=$("$TASKDNS" -config "$T/bad.json" --check-config 2>&1)
+st=$?
+r=$(printf '%s' "$r" | tr '\n' ' ')
+[ $st -ne 0 ]
+ok $? "a bad key: --check-config fails"
+like "$r" 'tsigKeys.k1: algorithm not hmac-sha1.*tsigKeys.k1: the secret is not base64.*transferKey: "nokey" is not a key of tsigKeys' \
+    "naming the key, the algorithm, the secret and transferKey"
+
+# allowTransfer empty and transferKey set: any address holding the key.
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": true,
+    \"resolvers\": [\"127.0.0.1:$(free_port)\"], \"timeout\": 5, $keys,
+    \"httpOn\": true, \"httpListener\": \"127.0.0.1\",
+    \"httpPort\": HTTP_PORT" || exit 1
+like "$(curl -s "http://127.0.0.1:$HTTP_PORT/v1/config")" \
+    '"secret": *"<redacted>"' "/v1/config shows the secrets redacted"
+unlike "$(curl -s "http://127.0.0.1:$HTTP_PORT/v1/config")" "$KEY" \
+    "and never the secret itself"
+
+# --- transfers ---------------------------------------------------------------
+"$TASKDNS" -config "$T/config.json" --print-records 2> /dev/null | sort \
+    > "$T/print"
+kdig -p "$PORT" @127.0.0.1 -y "hmac-sha256:xfr-key:$KEY" AXFR mesos \
+    +timeout=10 > "$T/raw" 2> "$T/raw.err"
+msgs=$(sed -n 's/.*Received [0-9]* B (\([0-9]*\) messages.*/\1/p' "$T/raw")
+awk '!/^;/ && NF { $1 = tolower($1) }
+    $4 == "A" || $4 == "AAAA" { print $4, $1, $5 }
+    $4 == "SRV" { print $4, $1, $5, $6, $7, $8 }' "$T/raw" | sort > "$T/axfr"
+[ -s "$T/print" ] && cmp -s "$T/print" "$T/axfr"
+ok $? "AXFR signed with transferKey: the zone ($(wc -l < "$T/print") records, ${msgs:-0} messages)"
+[ "${msgs:-0}" -gt 10 ] && ! grep -qi 'tsig\|warn' "$T/raw.err"
+ok $? "kdig verified the TSIG of every message"
+r=$(dig +time=2 +tries=1 -p "$PORT" @127.0.0.1 -b 127.0.0.3 mesos AXFR 2>&1)
+like "$r" 'Transfer failed' "an unsigned AXFR: refused"
+like "$(cat "$LOG")" 'zone transfer: 127.0.0.3 refused \(not signed with transferKey\)' \
+    "and logged as such"
+r=$(kdig -p "$PORT" @127.0.0.1 -y "hmac-sha512:other.key:$OTHER" AXFR mesos \
+    +timeout=5 2>&1)
+like "$r" "REFUSED" "an AXFR signed with another key of ours: refused"
+unlike "$r" "WARNING" "the refusal signed with that key"
+
+# --- queries -------------------------------------------------------------------
+r=$(kdig -p "$PORT" @127.0.0.1 -y "hmac-sha256:xfr-key:$KEY" mesos SOA 2>&1)
+like "$r" 'status: NOERROR' "a signed query: answered"
+like "$r" 'xfr-key\.[[:space:]]+0[[:space:]]+ANY[[:space:]]+TSIG' "signed"
+unlike "$r" 'WARNING' "and kdig verified it"
+r=$(python3 "$TOP_SRCDIR/t/tsigq.py" "$PORT" mesos SOA xfr-key "$KEY")
+like "$r" 'rcode=0.*tsig_error=0.*verified=1' \
+    "a second HMAC implementation verifies the answer too"
+r=$(python3 "$TOP_SRCDIR/t/tsigq.py" "$PORT" mesos SOA xfr-key "$WRONG")
+like "$r" 'rcode=9.*tsig_error=16.*other_len=0' \
+    "a wrong secret: NOTAUTH, BADSIG, unsigned"
+r=$(python3 "$TOP_SRCDIR/t/tsigq.py" "$PORT" mesos SOA no-such-key "$KEY")
+like "$r" 'rcode=9.*tsig_error=17' "a key we do not hold: NOTAUTH, BADKEY"
+now=$(date +%s)
+r=$(python3 "$TOP_SRCDIR/t/tsigq.py" "$PORT" mesos SOA xfr-key "$KEY" \
+    --skew -1000)
+like "$r" 'rcode=9.*tsig_error=18.*other_len=6.*verified=1' \
+    "signed 1000 s ago: NOTAUTH, BADTIME, signed"
+srv=$(printf '%s\n' "$r" | sed -n 's/.*server_time=\([0-9]*\).*/\1/p')
+[ -n "$srv" ] && [ $((srv - now)) -ge -5 ] && [ $((srv - now)) -le 5 ]
+ok $? "with our clock in Other Data ($srv, $now here)"
+r=$(kdig -p "$PORT" @127.0.0.1 -y "hmac-sha256:xfr-key:$KEY" +notcp +noedns \
+    slave.mesos A 2>&1)
+like "$r" 'Flags: qr aa tc.*ANSWER: 0' \
+    "a signed answer too big for 512 octets: the question alone, TC"
+unlike "$r" 'WARNING' "signed all the same"
+t0=$(date +%s)
+r=$(kdig -p "$PORT" @127.0.0.1 -y "hmac-sha256:xfr-key:$KEY" example.com A \
+    +timeout=4 +retry=0 2>&1)
+like "$r" 'status: REFUSED' \
+    "a signed query for a name not ours: REFUSED, not forwarded unsigned"
+[ $(($(date +%s) - t0)) -le 2 ] && ! printf '%s' "$r" | grep -q WARNING
+ok $? "at once, and signed"
+
+# --- NSD and Knot, secondaries with the key ---------------------------------------
+serial=$(qs mesos SOA | awk '{ print $3 }')
+mkdir -p "$T/nsd"
+start_nsd "key:
+	name: xfr-key
+	algorithm: hmac-sha256
+	secret: \"$KEY\"
+zone:
+	name: mesos
+	request-xfr: 127.0.0.1@$PORT xfr-key
+	allow-notify: 127.0.0.1 xfr-key" slave.mesos
+start_knot "key:
+  - id: xfr-key
+    algorithm: hmac-sha256
+    secret: $KEY
+remote:
+  - id: primary
+    address: 127.0.0.1@$PORT
+    key: xfr-key
+acl:
+  - id: primary_notify
+    address: 127.0.0.1
+    key: xfr-key
+    action: notify
+zone:
+  - domain: mesos
+    master: primary
+    acl: [primary_notify]"
+wait_serial() {
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		_s=$(dig +short +time=1 +tries=1 -p "$1" @127.0.0.1 mesos SOA \
+		    2> /dev/null | awk '{ print $3 }')
+		[ "$_s" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+wait_serial "$NSD_PORT" "$serial"
+ok $? "NSD transferred the zone with the key (serial $serial)"
+wait_serial "$KNOT_PORT" "$serial"
+ok $? "Knot transferred the zone with the key"
+is "$(dig +short -p "$KNOT_PORT" @127.0.0.1 slave.mesos A | wc -l)" \
+    "$(qs slave.mesos A | wc -l)" "Knot serves what taskdns does"
+stop_taskdns
+
+# A restart on a changed state, NOTIFY signed: both follow.
+python3 "$TOP_SRCDIR/contrib/bench/make-state.py" 2990 0 > "$T/state.json"
+TASKDNS_PORT=$PORT start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false, $keys,
+    \"notify\": [\"127.0.0.1:$NSD_PORT\", \"127.0.0.1:$KNOT_PORT\"],
+    \"httpOn\": true, \"httpListener\": \"127.0.0.1\",
+    \"httpPort\": HTTP_PORT" || exit 1
+serial2=$(qs mesos SOA | awk '{ print $3 }')
+wait_serial "$NSD_PORT" "$serial2"
+ok $? "a signed NOTIFY: NSD took the new serial ($serial -> $serial2)"
+wait_serial "$KNOT_PORT" "$serial2"
+ok $? "Knot too"
+m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
+like "$m" 'taskdns_tsig_queries_total\{result="good"\} [1-9]' \
+    "/metrics counts the signed queries"
+stop_taskdns
+done_testing
