@@ -6,7 +6,7 @@
 # NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
 # transfers.
 . "$(dirname "$0")/lib.sh"
-plan 35
+plan 42
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -173,9 +173,64 @@ st=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$st" = 0 ] && [ "$ms" -le 2000 ]
 ok $? "a change: NSD and Knot serve serial $serial3 ${ms} ms after taskdns does"
+# That change went by IXFR: the journal held the secondaries' serial.
+i=0
+while ! grep -q "IXFR, incoming, .*finished" "$T/knot/knot.log" &&
+    [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+like "$(grep 'IXFR, incoming' "$T/knot/knot.log" | tail -n 1)" \
+    'IXFR, incoming, remote 127\.0\.0\.1@[0-9]+, finished, .* [0-9]+ bytes' \
+    "Knot's log: the change came by an incremental transfer"
+nsd_bytes=$(sed -n "s/.*received update to serial $serial3 .* of \([0-9]*\) bytes.*/\1/p" \
+    "$T/nsd/nsd.log" | tail -n 1)
+[ -n "$nsd_bytes" ] && [ "$nsd_bytes" -lt 2000 ]
+ok $? "NSD's log: the change took ${nsd_bytes:-?} bytes, not the zone"
 m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
 like "$m" 'taskdns_notify_total\{result="answered"\} ([4-9]|[1-9][0-9])' \
     "/metrics: the NOTIFYs (at start, at the change) answered by both"
+like "$m" 'taskdns_zone_transfers_total\{result="incremental"\} ([2-9]|[1-9][0-9])' \
+    "/metrics: the incremental transfers counted"
+# An IXFR from the serial before: the task that came back, alone.
+ix=$(kdig -p "$PORT" @127.0.0.1 IXFR="$serial2" mesos +timeout=5 +noall \
+    +answer 2> /dev/null | awk '!/^;/ && NF')
+is "$(printf '%s\n' "$ix" | awk '$4 == "SOA" { printf "%s ", $7 }')" \
+    "$serial3 $serial2 $serial3 $serial3 " \
+    "IXFR from the last serial: SOA new, old (deletions), new (additions), new"
+like "$(printf '%s\n' "$ix" | awk '$4 == "A"' | head -n 1)" '^web' \
+    "holding the web task's records"
+stop_taskdns
+
+# --- a serial the journal no longer holds: the whole zone ---------------------
+cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.json"
+start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
+    \"refreshSeconds\": 1, \"ixfrHistory\": 1,
+    \"allowTransfer\": [\"127.0.0.1\"]" || exit 1
+wait_new() {
+	_i=0
+	while [ "$(qs mesos SOA | awk '{ print $3 }')" = "$1" ] &&
+	    [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	qs mesos SOA | awk '{ print $3 }'
+}
+a0=$(qs mesos SOA | awk '{ print $3 }')
+cp "$T/state2.json" "$T/state.tmp" && mv "$T/state.tmp" "$T/state.json"
+a1=$(wait_new "$a0")
+cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.tmp"
+mv "$T/state.tmp" "$T/state.json"
+a2=$(wait_new "$a1")
+n1=$(kdig -p "$PORT" @127.0.0.1 IXFR="$a1" mesos +timeout=5 +noall +answer \
+    2> /dev/null | awk '!/^;/ && NF' | wc -l)
+n0=$(kdig -p "$PORT" @127.0.0.1 IXFR="$a0" mesos +timeout=5 +noall +answer \
+    2> /dev/null | awk '!/^;/ && NF' | wc -l)
+full=$(axfr_records "$PORT" mesos | wc -l)
+[ "$n1" -gt 4 ] && [ "$n1" -lt 20 ]
+ok $? "ixfrHistory 1: IXFR from the serial before ($a1 -> $a2): $n1 records"
+[ "$n0" -ge "$full" ]
+ok $? "from two serials back ($a0), out of the journal: the whole zone ($n0 records)"
 stop_taskdns
 
 # --- a zone of many messages -------------------------------------------------

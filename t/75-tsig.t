@@ -5,7 +5,7 @@
 # with kdig and with a second HMAC implementation, t/tsigq.py); NSD and
 # Knot transfer with the key and take signed NOTIFYs.
 . "$(dirname "$0")/lib.sh"
-plan 28
+plan 33
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -86,6 +86,10 @@ like "$r" 'rcode=9.*tsig_error=18.*other_len=6.*verified=1' \
 srv=$(printf '%s\n' "$r" | sed -n 's/.*server_time=\([0-9]*\).*/\1/p')
 [ -n "$srv" ] && [ $((srv - now)) -ge -5 ] && [ $((srv - now)) -le 5 ]
 ok $? "with our clock in Other Data ($srv, $now here)"
+r=$(python3 "$TOP_SRCDIR/t/tsigq.py" "$PORT" mesos SOA xfr-key "$KEY" \
+    --skew -400 --fudge 600)
+like "$r" 'rcode=0.*tsig_error=0.*verified=1' \
+    "signed 400 s ago with a fudge of 600: within it, answered"
 r=$(kdig -p "$PORT" @127.0.0.1 -y "hmac-sha256:xfr-key:$KEY" +notcp +noedns \
     slave.mesos A 2>&1)
 like "$r" 'Flags: qr aa tc.*ANSWER: 0' \
@@ -160,5 +164,28 @@ ok $? "Knot too"
 m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
 like "$m" 'taskdns_tsig_queries_total\{result="good"\} [1-9]' \
     "/metrics counts the signed queries"
+had=$(dig +short -p "$KNOT_PORT" @127.0.0.1 slave.mesos A | wc -l)
+stop_taskdns
+
+# The key changes on our side only: the secondaries' requests fail, and
+# they keep serving the zone they have.
+python3 "$TOP_SRCDIR/contrib/bench/make-state.py" 2980 0 > "$T/state.json"
+TASKDNS_PORT=$PORT start_taskdns "\"stateFile\": \"$T/state.json\",
+    \"externalOn\": false, \"tsigKeys\": {\"xfr-key\":
+    {\"algorithm\": \"hmac-sha256\", \"secret\": \"$WRONG\"}},
+    \"transferKey\": \"xfr-key\",
+    \"notify\": [\"127.0.0.1:$NSD_PORT\", \"127.0.0.1:$KNOT_PORT\"]" || exit 1
+serial3=$(qs mesos SOA | awk '{ print $3 }')
+knotc -c "$T/knot/knot.conf" zone-refresh mesos > /dev/null 2>&1
+wait_log 'TSIG: query from 127\.0\.0\.1 with key xfr-key\.: BADSIG' 5
+ok $? "a secondary with the old secret: BADSIG, logged"
+like "$(cat "$LOG")" "NOTIFY of $serial3 to 127\.0\.0\.1:$NSD_PORT: rcode 9" \
+    "the secondaries' NOTAUTH to our NOTIFY (signed with the new secret) logged"
+sleep 1
+is "$(dig +short -p "$NSD_PORT" @127.0.0.1 mesos SOA | awk '{ print $3 }') $(dig +short -p "$KNOT_PORT" @127.0.0.1 mesos SOA | awk '{ print $3 }')" \
+    "$serial2 $serial2" \
+    "NSD and Knot keep the zone they had (serial $serial2, not $serial3)"
+is "$(dig +short -p "$KNOT_PORT" @127.0.0.1 slave.mesos A | wc -l)" "$had" \
+    "and serve its records"
 stop_taskdns
 done_testing

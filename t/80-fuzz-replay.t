@@ -3,8 +3,8 @@
 # once found bugs, and seeds from our own tests.  A crash or a broken
 # invariant aborts the target and fails here.
 . "${TOP_SRCDIR:-$(dirname "$0")/..}/t/lib.sh"
-plan 6
-for f in message dname state config recordio zone; do
+plan 7
+for f in message dname state config recordio zone tsig; do
 	out=$("$TOP_BUILDDIR/t/fuzz/fuzz_$f" "$TOP_SRCDIR/t/fuzz/corpus/$f" 2>&1)
 	rc=$?
 	[ $rc -ne 0 ] && printf '%s\n' "$out" | tail -n 20 | sed 's/^/# /'

@@ -4,6 +4,7 @@ here with Python's hmac: a second implementation beside libdnssec's, and
 queries kdig will not make (a Time Signed far from now).
 
   tsigq.py PORT NAME TYPE KEYNAME SECRET_B64 [--skew SECONDS] [--alg sha256]
+           [--fudge SECONDS]
 
 Prints key=value pairs on one line: rcode=, tsig_error=, other_len=, server_time=
 (from Other Data, when six octets), and verified=1 when the answer's MAC
@@ -48,9 +49,11 @@ def out(s):
 def main():
     a = sys.argv[1:]
     port, name, qtype, keyname, secret = a[:5]
-    skew, algo = 0, "sha256"
+    skew, algo, fudge = 0, "sha256", 300
     if "--skew" in a:
         skew = int(a[a.index("--skew") + 1])
+    if "--fudge" in a:
+        fudge = int(a[a.index("--fudge") + 1])
     if "--alg" in a:
         algo = a[a.index("--alg") + 1]
     secret = base64.b64decode(secret)
@@ -60,9 +63,9 @@ def main():
     msg = struct.pack("!HHHHHH", qid, 0, 1, 0, 0, 0) + wire_name(name) + \
         struct.pack("!HH", TYPES[qtype], 1)
     t = int(time.time()) + skew
-    mac = hmac.new(secret, msg + tsig_vars(key, alg, t, 300, 0, b""),
+    mac = hmac.new(secret, msg + tsig_vars(key, alg, t, fudge, 0, b""),
                    algo).digest()
-    rd = alg + struct.pack("!HIHH", t >> 32, t & 0xFFFFFFFF, 300,
+    rd = alg + struct.pack("!HIHH", t >> 32, t & 0xFFFFFFFF, fudge,
                            len(mac)) + mac + struct.pack("!HHH", qid, 0, 0)
     signed = msg[:10] + struct.pack("!H", 1) + msg[12:] + key + \
         struct.pack("!HHIH", 250, 255, 0, len(rd)) + rd

@@ -124,6 +124,7 @@ static const struct key keys[] = {
 	{ "tsigKeys", T_TSIG, O(tsig_keys), 0, 0, true, NULL, 0, NULL,
 	    "TSIGKeys", OUT_SECRET, R(SERVER) },
 	KS("transferKey", transfer_key, "", "TransferKey", SERVER),
+	KI("ixfrHistory", ixfr_history, 0, 10000, 100, "IXFRHistory", NOW),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",

@@ -86,6 +86,7 @@ struct config {
 	struct config_tsig_key *tsig_keys;	/* tsigkeys.h */
 	size_t n_tsig_keys;
 	char *transfer_key;		/* "": transfers need no key */
+	int ixfr_history;		/* generations kept for IXFR */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

@@ -32,6 +32,7 @@
 #include "daemon/zones.h"
 #include "daemon/serial.h"
 #include "net/notify.h"
+#include "zone/journal.h"
 #include "zone/xfrout.h"
 
 struct app {
@@ -185,6 +186,17 @@ build(struct app *a, struct cluster *cl, struct gen_stats *st)
 
 /* Take over cl: build, then print or publish.  parse: the seconds
  * parsing took (< 0: not known apart from the fetch). */
+/* The journal of t, a generation about to follow a->table, when anyone
+ * may transfer (allowTransfer or transferKey): the changes for IXFR. */
+static void
+keep_journal(struct app *a, struct table *t)
+{
+	if (a->cfg->allow_transfer.n == 0 && a->cfg->transfer_key[0] == '\0')
+		return;
+	t->journal = journal_next(a->table, t, (unsigned)a->cfg->ixfr_history,
+	    JOURNAL_MAX_BYTES);
+}
+
 static void
 use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 {
@@ -228,6 +240,7 @@ use_state(struct app *a, struct cluster *cl, const char *from, double parse)
 		return;
 	same = a->table != NULL && a->table->ready &&
 	    t->serial == a->table->serial;
+	keep_journal(a, t);
 	if (a->srv != NULL)
 		server_publish(a->srv, t);
 	table_unref(a->table);
@@ -290,6 +303,7 @@ use_model(struct app *a, struct model *m, const char *leader,
 		return;
 	}
 	a->refresh_attempts++;
+	keep_journal(a, t);
 	if (a->srv != NULL)
 		server_publish(a->srv, t);
 	table_unref(a->table);

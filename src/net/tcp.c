@@ -168,7 +168,8 @@ tcp_answer(struct tcp_conn *c, size_t len, size_t *olen)
 	struct tsig_ctx tc;
 	enum answer_kind k;
 
-	if (worker_tsig_check(w, w->in, &len, &tc, w->out + 2, MSG_MAX,
+	if (worker_tsig_check(w, w->in, &len,
+	    (const struct sockaddr *)&c->peer, &tc, w->out + 2, MSG_MAX,
 	    olen) == TSIG_FAIL)
 		return *olen > 0 ? TCP_SEND : TCP_CLOSE;
 	k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->in, len,

@@ -21,6 +21,7 @@ struct tsig_rr {
 	size_t start;		/* offset of the record */
 	struct dname key, alg;
 	uint64_t time;
+	uint32_t ttl;		/* 0 as sent; covered by the MAC */
 	uint16_t fudge, mac_len, orig_id, error, other_len;
 	const uint8_t *mac, *other;
 };
@@ -111,7 +112,7 @@ find_tsig(const uint8_t *pkt, size_t len, struct tsig_rr *rr)
 		return 0;
 	if (wire_get_u16(&w) != CLASS_ANY)
 		return -1;
-	wire_skip(&w, 4);
+	rr->ttl = wire_get_u32(&w);
 	rdlen = wire_get_u16(&w);
 	end = w.pos + rdlen;
 	if (wire_err(&w) != 0 || end != len || dname_parse(&w, &rr->alg) != 0)
@@ -143,8 +144,9 @@ put_time(struct wbuf *w, uint64_t t)
 
 /* The TSIG variables (RFC 8945 4.3.3), or the timers alone (4.3.1). */
 static size_t
-variables(uint8_t *buf, size_t cap, const struct tsig_key *k, uint64_t time,
-    uint16_t error, const uint8_t *other, uint16_t other_len, bool timers)
+variables(uint8_t *buf, size_t cap, const struct tsig_key *k, uint32_t ttl,
+    uint64_t time, uint16_t fudge, uint16_t error, const uint8_t *other, uint16_t other_len,
+    bool timers)
 {
 	struct wbuf w;
 
@@ -152,11 +154,11 @@ variables(uint8_t *buf, size_t cap, const struct tsig_key *k, uint64_t time,
 	if (!timers) {
 		wire_put_bytes(&w, k->name.data, k->name.len);
 		wire_put_u16(&w, CLASS_ANY);
-		wire_put_u32(&w, 0);
+		wire_put_u32(&w, ttl);
 		wire_put_bytes(&w, k->alg.data, k->alg.len);
 	}
 	put_time(&w, time);
-	wire_put_u16(&w, TSIG_FUDGE);
+	wire_put_u16(&w, fudge);
 	if (!timers) {
 		wire_put_u16(&w, error);
 		wire_put_u16(&w, other_len);
@@ -256,6 +258,8 @@ tsig_check(const struct tsig_keys *keys, uint8_t *pkt, size_t len,
 		return TSIG_FAIL;	/* dropped: nothing to answer */
 	k = key_of(keys, &rr);
 	if (k == NULL) {
+		ctx->error = TSIG_BADKEY;
+		ctx->name = rr.key;
 		*olen = error_answer(pkt, len, TSIG_BADKEY, out, cap, lim);
 		return TSIG_FAIL;
 	}
@@ -268,10 +272,12 @@ tsig_check(const struct tsig_keys *keys, uint8_t *pkt, size_t len,
 		hdr[10] = (uint8_t)(ar >> 8);
 		hdr[11] = (uint8_t)ar;
 	}
-	vl = variables(vars, sizeof(vars), k, rr.time, rr.error, rr.other,
-	    rr.other_len, false);
+	vl = variables(vars, sizeof(vars), k, rr.ttl, rr.time, rr.fudge,
+	    rr.error, rr.other, rr.other_len, false);
 	ml = mac_of(k, NULL, 0, hdr, pkt, rr.start, vars, vl, mac);
 	if (ml == 0 || rr.mac_len != ml || !same_mac(mac, rr.mac, ml)) {
+		ctx->error = TSIG_BADSIG;
+		ctx->name = rr.key;
 		*olen = error_answer(pkt, len, TSIG_BADSIG, out, cap, lim);
 		return TSIG_FAIL;
 	}
@@ -288,6 +294,7 @@ tsig_check(const struct tsig_keys *keys, uint8_t *pkt, size_t len,
 		struct msg_builder b;
 
 		ctx->error = TSIG_BADTIME;
+		ctx->name = rr.key;
 		if (message_parse_query(pkt, *qlen, &q) == MSG_DROP)
 			return TSIG_FAIL;
 		q.edns = false;
@@ -356,8 +363,8 @@ tsig_sign(struct tsig_ctx *ctx, uint8_t *msg, size_t len, size_t cap,
 		other_len = 6;
 		t = ctx->time;
 	}
-	vl = variables(vars, sizeof(vars), ctx->key, t, ctx->error, other,
-	    other_len, !first);
+	vl = variables(vars, sizeof(vars), ctx->key, 0, t, TSIG_FUDGE,
+	    ctx->error, other, other_len, !first);
 	ml = mac_of(ctx->key, ctx->mac, ctx->mac_len, msg, msg, len, vars, vl,
 	    mac);
 	if (ml == 0)
@@ -422,7 +429,8 @@ tsig_sign_request(const struct tsig_key *key, uint8_t *msg, size_t len,
 
 	if (len < MSG_HDR_LEN)
 		return 0;
-	vl = variables(vars, sizeof(vars), key, now, 0, NULL, 0, false);
+	vl = variables(vars, sizeof(vars), key, 0, now, TSIG_FUDGE, 0, NULL, 0,
+	    false);
 	ml = mac_of(key, NULL, 0, msg, msg, len, vars, vl, mac);
 	if (ml == 0)
 		return 0;

@@ -45,7 +45,8 @@ struct tsig_ctx {
 	uint8_t mac[TSIG_MAC_MAX];	/* the query's, then our last one's */
 	size_t mac_len;
 	uint16_t orig_id;
-	uint16_t error;
+	uint16_t error;		/* TSIG_BADKEY... when the check failed */
+	struct dname name;	/* then the key the query named */
 	uint64_t time;		/* the query's Time Signed (BADTIME) */
 	unsigned signed_msgs;
 };

@@ -157,7 +157,8 @@ udp_one(struct worker *w, int fd, unsigned i, const struct fwd_pktinfo *src,
 	enum answer_kind k;
 
 	*olen = 0;
-	if (worker_tsig_check(w, w->qbuf[i], &n, &tc, out, MSG_UDP_MAX,
+	if (worker_tsig_check(w, w->qbuf[i], &n,
+	    (const struct sockaddr *)&w->from[i], &tc, out, MSG_UDP_MAX,
 	    olen) == TSIG_FAIL)
 		return *olen > 0;
 	k = answer_query(w->cur, w->zones, &w->conf->o.answer, w->qbuf[i], n,
@@ -167,8 +168,9 @@ udp_one(struct worker *w, int fd, unsigned i, const struct fwd_pktinfo *src,
 		worker_count_zone(w, info.zone);
 	}
 	if (k == ANSWER_XFR)
-		xfr_udp(w, &q, &tc, (struct sockaddr *)&w->from[i], out,
-		    MSG_UDP_MIN, olen);
+		xfr_udp(w, w->qbuf[i], n, &q, &tc,
+		    (struct sockaddr *)&w->from[i], out,
+		    udp_limit(w->qbuf[i], n), olen);
 	if (k == ANSWER_NOT_OURS && tc.key == NULL) {
 		/* A signed query is not forwarded: its REFUSED is signed. */
 		struct fwd_client cl;

@@ -2,6 +2,7 @@
  * settings it follows, switched between callbacks, its counters, and the
  * forwarding of names outside our zones.  The transports (udp.c, tcp.c)
  * answer through it; it names neither. */
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -374,9 +375,39 @@ worker_release(struct worker *w)
 	pthread_mutex_destroy(&w->mu);
 }
 
+/* A TSIG failure in the log, at most one a second. */
+static void
+tsig_log(struct worker *w, const struct sockaddr *peer,
+    const struct tsig_ctx *ctx, size_t olen)
+{
+	char host[INET6_ADDRSTRLEN] = "?", key[DNAME_TEXT_MAX] = "?";
+	time_t now = time(NULL);
+	const void *a;
+
+	if (now == w->tsig_logged) {
+		w->tsig_unlogged++;
+		return;
+	}
+	w->tsig_logged = now;
+	a = peer->sa_family == AF_INET ?
+	    (const void *)&((const struct sockaddr_in *)peer)->sin_addr :
+	    (const void *)&((const struct sockaddr_in6 *)peer)->sin6_addr;
+	(void)inet_ntop(peer->sa_family, a, host, sizeof(host));
+	if (ctx->name.len > 0)
+		(void)dname_to_text(&ctx->name, key, sizeof(key));
+	log_warn("TSIG: query from %s with key %s: %s%s (%u more not logged)",
+	    host, key, ctx->error == TSIG_BADKEY ? "BADKEY (not a key of "
+	    "tsigKeys)" : ctx->error == TSIG_BADSIG ? "BADSIG (the MAC is "
+	    "wrong: another secret?)" : ctx->error == TSIG_BADTIME ?
+	    "BADTIME (clocks apart by more than the fudge)" : "malformed",
+	    olen == 0 ? ", dropped" : "", w->tsig_unlogged);
+	w->tsig_unlogged = 0;
+}
+
 enum tsig_result
 worker_tsig_check(struct worker *w, uint8_t *pkt, size_t *len,
-    struct tsig_ctx *ctx, uint8_t *out, size_t cap, size_t *olen)
+    const struct sockaddr *peer, struct tsig_ctx *ctx, uint8_t *out,
+    size_t cap, size_t *olen)
 {
 	enum tsig_result r;
 
@@ -389,6 +420,7 @@ worker_tsig_check(struct worker *w, uint8_t *pkt, size_t *len,
 	if (r == TSIG_FAIL) {
 		ctx->key = NULL;
 		worker_bump(w, SERVER_TSIG_BAD);
+		tsig_log(w, peer, ctx, *olen);
 		if (*olen >= MSG_HDR_LEN)
 			worker_count_rcode(w, out[3] & 0x0f);
 	} else if (r == TSIG_OK)

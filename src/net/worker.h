@@ -105,6 +105,8 @@ struct worker {
 	unsigned n_conns;
 	struct tcp_conn *conns;
 	uint32_t rng;
+	time_t tsig_logged;	/* the last TSIG failure logged */
+	unsigned tsig_unlogged;	/* failures since, not logged */
 	uint8_t in[MSG_MAX + 2];
 	uint8_t out[MSG_MAX + 2];
 	/* UDP batches: queries in, answers out, one system call each way. */
@@ -194,14 +196,15 @@ void worker_count_rcode(struct worker *w, unsigned rcode);
 bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
     const struct msg_query *q, bool may_recurse, struct fwd_client *cl);
 
-/* The TSIG of query pkt (*len octets) when we hold keys (without keys
- * answer_query answers a signed query BADKEY itself).  TSIG_OK: *len is
+/* The TSIG of query pkt (*len octets, from peer) when we hold keys
+ * (without keys answer_query answers a signed query BADKEY itself); a
+ * failure is logged (one a second a worker, with a count of the rest).  TSIG_OK: *len is
  * the query unsigned, ctx ready for worker_tsig_sign.  TSIG_FAIL: the
  * error answer is in out (cap octets), *olen long (0: drop).  ctx->key
  * is NULL unless TSIG_OK. */
 enum tsig_result worker_tsig_check(struct worker *w, uint8_t *pkt,
-    size_t *len, struct tsig_ctx *ctx, uint8_t *out, size_t cap,
-    size_t *olen);
+    size_t *len, const struct sockaddr *peer, struct tsig_ctx *ctx,
+    uint8_t *out, size_t cap, size_t *olen);
 /* Sign answer out (len octets) of a query ctx checked, within lim
  * octets (an answer too big for its TSIG is cut to its question, with
  * TC: RFC 8945 5.3): its new length (len when it cannot be signed). */

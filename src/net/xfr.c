@@ -23,6 +23,7 @@ struct xfr {
 	struct tsig_ctx tsig;	/* tsig.key NULL: unsigned */
 	struct table *t;	/* the reference held: t, or z */
 	struct szone *z;
+	struct jdiff *d;	/* an IXFR's changes: held */
 	struct xfrout out;
 	bool full, done;
 };
@@ -135,7 +136,7 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	struct table *t;
 	struct szone *z;
 	struct xfr *x;
-	uint32_t serial, ours;
+	uint32_t serial = 0, ours;
 	const char *why = refusal(w, peer, tc);
 
 	dname_lower(&lower);
@@ -171,8 +172,14 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	x->tsig = *tc;
 	x->t = table_ref(t);
 	x->z = z != NULL ? szone_ref(z) : NULL;
-	x->full = true;
-	xfrout_init(&x->out, x->t, x->z, q);
+	/* An IXFR from a serial the journal holds: the changes alone. */
+	if (q->qtype == RR_IXFR && t != NULL)
+		x->d = journal_since(t->journal, serial);
+	x->full = x->d == NULL;
+	if (x->d != NULL)
+		xfrout_init_ixfr(&x->out, x->t, x->d, q);
+	else
+		xfrout_init(&x->out, x->t, x->z, q);
 	return x;
 }
 
@@ -215,6 +222,7 @@ xfr_free(struct xfr *x)
 		return;
 	if (!x->done)
 		worker_bump(x->w, SERVER_XFR_ABORTED);
+	jdiff_unref(x->d);
 	table_unref(x->t);
 	szone_unref(x->z);
 	worker_conf_unref(x->conf);
@@ -222,19 +230,37 @@ xfr_free(struct xfr *x)
 }
 
 void
-xfr_udp(struct worker *w, const struct msg_query *q,
-    const struct tsig_ctx *tc, const struct sockaddr *peer, uint8_t *out,
-    size_t lim, size_t *olen)
+xfr_udp(struct worker *w, const uint8_t *pkt, size_t len,
+    const struct msg_query *q, const struct tsig_ctx *tc,
+    const struct sockaddr *peer, uint8_t *out, size_t lim, size_t *olen)
 {
 	struct dname lower = q->qname;
 	struct table *t;
 	struct szone *z;
+	struct jdiff *d;
+	uint32_t serial;
 
 	if (q->qtype != RR_IXFR || refusal(w, peer, tc) != NULL)
 		return;
 	dname_lower(&lower);
 	if (!find_zone(w, &lower, &t, &z))
 		return;
-	*olen = xfrout_soa_only(t, z, q, out, lim);
 	worker_bump(w, SERVER_XFR_INCR);
+	/* The changes when they fit; otherwise the SOA alone, and the
+	 * client comes back over TCP (RFC 1995 2). */
+	if (t != NULL && xfrout_ixfr_serial(pkt, len, q, &serial) == 0 &&
+	    (int32_t)(serial - t->serial) < 0 &&
+	    (d = journal_since(t->journal, serial)) != NULL) {
+		struct xfrout x;
+		size_t n;
+
+		xfrout_init_ixfr(&x, t, d, q);
+		n = xfrout_one(&x, out, lim);
+		jdiff_unref(d);
+		if (n > 0) {
+			*olen = n;
+			return;
+		}
+	}
+	*olen = xfrout_soa_only(t, z, q, out, lim);
 }

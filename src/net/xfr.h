@@ -8,7 +8,9 @@
  * began on and writes its messages as the connection drains them (zone/
  * xfrout.h), so the worker answers other queries meanwhile and a large
  * zone is never held twice.  An IXFR is answered with the single SOA when
- * the client is current, and AXFR-style (the whole zone) otherwise.
+ * the client is current, with the changes since its serial when the
+ * zone's journal holds that serial, and AXFR-style (the whole zone)
+ * otherwise.
  * Private to src/net.
  */
 #ifndef TASKDNS_XFR_H
@@ -39,11 +41,13 @@ struct xfr *xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 bool xfr_fill(struct xfr *x, struct evbuffer *out, size_t high);
 /* End a transfer (counted as aborted unless xfr_fill finished it). */
 void xfr_free(struct xfr *x);
-/* An IXFR over UDP: the single SOA when peer may transfer (RFC 1995 2),
+/* An IXFR over UDP (pkt, len: the query): the changes when they fit in
+ * lim, else the single SOA, when peer may transfer (RFC 1995 2),
  * written over out (lim octets) with its length in *olen; otherwise out
  * stays as it is (the REFUSED answer_query wrote). */
-void xfr_udp(struct worker *w, const struct msg_query *q,
-    const struct tsig_ctx *tc, const struct sockaddr *peer, uint8_t *out,
+void xfr_udp(struct worker *w, const uint8_t *pkt, size_t len,
+    const struct msg_query *q, const struct tsig_ctx *tc,
+    const struct sockaddr *peer, uint8_t *out,
     size_t lim, size_t *olen);
 
 #endif

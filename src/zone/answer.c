@@ -25,13 +25,20 @@ int
 answer_put_soa(struct msg_builder *b, const struct table *t,
     enum msg_section sec, const struct dname *owner)
 {
+	return answer_put_soa_at(b, t, sec, owner, t->serial);
+}
+
+int
+answer_put_soa_at(struct msg_builder *b, const struct table *t,
+    enum msg_section sec, const struct dname *owner, uint32_t serial)
+{
 	const struct table_soa *s = &t->soa;
 	uint32_t ttl = s->ttl < s->minimum ? s->ttl : s->minimum;
 	size_t mark = message_rr_begin(b, owner, RR_SOA, ttl);
 
 	message_put_name(b, &s->mname, true);
 	message_put_name(b, &s->rname, true);
-	wire_put_u32(&b->w, t->serial);
+	wire_put_u32(&b->w, serial);
 	wire_put_u32(&b->w, s->refresh);
 	wire_put_u32(&b->w, s->retry);
 	wire_put_u32(&b->w, s->expire);

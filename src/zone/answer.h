@@ -58,6 +58,9 @@ enum answer_kind answer_query(const struct table *t,
  * apex NS, as answers carry them; 0 or -E_SPACE (undone). */
 int answer_put_soa(struct msg_builder *b, const struct table *t,
     enum msg_section sec, const struct dname *owner);
+/* The same SOA at another serial (an IXFR's older version). */
+int answer_put_soa_at(struct msg_builder *b, const struct table *t,
+    enum msg_section sec, const struct dname *owner, uint32_t serial);
 int answer_put_ns(struct msg_builder *b, const struct table *t,
     const struct dname *owner);
 

@@ -9,6 +9,7 @@
 
 #include "util/arena.h"
 #include "dns/err.h"
+#include "zone/journal.h"
 #include "zone/shard.h"
 #include "zone/table.h"
 
@@ -135,6 +136,7 @@ table_unref(struct table *t)
 		return;
 	for (uint32_t b = 0; b < t->n_blocks; b++)
 		block_unref(t->blocks[b]);
+	journal_unref(t->journal);
 	free(t->blocks);
 	free(t->node_at);
 	free(t->rec_at);

@@ -123,6 +123,9 @@ struct table {
 	bool ready;
 	struct table_enum *enumeration;	/* NULL: not kept */
 	struct arena *arena;		/* the enumeration's */
+	/* The steps from older serials to this one, for IXFR (journal.h;
+	 * NULL: none).  Set before the table is published. */
+	struct journal *journal;
 };
 
 /* A table of the given shards (taken over, 1 << bits of them): numbers,

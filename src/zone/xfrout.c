@@ -6,7 +6,10 @@
 #include "zone/shard.h"
 #include "zone/xfrout.h"
 
-enum { PH_SOA, PH_NS, PH_RECS, PH_LAST_SOA, PH_DONE };
+enum {
+	PH_SOA, PH_NS, PH_RECS, PH_LAST_SOA, PH_DONE,
+	PH_IX_OLD, PH_IX_DEL, PH_IX_NEW, PH_IX_ADD	/* IXFR */
+};
 
 /* Our EDNS payload size, in the first message's OPT when the query had
  * one. */
@@ -21,6 +24,14 @@ xfrout_init(struct xfrout *x, const struct table *t, const struct szone *z,
 	x->z = t != NULL ? NULL : z;
 	x->q = *q;
 	x->q.tsig = false;
+}
+
+void
+xfrout_init_ixfr(struct xfrout *x, const struct table *t,
+    const struct jdiff *d, const struct msg_query *q)
+{
+	xfrout_init(x, t, NULL, q);
+	x->d = d;
 }
 
 uint32_t
@@ -131,6 +142,55 @@ szone_put(struct xfrout *x, struct msg_builder *b)
 	    szone_ttl(x->z, rs, (uint16_t)x->j), rd, len);
 }
 
+/* An IXFR's next record of run (len octets): 0 (written, passed), 1 at
+ * the run's end, or -E_SPACE. */
+static int
+ix_put(struct xfrout *x, struct msg_builder *b, const uint8_t *run,
+    size_t len)
+{
+	struct jrec r;
+	size_t pos = x->pos;
+	int e;
+
+	if (!jdiff_read(run, len, &pos, &r))
+		return 1;
+	e = message_put_rr(b, SEC_ANSWER, &r.owner, r.type, r.ttl, r.rdata,
+	    r.rdlen);
+	if (e == 0) {
+		x->pos = pos;
+		x->records++;
+	}
+	return e;
+}
+
+/* The IXFR phases: the old SOA, deletions, the new SOA, additions. */
+static int
+ix_one(struct xfrout *x, struct msg_builder *b)
+{
+	int r;
+
+	switch (x->phase) {
+	case PH_IX_OLD:
+	case PH_IX_NEW:
+		r = x->phase == PH_IX_OLD ? answer_put_soa_at(b, x->t,
+		    SEC_ANSWER, &x->t->apex, x->d->from) : put_soa(x, b);
+		if (r == 0)
+			x->phase = x->phase == PH_IX_OLD ? PH_IX_DEL :
+			    PH_IX_ADD;
+		return r;
+	default:
+		r = x->phase == PH_IX_DEL ? ix_put(x, b, x->d->del,
+		    x->d->del_len) : ix_put(x, b, x->d->add, x->d->add_len);
+		if (r == 1) {
+			x->phase = x->phase == PH_IX_DEL ? PH_IX_NEW :
+			    PH_LAST_SOA;
+			x->pos = 0;
+			return 0;
+		}
+		return r;
+	}
+}
+
 /* Write the record the transfer stands at and move past it: 0; -E_SPACE
  * when it does not fit (nothing written). */
 static int
@@ -138,12 +198,15 @@ put_one(struct xfrout *x, struct msg_builder *b)
 {
 	int r;
 
+	if (x->phase > PH_DONE)
+		return ix_one(x, b);
 	switch (x->phase) {
 	case PH_SOA:
 	case PH_LAST_SOA:
 		if ((r = put_soa(x, b)) == 0 || r != -E_SPACE)
-			x->phase = x->phase == PH_SOA ? (x->t != NULL ? PH_NS :
-			    PH_RECS) : PH_DONE;
+			x->phase = x->phase == PH_LAST_SOA ? PH_DONE :
+			    x->d != NULL ? PH_IX_OLD :
+			    x->t != NULL ? PH_NS : PH_RECS;
 		return r == -E_SPACE ? r : 0;
 	case PH_NS:
 		if ((r = answer_put_ns(b, x->t, &x->t->apex)) == 0)
@@ -189,9 +252,31 @@ xfrout_next(struct xfrout *x, uint8_t *buf)
 		 * passed over rather than stall the transfer. */
 		if (x->phase == PH_RECS)
 			x->j++;
-		else
-			x->phase++;
+		else if (x->phase == PH_IX_DEL || x->phase == PH_IX_ADD) {
+			struct jrec r;
+
+			if (!jdiff_read(x->phase == PH_IX_DEL ? x->d->del :
+			    x->d->add, x->phase == PH_IX_DEL ? x->d->del_len :
+			    x->d->add_len, &x->pos, &r))
+				x->phase = x->phase == PH_IX_DEL ? PH_IX_NEW :
+				    PH_LAST_SOA;
+		} else
+			x->phase = x->phase == PH_LAST_SOA ? PH_DONE :
+			    x->phase + 1;
 	}
+	x->msgs++;
+	return message_finish(&b, XFROUT_EDNS);
+}
+
+size_t
+xfrout_one(struct xfrout *x, uint8_t *buf, size_t lim)
+{
+	struct msg_builder b;
+
+	message_begin(&b, &x->q, buf, lim, lim, RCODE_NOERROR, true, false);
+	while (x->phase != PH_DONE)
+		if (put_one(x, &b) != 0)
+			return 0;
 	x->msgs++;
 	return message_finish(&b, XFROUT_EDNS);
 }

@@ -8,7 +8,10 @@
  * first and last record are the apex SOA; names are compressed within a
  * message only.  The Mesos zone (a table) goes as its SOA, its apex NS,
  * then every record in shard order; a static zone (an szone) as its SOA,
- * then its records in file order.  Pure: no I/O.
+ * then its records in file order.  An incremental transfer (IXFR, RFC
+ * 1995 4) goes as the SOA, the old SOA, the records deleted, the SOA,
+ * the records added, and the SOA again: one step, condensed (journal.h).
+ * Pure: no I/O.
  */
 #ifndef TASKDNS_XFROUT_H
 #define TASKDNS_XFROUT_H
@@ -18,6 +21,7 @@
 #include <stdint.h>
 
 #include "dns/message.h"
+#include "zone/journal.h"
 #include "zone/szone.h"
 #include "zone/table.h"
 
@@ -33,11 +37,20 @@ struct xfrout {
 	uint32_t k, i, j;	/* table: shard, node, record; szone: node,
 				 * rrset, record */
 	uint32_t msgs, records;	/* written so far */
+	const struct jdiff *d;	/* an IXFR's changes; NULL: the zone */
+	size_t pos;		/* into d's run being written */
 };
 
 /* A transfer of t (or of z when t is NULL) answering q. */
 void xfrout_init(struct xfrout *x, const struct table *t,
     const struct szone *z, const struct msg_query *q);
+/* An incremental transfer of table t answering q: the changes d (which
+ * the caller holds for the transfer's life, as t). */
+void xfrout_init_ixfr(struct xfrout *x, const struct table *t,
+    const struct jdiff *d, const struct msg_query *q);
+/* The whole transfer as one message of at most lim octets (an IXFR over
+ * UDP): its length, or 0 when it takes more. */
+size_t xfrout_one(struct xfrout *x, uint8_t *buf, size_t lim);
 /* The next message into buf (MSG_MAX octets): its length, or 0 once the
  * last has been written. */
 size_t xfrout_next(struct xfrout *x, uint8_t *buf);

@@ -1,6 +1,7 @@
 /* test_config.c - mesos-dns config.json, keys and validation. */
 #include "helpers.h"
 #include "conf/config.h"
+#include "conf/tsigkeys.h"
 #include "util/jsonw.h"
 
 #include <jansson.h>
@@ -358,6 +359,54 @@ shipped_samples_are_accepted(void **state)
 	}
 }
 
+/* tsigKeys: each key's name, algorithm and base64 secret checked;
+ * transferKey names one of them; the JSON view redacts secrets. */
+static void
+tsig_keys(void **state)
+{
+	char err[2048];
+	struct config *c, *d;
+	const char *good = "{\"masters\":[\"10.0.0.1:5050\"],"
+	    "\"tsigKeys\":{\"Xfr-Key.\":{\"algorithm\":\"HMAC-SHA256\","
+	    "\"secret\":\"c2VjcmV0\"},\"k2\":{\"algorithm\":"
+	    "\"hmac-sha512\",\"secret\":\"AAAA\"}},\"transferKey\":\"xfr-key\"}";
+
+	(void)state;
+	c = parse(good, err, sizeof(err));
+	assert_non_null(c);
+	assert_int_equal(c->n_tsig_keys, 2);
+	assert_string_equal(c->tsig_keys[0].name, "xfr-key");
+	assert_string_equal(c->tsig_keys[0].algorithm, "hmac-sha256");
+	assert_string_equal(c->tsig_keys[0].secret, "c2VjcmV0");
+	assert_string_equal(c->transfer_key, "xfr-key");
+	{
+		json_t *o = config_json(c);
+		char *json = json_dumps(o, 0);
+
+		assert_null(strstr(json, "c2VjcmV0"));
+		assert_non_null(strstr(json, "redacted"));
+		free(json);
+		json_decref(o);
+	}
+	d = parse("{\"masters\":[\"10.0.0.1:5050\"]}", err, sizeof(err));
+	assert_non_null(d);
+	assert_true(config_differ(c, d, CONFIG_RELOAD_SERVER));
+	config_free(d);
+	config_free(c);
+
+	c = parse("{\"masters\":[\"10.0.0.1:5050\"],\"tsigKeys\":{"
+	    "\"k1\":{\"algorithm\":\"hmac-md5\",\"secret\":\"!!\"},"
+	    "\"a..b\":{\"algorithm\":\"hmac-sha1\",\"secret\":\"AAAA\"},"
+	    "\"k3\":\"AAAA\"},\"transferKey\":\"nokey\"}", err,
+	    sizeof(err));
+	assert_null(c);
+	assert_non_null(strstr(err, "tsigKeys.k1: algorithm"));
+	assert_non_null(strstr(err, "tsigKeys.k1: the secret is not base64"));
+	assert_non_null(strstr(err, "\"a..b\" is not a key name"));
+	assert_non_null(strstr(err, "tsigKeys.k3"));
+	assert_non_null(strstr(err, "transferKey: \"nokey\""));
+}
+
 int
 main(void)
 {
@@ -366,6 +415,7 @@ main(void)
 		cmocka_unit_test(listeners_key),
 		cmocka_unit_test(reload_classes_and_the_json_view),
 		cmocka_unit_test(keys_match_without_case),
+		cmocka_unit_test(tsig_keys),
 		cmocka_unit_test(forwarding_keys),
 		cmocka_unit_test(unknown_keys_warn_by_name),
 		cmocka_unit_test(every_error_is_reported_with_key_and_value),
