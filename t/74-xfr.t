@@ -6,7 +6,7 @@
 # NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
 # transfers.
 . "$(dirname "$0")/lib.sh"
-plan 42
+plan 48
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -15,7 +15,10 @@ need nsd knotd kdig dig python3
 mkdir -p "$T/zones"
 cp "$TOP_SRCDIR/t/fixtures/zones/example.internal.zone" "$T/zones/"
 cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.json"
+# serialFile: a restart below comes within a second of this start, and
+# must still take the serial forward (the secondaries hold this one).
 start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
+    \"serialFile\": \"$T/serial.kept\",
     \"allowTransfer\": [\"127.0.0.1\", \"::1\"],
     \"reverseZones\": [\"10.0.0.0/16\"],
     \"zones\": {\"example.internal\": \"zones/example.internal.zone\"},
@@ -145,6 +148,7 @@ cp "$T/state2.json" "$T/state.json"
 old_port=$PORT
 TASKDNS_PORT=$old_port start_taskdns "\"stateFile\": \"$T/state.json\",
     \"externalOn\": false, \"refreshSeconds\": 1,
+    \"serialFile\": \"$T/serial.kept\",
     \"allowTransfer\": [\"127.0.0.1\"],
     \"notify\": [\"127.0.0.1:$NSD_PORT\", \"127.0.0.1:$KNOT_PORT\"],
     \"httpOn\": true, \"httpListener\": \"127.0.0.1\",
@@ -206,6 +210,8 @@ stop_taskdns
 cp "$TOP_SRCDIR/conf/demo-state.json" "$T/state.json"
 start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false,
     \"refreshSeconds\": 1, \"ixfrHistory\": 1,
+    \"reverseZones\": [\"10.0.0.0/16\"],
+    \"zones\": {\"example.internal\": \"zones/example.internal.zone\"},
     \"allowTransfer\": [\"127.0.0.1\"]" || exit 1
 wait_new() {
 	_i=0
@@ -231,6 +237,30 @@ full=$(axfr_records "$PORT" mesos | wc -l)
 ok $? "ixfrHistory 1: IXFR from the serial before ($a1 -> $a2): $n1 records"
 [ "$n0" -ge "$full" ]
 ok $? "from two serials back ($a0), out of the journal: the whole zone ($n0 records)"
+# A reverse zone and a zone file keep their changes too.
+rix=$(kdig -p "$PORT" @127.0.0.1 IXFR="$a1" 0.10.in-addr.arpa +timeout=5 \
+    +noall +answer 2> /dev/null | awk '!/^;/ && NF')
+rfull=$(axfr_records "$PORT" 0.10.in-addr.arpa | wc -l)
+[ "$(printf '%s\n' "$rix" | awk '$4 == "SOA"' | wc -l)" -eq 4 ] &&
+    [ "$(printf '%s\n' "$rix" | awk '$4 == "PTR"' | wc -l)" -lt "$rfull" ]
+ok $? "reverse zone: IXFR from the serial before, the changed PTRs alone ($(printf '%s\n' "$rix" | awk '$4 == "PTR"' | wc -l) of $rfull records)"
+zs=$(dig +short -p "$PORT" @127.0.0.1 example.internal SOA | awk '{ print $3 }')
+sed "s/ 2026120401 / $((zs + 1)) /" "$T/zones/example.internal.zone" > "$T/z.tmp"
+printf 'added\tIN A\t192.0.2.99\n' >> "$T/z.tmp"
+mv "$T/z.tmp" "$T/zones/example.internal.zone"
+i=0
+while [ "$(dig +short -p "$PORT" @127.0.0.1 example.internal SOA |
+    awk '{ print $3 }')" = "$zs" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+zix=$(kdig -p "$PORT" @127.0.0.1 IXFR="$zs" example.internal +timeout=5 \
+    +noall +answer 2> /dev/null | awk '!/^;/ && NF')
+is "$(printf '%s\n' "$zix" | awk '{ printf "%s %s %s|", $1, $4, $NF }')" \
+    "example.internal. SOA 120|example.internal. SOA 120|example.internal. SOA 120|added.example.internal. A 192.0.2.99|example.internal. SOA 120|" \
+    "a zone file edited: IXFR holds the record added alone"
+like "$(printf '%s\n' "$zix" | sed -n 2p)" " $zs 3600 " \
+    "the old SOA with the old serial"
 stop_taskdns
 
 # --- a zone of many messages -------------------------------------------------
@@ -267,6 +297,20 @@ s2=$(qs mesos SOA | awk '{ print $3 }')
 [ "$s2" -gt "$s1" ]
 ok $? "restarted: forward again, though the clock is behind ($s1 -> $s2)"
 stop_taskdns
+
+# --- the example configs of contrib/secondaries ------------------------------
+nsd-checkconf "$TOP_SRCDIR/contrib/secondaries/nsd.conf" > "$T/cc" 2>&1
+ok $? "contrib/secondaries/nsd.conf: nsd-checkconf accepts it"
+knotc -c "$TOP_SRCDIR/contrib/secondaries/knot.conf" conf-check > "$T/cc" 2>&1
+ok $? "contrib/secondaries/knot.conf: knotc conf-check accepts it"
+key() {
+	sed -n 's/.*secret: *"*\([A-Za-z0-9+\/=]*\)"*$/\1/p' "$1" | head -n 1
+}
+python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["tsigKeys"]["taskdns-xfr"]["secret"])' \
+    "$TOP_SRCDIR/contrib/secondaries/taskdns-primary.json" > "$T/k.td"
+[ "$(key "$TOP_SRCDIR/contrib/secondaries/nsd.conf")" = "$(cat "$T/k.td")" ] &&
+    [ "$(key "$TOP_SRCDIR/contrib/secondaries/knot.conf")" = "$(cat "$T/k.td")" ]
+ok $? "the three name the same key (taskdns-xfr, one secret)"
 
 # --- nobody by default ---------------------------------------------------------
 start_taskdns "\"stateFile\": \"$T/state.json\", \"externalOn\": false" || exit 1

@@ -411,6 +411,24 @@ stop_sources(struct app *a)
 	a->src = NULL;
 }
 
+/* The journal of z, a new version of a zone served (by its apex), not yet
+ * published: the changes since, for IXFR. */
+static void
+keep_zone_journal(struct app *a, struct szone *z)
+{
+	const struct szone *old = NULL;
+
+	if ((a->cfg->allow_transfer.n == 0 && a->cfg->transfer_key[0] ==
+	    '\0') || z->journal != NULL)
+		return;
+	for (unsigned i = 0; a->zs != NULL && i < a->zs->n; i++)
+		if (dname_equal(&a->zs->zones[i]->apex, &z->apex))
+			old = a->zs->zones[i];
+	if (old != NULL && old != z)
+		z->journal = journal_next_szone(old, z,
+		    (unsigned)a->cfg->ixfr_history, JOURNAL_MAX_BYTES);
+}
+
 /* The static zones and the reverse zones, one set, to the workers. */
 static void
 publish_zones(struct app *a)
@@ -423,6 +441,8 @@ publish_zones(struct app *a)
 		v[i] = st->zones[i];
 	for (unsigned i = 0; i < a->n_rev; i++)
 		v[n - a->n_rev + i] = a->rev[i];
+	for (unsigned i = 0; i < n; i++)
+		keep_zone_journal(a, v[i]);
 	zoneset_unref(a->zs);
 	a->zs = zoneset_new(v, n);
 	free(v);
@@ -801,7 +821,12 @@ app_run(struct config *cfg, const struct app_args *args)
 	if (cfg->serial_file[0] != '\0' && !print) {
 		a.serial_saved = serial_load(cfg->serial_file);
 		a.serial_floor = a.serial_saved != 0 ? a.serial_saved + 1 : 0;
-	}
+	} else if (!print && (cfg->notify.n > 0 || cfg->allow_transfer.n > 0 ||
+	    cfg->transfer_key[0] != '\0'))
+		log_warn("zone transfers are on and serialFile is not set: a "
+		    "restart within a second of the last serial, or with the "
+		    "clock set back, can give a serial the secondaries hold "
+		    "to other records");
 	a.env.resolve = source_resolve;
 	if (cfg->reverse_zones.n > 0 && !print) {
 		a.rptrs = rptrs_new();

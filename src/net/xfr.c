@@ -173,11 +173,12 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	x->t = table_ref(t);
 	x->z = z != NULL ? szone_ref(z) : NULL;
 	/* An IXFR from a serial the journal holds: the changes alone. */
-	if (q->qtype == RR_IXFR && t != NULL)
-		x->d = journal_since(t->journal, serial);
+	if (q->qtype == RR_IXFR)
+		x->d = journal_since(t != NULL ? t->journal : z->journal,
+		    serial);
 	x->full = x->d == NULL;
 	if (x->d != NULL)
-		xfrout_init_ixfr(&x->out, x->t, x->d, q);
+		xfrout_init_ixfr(&x->out, x->t, x->z, x->d, q);
 	else
 		xfrout_init(&x->out, x->t, x->z, q);
 	return x;
@@ -248,13 +249,14 @@ xfr_udp(struct worker *w, const uint8_t *pkt, size_t len,
 	worker_bump(w, SERVER_XFR_INCR);
 	/* The changes when they fit; otherwise the SOA alone, and the
 	 * client comes back over TCP (RFC 1995 2). */
-	if (t != NULL && xfrout_ixfr_serial(pkt, len, q, &serial) == 0 &&
-	    (int32_t)(serial - t->serial) < 0 &&
-	    (d = journal_since(t->journal, serial)) != NULL) {
+	if (xfrout_ixfr_serial(pkt, len, q, &serial) == 0 &&
+	    (int32_t)(serial - (t != NULL ? t->serial : z->serial)) < 0 &&
+	    (d = journal_since(t != NULL ? t->journal : z->journal,
+	    serial)) != NULL) {
 		struct xfrout x;
 		size_t n;
 
-		xfrout_init_ixfr(&x, t, d, q);
+		xfrout_init_ixfr(&x, t, z, d, q);
 		n = xfrout_one(&x, out, lim);
 		jdiff_unref(d);
 		if (n > 0) {

@@ -4,7 +4,9 @@
 
 #include "util/arena.h"
 #include "zone/journal.h"
+#include "dns/rr.h"
 #include "zone/shard.h"
+#include "zone/szone.h"
 #include "zone/table.h"
 
 /* Records gathered to be sorted: their bytes, then where each is. */
@@ -283,29 +285,17 @@ step_bytes(const struct jdiff *d)
 	return d->del_len + d->add_len;
 }
 
-struct journal *
-journal_next(const struct table *prev, const struct table *next,
+/* A journal of old's steps (when they end at from) and d, the oldest
+ * dropped past max_steps or max_bytes; d is taken over. */
+static struct journal *
+chain(const struct journal *old, uint32_t from, struct jdiff *d,
     unsigned max_steps, size_t max_bytes)
 {
-	const struct journal *old;
 	struct journal *j;
-	struct jdiff *d;
 	uint32_t first = 0, keep;
 	size_t bytes;
 
-	if (max_steps == 0 || prev == NULL || next == NULL || !prev->ready ||
-	    !next->ready)
-		return NULL;
-	if (prev->serial == next->serial)
-		return journal_ref(prev->journal);
-	d = diff_tables(prev, next);
-	if (d == NULL || step_bytes(d) > max_bytes) {
-		jdiff_unref(d);
-		return NULL;
-	}
-	old = prev->journal;
-	if (old != NULL && (old->n == 0 ||
-	    old->steps[old->n - 1]->to != prev->serial))
+	if (old != NULL && (old->n == 0 || old->steps[old->n - 1]->to != from))
 		old = NULL;
 	bytes = step_bytes(d) + (old != NULL ? old->bytes : 0);
 	keep = old != NULL ? old->n : 0;
@@ -325,6 +315,122 @@ journal_next(const struct table *prev, const struct table *next,
 	j->n = keep + 1;
 	j->bytes = bytes;
 	return j;
+}
+
+struct journal *
+journal_next(const struct table *prev, const struct table *next,
+    unsigned max_steps, size_t max_bytes)
+{
+	struct jdiff *d;
+
+	if (max_steps == 0 || prev == NULL || next == NULL || !prev->ready ||
+	    !next->ready)
+		return NULL;
+	if (prev->serial == next->serial)
+		return journal_ref(prev->journal);
+	d = diff_tables(prev, next);
+	if (d == NULL || step_bytes(d) > max_bytes) {
+		jdiff_unref(d);
+		return NULL;
+	}
+	return chain(prev->journal, prev->serial, d, max_steps, max_bytes);
+}
+
+int
+journal_soa_serial_off(const uint8_t *rd, uint16_t len)
+{
+	uint32_t p = 0;
+
+	for (int names = 0; names < 2; names++) {
+		while (p < len && rd[p] != 0) {
+			if (rd[p] & 0xc0)
+				return -1;
+			p += rd[p] + 1u;
+		}
+		if (p >= len)
+			return -1;
+		p++;
+	}
+	return p + 20 <= len ? (int)p : -1;
+}
+
+/* The apex SOA's rdata of z, or NULL. */
+static const uint8_t *
+szone_soa_rdata(const struct szone *z, uint16_t *len)
+{
+	const struct szone_node *n = szone_lookup(z, &z->apex);
+	const struct szone_rrset *rs = n != NULL ? szone_rrset(z, n, RR_SOA) :
+	    NULL;
+
+	return rs != NULL ? szone_rdata(z, rs, 0, len) : NULL;
+}
+
+/* The same SOA but for its serial? */
+static bool
+szone_soa_same(const struct szone *a, const struct szone *b)
+{
+	uint16_t la, lb;
+	const uint8_t *x = szone_soa_rdata(a, &la), *y = szone_soa_rdata(b, &lb);
+	int o = x != NULL ? journal_soa_serial_off(x, la) : -1;
+
+	return o >= 0 && y != NULL && la == lb && memcmp(x, y, (size_t)o) == 0 &&
+	    memcmp(x + o + 4, y + o + 4, la - (size_t)o - 4) == 0;
+}
+
+/* Every record of z, the apex SOA aside, into s. */
+static void
+szone_recs(const struct szone *z, struct rset *s)
+{
+	struct dname owner;
+
+	for (uint32_t k = 0; k < z->n_nodes; k++) {
+		const struct szone_node *nd = &z->nodes[k];
+
+		szone_name(z, nd, &owner);
+		for (uint32_t i = 0; i < nd->n_rrsets; i++) {
+			const struct szone_rrset *rs =
+			    &z->rrsets[nd->first_rrset + i];
+
+			if (rs->type == RR_SOA && dname_equal(&owner, &z->apex))
+				continue;
+			for (uint16_t j = 0; j < rs->n; j++) {
+				uint16_t len;
+				const uint8_t *rd = szone_rdata(z, rs, j, &len);
+
+				rset_rec(s, owner.data, owner.len, rs->type,
+				    szone_ttl(z, rs, j), rd, len);
+			}
+		}
+	}
+}
+
+struct journal *
+journal_next_szone(const struct szone *prev, const struct szone *next,
+    unsigned max_steps, size_t max_bytes)
+{
+	struct rset a = { 0 }, b = { 0 };
+	struct runs o = { 0 };
+
+	if (max_steps == 0 || prev == NULL || next == NULL)
+		return NULL;
+	if (prev->serial == next->serial)
+		return journal_ref(prev->journal);
+	if (!dname_equal(&prev->apex, &next->apex) ||
+	    !szone_soa_same(prev, next))
+		return NULL;
+	o.d = jdiff_new(prev->serial, next->serial);
+	szone_recs(prev, &a);
+	szone_recs(next, &b);
+	rset_sort(&a, -1);
+	rset_sort(&b, 1);
+	merge(&a, &b, &o);
+	rset_free(&a);
+	rset_free(&b);
+	if (step_bytes(o.d) > max_bytes) {
+		jdiff_unref(o.d);
+		return NULL;
+	}
+	return chain(prev->journal, prev->serial, o.d, max_steps, max_bytes);
 }
 
 bool

@@ -8,12 +8,15 @@
  * the same steps, the oldest dropped, one more at the end; a transfer
  * holds the generation, and with it the journal.
  *
- * A step is found by comparing two generations shard by shard: shards a
+ * The Mesos zone's steps are found by comparing two generations shard by
+ * shard: shards a
  * patched generation shares with the one before are passed over, and so
  * are shards of a full build whose content hash is the one before's; the
  * others are compared record by record.  When the two cannot be compared
  * that way (another apex, TTL, SOA or shard count) the journal starts
- * again empty: older serials get the whole zone.
+ * again empty: older serials get the whole zone.  A zone of an szone (a
+ * reverse zone, a zone file) is compared whole, record by record, the
+ * apex SOA aside; another apex or SOA (but its serial) starts again.
  *
  * A diff is a run of records, each: owner length (1 octet), owner
  * (lower-case wire form), type (2), TTL (4), rdata length (2), rdata
@@ -30,6 +33,7 @@
 #include "dns/dname.h"
 
 struct table;
+struct szone;
 
 /* The bytes of records a journal keeps at most, over all its steps. */
 #define JOURNAL_MAX_BYTES ((size_t)64 << 20)
@@ -64,6 +68,11 @@ struct jrec {
  * the same serial. */
 struct journal *journal_next(const struct table *prev,
     const struct table *next, unsigned max_steps, size_t max_bytes);
+/* The same for a zone of an szone and its version before. */
+struct journal *journal_next_szone(const struct szone *prev,
+    const struct szone *next, unsigned max_steps, size_t max_bytes);
+/* The offset of the serial in SOA rdata rd (len octets), or -1. */
+int journal_soa_serial_off(const uint8_t *rd, uint16_t len);
 struct journal *journal_ref(struct journal *j);
 void journal_unref(struct journal *j);
 

@@ -5,6 +5,7 @@
 
 #include "dns/rr.h"
 #include "util/arena.h"
+#include "zone/journal.h"
 #include "zone/szone.h"
 
 /* A record as added: its owner's node, where it came from. */
@@ -460,6 +461,7 @@ szone_unref(struct szone *z)
 	free(z->rrsets);
 	free(z->rdata);
 	free(z->bytes);
+	journal_unref(z->journal);
 	free(z);
 }
 

@@ -62,6 +62,9 @@ struct szone {
 	struct szone_rrset *rrsets;
 	struct szone_rdata *rdata;
 	uint8_t *bytes;
+	/* The steps from older serials to this one, for IXFR (journal.h;
+	 * NULL: none).  Set before the zone is published. */
+	struct journal *journal;
 };
 
 struct szone_builder;

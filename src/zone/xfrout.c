@@ -28,9 +28,9 @@ xfrout_init(struct xfrout *x, const struct table *t, const struct szone *z,
 
 void
 xfrout_init_ixfr(struct xfrout *x, const struct table *t,
-    const struct jdiff *d, const struct msg_query *q)
+    const struct szone *z, const struct jdiff *d, const struct msg_query *q)
 {
-	xfrout_init(x, t, NULL, q);
+	xfrout_init(x, t, z, q);
 	x->d = d;
 }
 
@@ -55,6 +55,37 @@ szone_soa(struct msg_builder *b, const struct szone *z)
 	rd = szone_rdata(z, rs, 0, &len);
 	return message_put_rr(b, SEC_ANSWER, &z->apex, RR_SOA,
 	    szone_ttl(z, rs, 0), rd, len);
+}
+
+/* The zone's SOA at another serial: an IXFR's old version. */
+static int
+put_soa_at(struct xfrout *x, struct msg_builder *b, uint32_t serial)
+{
+	const struct szone_node *n;
+	const struct szone_rrset *rs;
+	const uint8_t *rd;
+	uint8_t buf[2 * DNAME_MAX + 20];
+	uint16_t len;
+	int off;
+
+	if (x->t != NULL)
+		return answer_put_soa_at(b, x->t, SEC_ANSWER, &x->t->apex,
+		    serial);
+	n = szone_lookup(x->z, &x->z->apex);
+	rs = n != NULL ? szone_rrset(x->z, n, RR_SOA) : NULL;
+	if (rs == NULL)
+		return -E_FORMAT;
+	rd = szone_rdata(x->z, rs, 0, &len);
+	off = journal_soa_serial_off(rd, len);
+	if (off < 0 || len > sizeof(buf))
+		return -E_FORMAT;
+	memcpy(buf, rd, len);
+	buf[off] = (uint8_t)(serial >> 24);
+	buf[off + 1] = (uint8_t)(serial >> 16);
+	buf[off + 2] = (uint8_t)(serial >> 8);
+	buf[off + 3] = (uint8_t)serial;
+	return message_put_rr(b, SEC_ANSWER, &x->z->apex, RR_SOA,
+	    szone_ttl(x->z, rs, 0), buf, len);
 }
 
 static int
@@ -172,8 +203,8 @@ ix_one(struct xfrout *x, struct msg_builder *b)
 	switch (x->phase) {
 	case PH_IX_OLD:
 	case PH_IX_NEW:
-		r = x->phase == PH_IX_OLD ? answer_put_soa_at(b, x->t,
-		    SEC_ANSWER, &x->t->apex, x->d->from) : put_soa(x, b);
+		r = x->phase == PH_IX_OLD ? put_soa_at(x, b, x->d->from) :
+		    put_soa(x, b);
 		if (r == 0)
 			x->phase = x->phase == PH_IX_OLD ? PH_IX_DEL :
 			    PH_IX_ADD;

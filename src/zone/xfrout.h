@@ -44,10 +44,11 @@ struct xfrout {
 /* A transfer of t (or of z when t is NULL) answering q. */
 void xfrout_init(struct xfrout *x, const struct table *t,
     const struct szone *z, const struct msg_query *q);
-/* An incremental transfer of table t answering q: the changes d (which
- * the caller holds for the transfer's life, as t). */
+/* An incremental transfer of table t (or of z when t is NULL) answering
+ * q: the changes d (which the caller holds for the transfer's life, as
+ * the zone). */
 void xfrout_init_ixfr(struct xfrout *x, const struct table *t,
-    const struct jdiff *d, const struct msg_query *q);
+    const struct szone *z, const struct jdiff *d, const struct msg_query *q);
 /* The whole transfer as one message of at most lim octets (an IXFR over
  * UDP): its length, or 0 when it takes more. */
 size_t xfrout_one(struct xfrout *x, uint8_t *buf, size_t lim);

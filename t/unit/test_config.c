@@ -342,10 +342,11 @@ static void
 shipped_samples_are_accepted(void **state)
 {
 	static const char *files[] = { "conf/taskdns.json",
+		"contrib/secondaries/taskdns-primary.json",
 		"conf/mesos-dns-config.json", "conf/demo.json" };
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char err[4096];
 		size_t len;
 		char *text = read_all(src_path(files[i]), &len);

@@ -11,6 +11,7 @@
 #include "zone/builder.h"
 #include "zone/journal.h"
 #include "zone/patch.h"
+#include "zone/szone.h"
 #include "zone/table.h"
 #include "zone/xfrout.h"
 
@@ -278,21 +279,110 @@ ixfr_messages(void **state)
 	q.qname = b->apex;
 	q.qtype = RR_IXFR;
 	q.qclass = 1;
-	xfrout_init_ixfr(&x, b, d, &q);
+	xfrout_init_ixfr(&x, b, NULL, d, &q);
 	len = xfrout_next(&x, buf);
 	assert_true(len > MSG_HDR_LEN);
 	assert_int_equal(message_read_header(buf, len, &h), 0);
 	assert_int_equal(h.ancount, 4 + 2);
 	assert_int_equal(xfrout_next(&x, buf), 0);
 	/* One message within 512 octets */
-	xfrout_init_ixfr(&x, b, d, &q);
+	xfrout_init_ixfr(&x, b, NULL, d, &q);
 	len = xfrout_one(&x, buf, 512);
 	assert_true(len > 0 && len <= 512);
-	xfrout_init_ixfr(&x, b, d, &q);
+	xfrout_init_ixfr(&x, b, NULL, d, &q);
 	assert_int_equal(xfrout_one(&x, buf, 100), 0);	/* too big */
 	jdiff_unref(d);
 	table_unref(a);
 	table_unref(b);
+}
+
+/* An szone of apex t.test at serial, with A records 192.0.2.i for the
+ * i of have[] (names h<i>), TTL 300. */
+static struct szone *
+szone_of(uint32_t serial, const bool *have, int n, uint32_t refresh)
+{
+	struct dname apex, owner;
+	struct szone_builder *b;
+	uint8_t soa[64], ip[4] = { 192, 0, 2, 0 };
+	char err[256], text[32];
+	size_t k = 0;
+	struct szone *z;
+
+	dname_from_text("t.test", 6, &apex);
+	b = szone_builder_new(&apex, 0, "t.zone");
+	memcpy(soa, "\2ns\1t\4test\0\2hm\1t\4test\0", 22);
+	k = 22;
+	for (int f = 0; f < 5; f++) {
+		uint32_t v = f == 0 ? serial : f == 1 ? refresh : 600;
+
+		soa[k++] = (uint8_t)(v >> 24);
+		soa[k++] = (uint8_t)(v >> 16);
+		soa[k++] = (uint8_t)(v >> 8);
+		soa[k++] = (uint8_t)v;
+	}
+	assert_int_equal(szone_add(b, &apex, RR_SOA, 300, soa, (uint16_t)k,
+	    "t.zone", 1, err, sizeof(err)), 0);
+	for (int i = 0; i < n; i++) {
+		if (!have[i])
+			continue;
+		snprintf(text, sizeof(text), "h%d.t.test", i);
+		dname_from_text(text, strlen(text), &owner);
+		ip[3] = (uint8_t)i;
+		assert_int_equal(szone_add(b, &owner, RR_A, 300, ip, 4,
+		    "t.zone", 2, err, sizeof(err)), 0);
+	}
+	z = szone_finish(b, err, sizeof(err));
+	assert_non_null(z);
+	return z;
+}
+
+/* A zone of an szone: compared whole, the SOA aside; the old SOA of an
+ * IXFR carries the old serial. */
+static void
+szone_steps(void **state)
+{
+	bool a[50], b[50];
+	struct szone *x, *y, *w;
+	struct jdiff *d;
+	size_t pos = 0;
+	struct jrec r;
+	struct msg_query q;
+	struct xfrout xo;
+	static uint8_t buf[MSG_MAX];
+	struct msg_header h;
+
+	(void)state;
+	for (int i = 0; i < 50; i++)
+		a[i] = b[i] = i % 2 == 0;
+	b[0] = false;
+	b[1] = true;
+	x = szone_of(10, a, 50, 3600);
+	y = szone_of(11, b, 50, 3600);
+	y->journal = journal_next_szone(x, y, 100, JOURNAL_MAX_BYTES);
+	assert_non_null(y->journal);
+	d = journal_since(y->journal, 10);
+	assert_non_null(d);
+	assert_int_equal(d->n_del, 1);
+	assert_int_equal(d->n_add, 1);
+	assert_true(jdiff_read(d->del, d->del_len, &pos, &r));
+	assert_int_equal(r.rdata[3], 0);
+	assert_int_equal(r.ttl, 300);
+	memset(&q, 0, sizeof(q));
+	q.has_question = true;
+	q.qname = y->apex;
+	q.qtype = RR_IXFR;
+	q.qclass = 1;
+	xfrout_init_ixfr(&xo, NULL, y, d, &q);
+	assert_true(xfrout_next(&xo, buf) > 0);
+	assert_int_equal(message_read_header(buf, MSG_MAX, &h), 0);
+	assert_int_equal(h.ancount, 6);
+	jdiff_unref(d);
+	/* Another SOA (refresh): start again. */
+	w = szone_of(12, b, 50, 7200);
+	assert_null(journal_next_szone(y, w, 100, JOURNAL_MAX_BYTES));
+	szone_unref(w);
+	szone_unref(x);
+	szone_unref(y);
 }
 
 int
@@ -303,6 +393,7 @@ main(void)
 		cmocka_unit_test(patched),
 		cmocka_unit_test(bounds_and_resets),
 		cmocka_unit_test(ixfr_messages),
+		cmocka_unit_test(szone_steps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
