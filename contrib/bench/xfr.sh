@@ -7,10 +7,11 @@
 # TASKS defaults to 100000 (make-state.py, deterministic: 1.14M records);
 # ROUNDS (environment, default 3) transfers are timed per server.  taskdns
 # serves the state from a file; its AXFR, written as a zone file, is what
-# NSD serves (so both hand out the same records).  Each round is one
-# `kdig AXFR` to /dev/null from each server in turn.  Printed per server:
-# the median wall time of the transfer (kdig's receiving included: the
-# same for both), the server's CPU seconds for it (/proc utime + stime)
+# NSD serves (so both hand out the same records).  Each round is one AXFR
+# from each server in turn, by contrib/bench/axfr.py (it parses nothing
+# but the first record, so the server and the socket are what is timed).
+# Printed per server: the median wall time of the transfer, the server's
+# CPU milliseconds for it (/proc utime + stime, all of NSD's processes)
 # and the octets and messages sent; for taskdns also the growth of its RSS
 # during a transfer (sampled every 10 ms) against the size of the table it
 # serves (taskdns_table_bytes).  Then one task is killed (the state file
@@ -30,8 +31,17 @@ trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$NPID" ] && kill "$NPID" 2
 free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-cpu() {	# utime + stime of pid $1, in clock ticks
-	awk '{ print $14 + $15 }' "/proc/$1/stat"
+tree() {	# pid $1 and all below it
+	echo "$1"
+	for c in $(pgrep -P "$1"); do
+		tree "$c"
+	done
+}
+cpu() {	# utime + stime of pid $1 and all below it, in clock ticks
+	for p in $(tree "$1"); do
+		# After the name, which may hold spaces ("nsd: xfrd").
+		sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }'
+	done | awk '{ s += $1 } END { print s }'
 }
 hz=$(getconf CLK_TCK)
 
@@ -88,9 +98,6 @@ until [ "$(dig +short +time=1 +tries=1 -p "$NPORT" @127.0.0.1 mesos SOA |
 	[ $i -gt 1200 ] && { cat "$W/nsd/nsd.log" "$W/nsd/stdout"; exit 1; }
 	sleep 0.1
 done
-# NSD's serving process, the one that sends transfers (its child).
-NSERVE=$(pgrep -P "$NPID" | head -n 1)
-NSERVE=${NSERVE:-$NPID}
 
 # rss_watch PID OUT: the largest VmRSS (kB) while $W/watch exists.
 rss_watch() {
@@ -103,16 +110,13 @@ rss_watch() {
 	echo "$max" > "$2"
 }
 
-# one SERVER PORT PID: one timed AXFR; prints wall_s cpu_s bytes msgs.
+# one SERVER PORT PID: one timed AXFR; prints wall_ms cpu_ms bytes msgs.
 one() {
-	c0=$(cpu "$3")
-	t0=$(date +%s%N)
-	kdig -p "$2" @127.0.0.1 AXFR mesos +noall +stats +timeout=120 \
-	    > "$W/out.$1" 2>&1
-	t1=$(date +%s%N)
-	c1=$(cpu "$3")
-	b=$(sed -n 's/.*Received \([0-9]*\) B (\([0-9]*\) messages.*/\1 \2/p' "$W/out.$1")
-	echo "$(( (t1 - t0) / 1000000 )) $(( (c1 - c0) * 1000 / hz )) $b"
+	opid=$3
+	c0=$(cpu "$opid")
+	set -- $(python3 "$TOP/contrib/bench/axfr.py" "$2" mesos)
+	c1=$(cpu "$opid")
+	echo "$1 $(( (c1 - c0) * 1000 / hz )) $2 $3"
 }
 
 r=1
@@ -126,7 +130,7 @@ while [ $r -le "$ROUNDS" ]; do
 	one taskdns "$PORT" "$PID" >> "$W/td"
 	rm -f "$W/watch"
 	wait "$wp"
-	one nsd "$NPORT" "$NSERVE" >> "$W/nsd.t"
+	one nsd "$NPORT" "$NPID" >> "$W/nsd.t"
 	r=$((r + 1))
 done
 rss1=$(cat "$W"/rss.* | sort -n | tail -n 1)
