@@ -6,7 +6,7 @@
 # NSD and Knot, as secondaries of taskdns on loopback, serve what taskdns
 # transfers.
 . "$(dirname "$0")/lib.sh"
-plan 48
+plan 49
 watchdog 200
 
 need nsd knotd kdig dig python3
@@ -75,6 +75,8 @@ m=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
 like "$m" 'taskdns_zone_transfers_total\{result="full"\} [1-9]' \
     "/metrics counts the transfers"
 like "$m" 'taskdns_zone_transfer_bytes_total [1-9]' "and the bytes sent"
+like "$m" 'taskdns_zone_transfer_requests_total\{type="ixfr"\} [1-9]' \
+    "and the transfer queries by type"
 
 # --- NSD and Knot as secondaries ---------------------------------------------
 mkdir -p "$T/nsd"
@@ -103,17 +105,6 @@ zone:
     master: primary
     acl: [primary_notify, local_xfr]"
 # Each has the zone once it answers its SOA with taskdns's serial.
-wait_serial() {
-	_i=0
-	while [ "$_i" -lt 100 ]; do
-		_s=$(dig +short +time=1 +tries=1 -p "$1" @127.0.0.1 mesos SOA \
-		    2> /dev/null | awk '{ print $3 }')
-		[ "$_s" = "$2" ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
-}
 wait_serial $NSD_PORT $serial
 ok $? "NSD transferred the zone (serial $serial)"
 wait_serial $KNOT_PORT $serial

@@ -473,6 +473,20 @@ start_knot() {
 	exit 1
 }
 
+# wait_serial PORT SERIAL: until the server on PORT answers the mesos SOA
+# with SERIAL (a secondary has transferred it; 10 s at most).
+wait_serial() {
+	_i=0
+	while [ "$_i" -lt 100 ]; do
+		_s=$(dig +short +time=1 +tries=1 -p "$1" @127.0.0.1 mesos SOA \
+		    2> /dev/null | awk '{ print $3 }')
+		[ "$_s" = "$2" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
 # axfr_records PORT ZONE [kdig options]: the zone's records by AXFR from
 # 127.0.0.1@PORT, one per line in kdig's text, owner lower-cased, sorted
 # (the two SOAs of the transfer as one).

@@ -157,6 +157,11 @@ static const struct row rows[] = {
 	SRV("taskdns_forward_refused_total", C,
 	    "Names outside the domain refused: the client is not in "
 	    "recurseFrom.", NULL, NULL, SERVER_NOT_RECURSED),
+	SRV("taskdns_zone_transfer_requests_total", C,
+	    "Zone transfer queries received, by type (over UDP too).", "type",
+	    "axfr", SERVER_XFR_ASK_AXFR),
+	SRV("taskdns_zone_transfer_requests_total", C, NULL, "type", "ixfr",
+	    SERVER_XFR_ASK_IXFR),
 	SRV("taskdns_zone_transfers_total", C,
 	    "Zone transfers out by result: whole zones (AXFR, and IXFR sent "
 	    "AXFR-style), IXFRs answered incrementally or with the SOA alone, "

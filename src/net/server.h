@@ -67,6 +67,8 @@ enum server_counter {
 	SERVER_TCP_REFUSED_CONNS,	/* closed at once: tcpMaxConnections */
 	SERVER_TCP_ACCEPT_ERRORS,	/* accept() failures (backed off) */
 	SERVER_NOT_RECURSED,	/* REFUSED: forwarding not for this client */
+	SERVER_XFR_ASK_AXFR,	/* transfer queries, by type (UDP too) */
+	SERVER_XFR_ASK_IXFR,
 	SERVER_XFR_FULL,	/* transfers of a whole zone, done */
 	SERVER_XFR_INCR,	/* IXFRs answered with the SOA alone or a diff */
 	SERVER_XFR_REFUSED,	/* not in allowTransfer, not an apex, bad */

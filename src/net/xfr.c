@@ -139,6 +139,8 @@ xfr_begin(struct worker *w, const uint8_t *pkt, size_t len,
 	uint32_t serial = 0, ours;
 	const char *why = refusal(w, peer, tc);
 
+	worker_bump(w, q->qtype == RR_IXFR ? SERVER_XFR_ASK_IXFR :
+	    SERVER_XFR_ASK_AXFR);
 	dname_lower(&lower);
 	if (why != NULL) {
 		worker_bump(w, SERVER_XFR_REFUSED);
@@ -241,6 +243,8 @@ xfr_udp(struct worker *w, const uint8_t *pkt, size_t len,
 	struct jdiff *d;
 	uint32_t serial;
 
+	worker_bump(w, q->qtype == RR_IXFR ? SERVER_XFR_ASK_IXFR :
+	    SERVER_XFR_ASK_AXFR);
 	if (q->qtype != RR_IXFR || refusal(w, peer, tc) != NULL)
 		return;
 	dname_lower(&lower);
