@@ -80,7 +80,7 @@ is "$(ask 192.0.2.2 web.marathon.mesos A)" "$WEB" "listeners: 192.0.2.2 answers"
 is "$(ask 2001:db8::2 web.marathon.mesos A +tcp)" "$WEB" "listeners: 2001:db8::2 answers (TCP)"
 like "$(ask 192.0.2.1 web.marathon.mesos A)" "timed out|connection refused|no servers" \
     "listeners: 192.0.2.1 is not served"
-is "$(ask 192.0.2.2 ns1.mesos ANY | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" \
+is "$(ask 192.0.2.2 ns1.mesos ANY +tcp | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')" \
     "192.0.2.2 2001:db8::2" "SOAMname: the listeners' addresses"
 finish_daemon
 done_testing

@@ -14,13 +14,14 @@
 #include "conf/acl.h"
 #include "conf/config.h"
 #include "conf/syntax.h"
+#include "conf/ratelimit.h"
 #include "conf/tsigkeys.h"
 #include "util/ipaddr.h"
 #include "util/arena.h"
 #include "util/jsonw.h"
 
 enum ktype { T_STR, T_INT, T_BOOL, T_STRLIST, T_ZONES, T_CREDS, T_FILES,
-    T_TSIG };
+    T_TSIG, T_RRL };
 
 /* Output forms in /v1/config: as it is, with a trailing dot (the SOA
  * names, as mesos-dns shows them), or "<redacted>" when set. */
@@ -125,6 +126,8 @@ static const struct key keys[] = {
 	    "TSIGKeys", OUT_SECRET, R(SERVER) },
 	KS("transferKey", transfer_key, "", "TransferKey", SERVER),
 	KI("ixfrHistory", ixfr_history, 0, 10000, 100, "IXFRHistory", NOW),
+	{ "rateLimit", T_RRL, O(rrl), 0, 0, true, NULL, 0, NULL, "RateLimit",
+	    OUT_PLAIN, R(SERVER) },
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
@@ -269,6 +272,9 @@ config_free(struct config *c)
 		case T_TSIG:
 			tsigkeys_free(c);
 			break;
+		case T_RRL:
+			ratelimit_free(c);
+			break;
 		case T_CREDS:
 			free(c->mesos_principal);
 			free(c->mesos_secret);
@@ -307,6 +313,9 @@ config_default(void)
 		case T_CREDS:
 			c->mesos_principal = xstrdup("");
 			c->mesos_secret = xstrdup("");
+			break;
+		case T_RRL:
+			ratelimit_defaults(c);
 			break;
 		case T_ZONES:
 		case T_FILES:
@@ -375,6 +384,8 @@ key_differs(const struct key *k, const struct config *x,
 		return files_differ(x, y);
 	case T_TSIG:
 		return tsigkeys_differ(x, y);
+	case T_RRL:
+		return ratelimit_differ(x, y);
 	case T_CREDS:
 		return strcmp(x->mesos_principal, y->mesos_principal) != 0 ||
 		    strcmp(x->mesos_secret, y->mesos_secret) != 0;
@@ -447,6 +458,9 @@ key_write(struct jsonw *w, const struct key *k, const struct config *c)
 		return;
 	case T_TSIG:
 		tsigkeys_write(w, c);
+		return;
+	case T_RRL:
+		ratelimit_write(w, c);
 		return;
 	case T_FILES:
 		jsonw_object(w);
@@ -690,10 +704,14 @@ apply(struct msgs *e, struct config *c, const struct key *k, const json_t *v)
 	case T_FILES:
 		apply_files(e, c, k->name, v);
 		break;
-	case T_TSIG: {
+	case T_TSIG:
+	case T_RRL: {
 		char err[1024] = "";
 
-		tsigkeys_apply(c, k->name, v, err, sizeof(err));
+		if (k->type == T_TSIG)
+			tsigkeys_apply(c, k->name, v, err, sizeof(err));
+		else
+			ratelimit_apply(c, k->name, v, err, sizeof(err));
 		if (err[0] != '\0')
 			msg_add(e, "%.*s", (int)strlen(err) - 1, err);
 		break;

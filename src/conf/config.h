@@ -27,6 +27,15 @@ struct config_zone {
 /* A zone file served beside the Mesos zone (`zones`). */
 struct config_tsig_key;
 
+/* rateLimit (ratelimit.h). */
+struct config_rrl {
+	int rate;		/* responses a second per class; 0: off */
+	int slip;		/* every slip-th limited one goes truncated */
+	int v4_prefix, v6_prefix;
+	char **exempt;		/* CIDR prefixes never limited */
+	size_t n_exempt;
+};
+
 struct config_zonefile {
 	char *apex;			/* lower-case, no trailing dot */
 	char *file;			/* as written; relative to the config */
@@ -87,6 +96,7 @@ struct config {
 	size_t n_tsig_keys;
 	char *transfer_key;		/* "": transfers need no key */
 	int ixfr_history;		/* generations kept for IXFR */
+	struct config_rrl rrl;		/* rateLimit */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

@@ -174,6 +174,11 @@ static const struct row rows[] = {
 	    SERVER_XFR_ABORTED),
 	SRV("taskdns_zone_transfer_bytes_total", C,
 	    "Octets of zone transfers sent.", NULL, NULL, SERVER_XFR_BYTES),
+	SRV("taskdns_rrl_responses_total", C,
+	    "UDP answers over rateLimit: dropped, or sent truncated (slip).",
+	    "action", "dropped", SERVER_RRL_DROPPED),
+	SRV("taskdns_rrl_responses_total", C, NULL, "action", "slipped",
+	    SERVER_RRL_SLIPPED),
 	SRV("taskdns_tsig_queries_total", C,
 	    "Signed queries (TSIG): verified and answered signed, or answered "
 	    "with a TSIG error (BADKEY, BADSIG, BADTIME).", "result", "good",

@@ -83,6 +83,7 @@ options_free(struct options *o)
 	o->n_sys_resolvers = 0;
 	acl_free(&o->recurse_from);
 	acl_free(&o->allow_transfer);
+	acl_free(&o->rrl_exempt);
 	if (o->tsig.v != NULL)
 		explicit_bzero(o->tsig.v, o->tsig.n * sizeof(*o->tsig.v));
 	free(o->tsig.v);
@@ -139,6 +140,19 @@ forward_opts(struct options *o, const struct config *c, struct server_opts *so)
 	    c->allow_transfer.n, &o->allow_transfer, &bad) != 0)
 		o->allow_transfer.n = 0;
 	so->allow_transfer = &o->allow_transfer;
+	if (acl_parse((const char *const *)c->rrl.exempt, c->rrl.n_exempt,
+	    &o->rrl_exempt, &bad) != 0)
+		o->rrl_exempt.n = 0;
+	so->rrl.rate = (unsigned)c->rrl.rate;
+	so->rrl.slip = (unsigned)c->rrl.slip;
+	so->rrl.v4_prefix = (unsigned)c->rrl.v4_prefix;
+	so->rrl.v6_prefix = (unsigned)c->rrl.v6_prefix;
+	so->rrl.exempt = &o->rrl_exempt;
+	if (c->rrl.rate > 0)
+		log_info("rate limit: %d responses a second per client /%d "
+		    "(IPv6 /%d) and response class, UDP; slip %d",
+		    c->rrl.rate, c->rrl.v4_prefix, c->rrl.v6_prefix,
+		    c->rrl.slip);
 	tsig_opts(o, c, so);
 	if (!c->external_on)
 		return;

@@ -20,6 +20,7 @@ struct options {
 	size_t n_sys_resolvers;
 	struct acl recurse_from;
 	struct acl allow_transfer;
+	struct acl rrl_exempt;
 	struct config_strlist one_listener;	/* for config_dns_addrs */
 	struct tsig_keys tsig;			/* tsigKeys */
 	const struct tsig_key *xfr_key;		/* transferKey, in tsig */

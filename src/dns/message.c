@@ -455,3 +455,28 @@ message_finish(struct msg_builder *b, uint16_t our_udp_size)
 	wire_put_u16_at(&b->w, 10, b->count[SEC_ADDITIONAL]);
 	return b->w.pos;
 }
+
+size_t
+message_cut_to_question(uint8_t *msg, size_t len)
+{
+	struct wbuf w;
+	struct dname n;
+	struct msg_header h;
+
+	if (message_read_header(msg, len, &h) != 0)
+		return 0;
+	wire_init_read(&w, msg, len);
+	wire_skip(&w, MSG_HDR_LEN);
+	if (h.qdcount > 0) {
+		if (dname_parse(&w, &n) != 0)
+			return 0;
+		wire_skip(&w, 4);
+		if (wire_err(&w) != 0)
+			return 0;
+	}
+	msg[2] |= 0x02;		/* TC */
+	msg[4] = 0;
+	msg[5] = h.qdcount > 0 ? 1 : 0;
+	memset(msg + 6, 0, 6);
+	return w.pos;
+}

@@ -66,6 +66,11 @@ int message_read_header(const uint8_t *pkt, size_t len, struct msg_header *h);
 /* The RCODE (the header's four bits) of a message, or -1 when it has no
  * whole header. */
 int message_peek_rcode(const uint8_t *pkt, size_t len);
+/* Cut message msg (len octets) to its header and question, TC set and
+ * the other counts 0 (an answer that cannot go whole, with a TSIG or
+ * slipped by rate limiting): the new length, or 0 when it has no
+ * readable question. */
+size_t message_cut_to_question(uint8_t *msg, size_t len);
 /* Write id into a message's header (len >= 2; nothing otherwise). */
 void message_set_id(uint8_t *pkt, size_t len, uint16_t id);
 /* Does message a hold one question equal, ignoring case, to the one of

@@ -262,6 +262,7 @@ server_new(const struct server_opts *o, struct table *t, char *errbuf,
 
 	s->port = o->port;
 	s->conf = worker_conf_new(o);
+	s->rrl = rrl_new();
 	s->n = o->workers < 1 ? 1 : o->workers;
 	s->w = xcalloc((size_t)s->n, sizeof(*s->w));
 	if (plan_binds(s, o, errbuf, errlen) != 0) {
@@ -504,5 +505,6 @@ server_free(struct server *s)
 	}
 	free(s->w);
 	worker_conf_unref(s->conf);
+	rrl_free(s->rrl);
 	free(s);
 }

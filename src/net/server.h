@@ -17,6 +17,7 @@
 #include "conf/acl.h"
 #include "zone/answer.h"
 #include "net/forward.h"
+#include "net/rrl.h"
 #include "net/tsig.h"
 #include "zone/table.h"
 
@@ -48,6 +49,9 @@ struct server_opts {
 	 * any address holding it may transfer).  Copied. */
 	const struct tsig_keys *tsig_keys;
 	const struct tsig_key *xfr_key;
+	/* Response rate limiting of UDP answers (rrl.h; rate 0: off);
+	 * rrl.exempt copied. */
+	struct rrl_opts rrl;
 };
 
 /* Query types and response codes counted one by one; the rest are
@@ -74,6 +78,8 @@ enum server_counter {
 	SERVER_XFR_REFUSED,	/* not in allowTransfer, not an apex, bad */
 	SERVER_XFR_ABORTED,	/* connection gone mid-transfer */
 	SERVER_XFR_BYTES,	/* octets of transfers sent (TCP) */
+	SERVER_RRL_DROPPED,	/* UDP answers not sent: rateLimit */
+	SERVER_RRL_SLIPPED,	/* ... sent truncated instead */
 	SERVER_TSIG_GOOD,	/* signed queries answered signed */
 	SERVER_TSIG_BAD,	/* signed queries answered with a TSIG error */
 	SERVER_COUNTERS

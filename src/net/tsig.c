@@ -379,32 +379,6 @@ tsig_sign(struct tsig_ctx *ctx, uint8_t *msg, size_t len, size_t cap,
 	return len;
 }
 
-/* Cut msg to its header and question, TC set: the new length, or 0. */
-static size_t
-cut_to_question(uint8_t *msg, size_t len)
-{
-	struct wbuf w;
-	struct dname n;
-	struct msg_header h;
-
-	if (message_read_header(msg, len, &h) != 0)
-		return 0;
-	wire_init_read(&w, msg, len);
-	wire_skip(&w, MSG_HDR_LEN);
-	if (h.qdcount > 0) {
-		if (dname_parse(&w, &n) != 0)
-			return 0;
-		wire_skip(&w, 4);
-		if (wire_err(&w) != 0)
-			return 0;
-	}
-	msg[2] |= 0x02;		/* TC */
-	msg[4] = 0;
-	msg[5] = h.qdcount > 0 ? 1 : 0;
-	memset(msg + 6, 0, 6);
-	return w.pos;
-}
-
 size_t
 tsig_sign_within(struct tsig_ctx *ctx, uint8_t *msg, size_t len, size_t lim,
     uint64_t now)
@@ -416,7 +390,7 @@ tsig_sign_within(struct tsig_ctx *ctx, uint8_t *msg, size_t len, size_t lim,
 	n = tsig_sign(ctx, msg, len, lim, now);
 	if (n > 0)
 		return n;
-	len = cut_to_question(msg, len);
+	len = message_cut_to_question(msg, len);
 	return len == 0 ? 0 : tsig_sign(ctx, msg, len, lim, now);
 }
 

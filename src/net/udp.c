@@ -1,12 +1,18 @@
 /* udp.c - DNS over UDP for a worker (see udp.h): batches of queries in
  * and answers out, one system call each way, each answer from the address
  * its query came to. */
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include <event2/event.h>
+
+#include "dns/message.h"
+#include "util/log.h"
 #include "net/udp.h"
 #include "net/worker.h"
 #include "net/xfr.h"
@@ -142,6 +148,68 @@ udp_limit(const uint8_t *pkt, size_t len)
 	return q.edns_size < MSG_UDP_MAX ? q.edns_size : MSG_UDP_MAX;
 }
 
+/* The client prefix peer is counted in, as text ("192.0.2.0/24"). */
+static void
+prefix_text(const struct sockaddr *peer, const struct rrl_opts *o, char *buf,
+    size_t len)
+{
+	uint8_t a[16] = { 0 };
+	unsigned bits = peer->sa_family == AF_INET ? o->v4_prefix : o->v6_prefix;
+	unsigned n = peer->sa_family == AF_INET ? 4 : 16;
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	memcpy(a, peer->sa_family == AF_INET ?
+	    (const void *)&((const struct sockaddr_in *)(const void *)peer)->
+	    sin_addr : (const void *)&((const struct sockaddr_in6 *)(const void *)
+	    peer)->sin6_addr, n);
+	for (unsigned i = 0; i < n; i++)
+		if (i * 8 >= bits)
+			a[i] = 0;
+		else if (bits - i * 8 < 8)
+			a[i] &= (uint8_t)(0xff00u >> (bits - i * 8));
+	(void)inet_ntop(peer->sa_family, a, text, sizeof(text));
+	snprintf(buf, len, "%s/%u", text, bits);
+}
+
+/* Rate limiting of the answer in out (*olen octets) to query i: false
+ * when it is dropped; one that slips is cut to its question, with TC. */
+static bool
+udp_rrl(struct worker *w, unsigned i, const struct answer_info *info,
+    uint8_t *out, size_t *olen)
+{
+	const struct sockaddr *peer = (const struct sockaddr *)&w->from[i];
+	const struct rrl_opts *o = &w->conf->o.rrl;
+	const uint8_t *name;
+	size_t nlen;
+	struct timeval tv;
+	enum rrl_class cls;
+	enum rrl_verdict v;
+	uint64_t n;
+
+	event_base_gettimeofday_cached(w->base, &tv);
+	cls = rrl_classify(out, *olen, &name, &nlen, info->zone != NULL ?
+	    info->zone->data : NULL, info->zone != NULL ? info->zone->len : 0);
+	v = rrl_check(w->srv->rrl, o, peer, cls, name, nlen,
+	    (uint32_t)tv.tv_sec);
+	if (v == RRL_PASS)
+		return true;
+	if (rrl_should_log(w->srv->rrl, (uint32_t)tv.tv_sec, &n)) {
+		char p[INET6_ADDRSTRLEN + 8];
+
+		prefix_text(peer, o, p, sizeof(p));
+		log_warn("rate limit: answers to %s over %u a second, dropped "
+		    "or slipped (%llu answers limited since the last such line)",
+		    p, o->rate, (unsigned long long)n);
+	}
+	if (v == RRL_DROP) {
+		worker_bump(w, SERVER_RRL_DROPPED);
+		return false;
+	}
+	worker_bump(w, SERVER_RRL_SLIPPED);
+	*olen = message_cut_to_question(out, *olen);
+	return *olen > 0;
+}
+
 /* Answer query i of the batch into out (MSG_UDP_MAX octets): true when
  * the answer, *olen long, is to be sent now (false: dropped, or the
  * forwarder answers later). */
@@ -190,6 +258,10 @@ udp_one(struct worker *w, int fd, unsigned i, const struct fwd_pktinfo *src,
 	}
 	worker_count(w, k, &info);
 	if (k == ANSWER_DROP)
+		return false;
+	/* A signed query is no forgery: never limited. */
+	if (tc.key == NULL && w->conf->o.rrl.rate > 0 &&
+	    !udp_rrl(w, i, &info, out, olen))
 		return false;
 	if (tc.key != NULL)
 		*olen = worker_tsig_sign(w, &tc, out, *olen,

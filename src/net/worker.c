@@ -94,6 +94,15 @@ worker_conf_new(const struct server_opts *o)
 		    c->acl_xfr.n * sizeof(*c->acl_xfr.v));
 		c->o.allow_transfer = &c->acl_xfr;
 	}
+	c->o.rrl.exempt = NULL;
+	if (o->rrl.exempt != NULL && o->rrl.exempt->n > 0) {
+		c->rrl_exempt.n = o->rrl.exempt->n;
+		c->rrl_exempt.v = xcalloc(c->rrl_exempt.n,
+		    sizeof(*c->rrl_exempt.v));
+		memcpy(c->rrl_exempt.v, o->rrl.exempt->v,
+		    c->rrl_exempt.n * sizeof(*c->rrl_exempt.v));
+		c->o.rrl.exempt = &c->rrl_exempt;
+	}
 	c->o.tsig_keys = NULL;
 	c->o.xfr_key = NULL;
 	if (o->tsig_keys != NULL && o->tsig_keys->n > 0) {
@@ -155,6 +164,7 @@ worker_conf_unref(struct sconf *c)
 	free(c->servers);
 	acl_free(&c->acl);
 	acl_free(&c->acl_xfr);
+	acl_free(&c->rrl_exempt);
 	if (c->keys.v != NULL)
 		explicit_bzero(c->keys.v, c->keys.n * sizeof(*c->keys.v));
 	free(c->keys.v);

@@ -46,6 +46,7 @@ struct sconf {
 	char **zones, ***servers;	/* what groups points to, owned */
 	struct acl acl;
 	struct acl acl_xfr;	/* allowTransfer (o.allow_transfer) */
+	struct acl rrl_exempt;	/* o.rrl.exempt */
 	struct tsig_keys keys;	/* o.tsig_keys */
 	const struct tsig_key *xfr_key;	/* in keys; NULL: none */
 	struct fwd_shared *fwd_shared;	/* NULL: not forwarding */
@@ -144,6 +145,7 @@ struct server {
 	unsigned n_binds;
 	int port;
 	struct sconf *conf;	/* the latest; workers switch to it */
+	struct rrl *rrl;	/* the rate limiter's table, every worker's */
 	struct worker *w;
 	int n;
 	struct event *reap_ev;	/* on the main base; NULL: workers drop */

@@ -19,6 +19,7 @@ struct ctx {
 					 * a CNAME's target chased here */
 	uint32_t rnd;
 	bool full;		/* an answer record did not fit */
+	bool tcp;
 };
 
 int
@@ -213,11 +214,20 @@ answer_type(struct ctx *c, const struct table_node *node, uint16_t type,
 	return true;
 }
 
+/* ANY: over TCP every rrset at the name; over UDP one (RFC 8482 4.1:
+ * the SOA at the apex, else the name's first), so a 40-octet query
+ * cannot draw kilobytes to a forged address. */
 static bool
 answer_any(struct ctx *c, const struct table_node *node, bool apex)
 {
 	bool any = false;
 
+	if (!c->tcp) {
+		if (apex)
+			return answer_type(c, node, RR_SOA, true);
+		return node->count > 0 && answer_type(c, node,
+		    table_node_recs(c->t, node)[0].type, false);
+	}
 	if (apex) {
 		any = answer_type(c, node, RR_SOA, true);
 		if (!c->full)
@@ -414,6 +424,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 	c.q = &q;
 	c.owner = &q.qname;
 	c.rnd = rnd;
+	c.tcp = tcp;
 	switch (v) {
 	case MSG_FORMERR:
 		/* A question we could not read is not echoed. */

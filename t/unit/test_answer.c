@@ -183,8 +183,18 @@ apex_soa_and_ns(void **state)
 	ask("Mesos", RR_NS, 0, false, &r);
 	assert_int_equal(r.an, 1);
 	assert_true(r.flags & AA);
-	ask("mesos", RR_ANY, 0, false, &r);
+	/* ANY: over TCP every rrset; over UDP one (RFC 8482), TC clear. */
+	ask("mesos", RR_ANY, 0, true, &r);
 	assert_int_equal(r.an, 2);
+	ask("mesos", RR_ANY, 0, false, &r);
+	assert_int_equal(r.an, 1);
+	assert_false(r.flags & TC);
+	ask("web.marathon.mesos", RR_ANY, 0, true, &r);
+	assert_int_equal(r.an, 4);	/* three A, one AAAA */
+	ask("web.marathon.mesos", RR_ANY, 0, false, &r);
+	assert_true(r.an == 3 || r.an == 1);	/* one rrset */
+	assert_false(r.flags & TC);
+	assert_int_equal(r.rcode, RCODE_NOERROR);
 }
 
 static void
