@@ -9,7 +9,7 @@ TOP=$(pwd)
 
 DEPS="build-essential autoconf automake libtool pkg-config libevent-dev
 libc-ares-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libyajl-dev
-libzookeeper-mt-dev libknot-dev bind9-dnsutils python3 curl"
+libzookeeper-mt-dev libknot-dev libsodium-dev bind9-dnsutils python3 curl"
 # What only the tests use: a ZooKeeper server, network namespaces, NSD as
 # an upstream for forwarding, NSD and Knot as zone-transfer secondaries,
 # valgrind, jq and promtool (prometheus) for the HTTP API, dnsperf for

@@ -50,6 +50,7 @@ LIBS = [
     (re.compile(r"^yajl/"), {"mesos"}, "yajl"),
     (re.compile(r"^libzscanner/"), {"zone"}, "libzscanner"),
     (re.compile(r"^(libdnssec|gnutls|nettle)/"), {"net", "daemon"}, "crypto"),
+    (re.compile(r"^sodium(\.h|/)"), {"net"}, "libsodium"),
     (re.compile(r"^cmocka\.h$"), set(), "cmocka"),
 ]
 

@@ -15,6 +15,7 @@
 #include "conf/config.h"
 #include "conf/syntax.h"
 #include "conf/ratelimit.h"
+#include "conf/strlist.h"
 #include "conf/tsigkeys.h"
 #include "util/ipaddr.h"
 #include "util/arena.h"
@@ -128,6 +129,9 @@ static const struct key keys[] = {
 	KI("ixfrHistory", ixfr_history, 0, 10000, 100, "IXFRHistory", NOW),
 	{ "rateLimit", T_RRL, O(rrl), 0, 0, true, NULL, 0, NULL, "RateLimit",
 	    OUT_PLAIN, R(SERVER) },
+	{ "cookieSecret", T_STR, O(cookie_secret), 0, 0, true, "", 0, NULL,
+	    "CookieSecret", OUT_SECRET, R(SERVER) },
+	KS("nsid", nsid, "", "NSID", SERVER),
 	KI("workers", workers, 0, 256, 0, "Workers", RESTART),
 	KB("hostLookup", host_lookup, true, "HostLookup", RECORDS),
 	KI("tcpIdleSeconds", tcp_idle_seconds, 1, 3600, 10, "TCPIdleSeconds",
@@ -186,23 +190,6 @@ msg_add(struct msgs *m, const char *fmt, ...)
 	m->buf[m->len++] = '\n';
 	m->buf[m->len] = '\0';
 	m->count++;
-}
-
-static void
-strlist_free(struct config_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
-static void
-strlist_add(struct config_strlist *l, const char *s)
-{
-	l->v = xrealloc(l->v, (l->n + 1) * sizeof(char *));
-	l->v[l->n++] = xstrdup(s);
 }
 
 static void
@@ -328,17 +315,6 @@ config_default(void)
 }
 
 static bool
-strlist_differ(const struct config_strlist *x, const struct config_strlist *y)
-{
-	if (x->n != y->n)
-		return true;
-	for (size_t i = 0; i < x->n; i++)
-		if (strcmp(x->v[i], y->v[i]) != 0)
-			return true;
-	return false;
-}
-
-static bool
 zones_differ(const struct config *x, const struct config *y)
 {
 	if (x->n_zone_resolvers != y->n_zone_resolvers)
@@ -401,15 +377,6 @@ config_differ(const struct config *x, const struct config *y,
 		if (keys[i].reload == r && key_differs(&keys[i], x, y))
 			return true;
 	return false;
-}
-
-static void
-strlist_write(struct jsonw *w, const struct config_strlist *l)
-{
-	jsonw_array(w);
-	for (size_t i = 0; i < l->n; i++)
-		jsonw_string(w, l->v[i]);
-	jsonw_end_array(w);
 }
 
 static void
@@ -722,7 +689,6 @@ apply(struct msgs *e, struct config *c, const struct key *k, const json_t *v)
 	}
 }
 
-
 /* listeners: IP addresses, each once, at most CONFIG_MAX_LISTENERS; when
  * empty, listener alone. */
 static void
@@ -755,15 +721,11 @@ validate_listeners(struct msgs *e, struct config *c)
 		strlist_add(l, c->listener);
 }
 
-
 /* "host:port" or "[v6]:port"; host must be non-empty. */
 
 /* A resolver: "ip", "ip:port", "[v6]:port". */
 
 /* ^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$, each label at most 63 octets. */
-
-
-
 
 /* The keys that take one of a few words. */
 static void
@@ -897,6 +859,12 @@ validate(struct msgs *e, struct config *c, bool have_source)
 	    NULL)
 		msg_add(e, "transferKey: \"%s\" is not a key of tsigKeys",
 		    c->transfer_key);
+	if (c->cookie_secret[0] != '\0' && (strlen(c->cookie_secret) != 32 ||
+	    strspn(c->cookie_secret, "0123456789abcdefABCDEF") != 32))
+		msg_add(e, "cookieSecret: expected 32 hex digits (16 octets), "
+		    "or \"\" for a random one");
+	if (strlen(c->nsid) > 64)
+		msg_add(e, "nsid: at most 64 octets");
 	for (size_t i = 0; i < c->notify.n; i++)
 		if (!conf_is_resolver(c->notify.v[i]))
 			msg_add(e, "notify: \"%s\" is not ip or ip:port",

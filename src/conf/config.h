@@ -97,6 +97,8 @@ struct config {
 	char *transfer_key;		/* "": transfers need no key */
 	int ixfr_history;		/* generations kept for IXFR */
 	struct config_rrl rrl;		/* rateLimit */
+	char *cookie_secret;		/* 32 hex digits; "": random */
+	char *nsid;			/* "": none; "hostname": ours */
 	int forward_max_in_flight;	/* forwarded queries per worker */
 	int health_stale_seconds;	/* /healthz; 0: 3 x refreshSeconds */
 	char *state_api;		/* auto, stream, poll */

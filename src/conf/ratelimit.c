@@ -8,22 +8,8 @@
 #include "conf/acl.h"
 #include "conf/config.h"
 #include "conf/ratelimit.h"
+#include "conf/syntax.h"
 #include "util/arena.h"
-
-static void add_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-add_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	size_t n = strlen(err);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (n + 1 < errlen)
-		vsnprintf(err + n, errlen - n, fmt, ap);
-	va_end(ap);
-}
 
 /* The integer members: name, where, bounds, default. */
 static const struct {
@@ -72,7 +58,7 @@ apply_exempt(struct config *c, const char *key, json_t *v, char *err,
 	json_t *it;
 
 	if (!json_is_array(v)) {
-		add_err(err, errlen, "%s.exempt: expected a list of CIDR "
+		conf_add_err(err, errlen, "%s.exempt: expected a list of CIDR "
 		    "prefixes\n", key);
 		return;
 	}
@@ -81,7 +67,7 @@ apply_exempt(struct config *c, const char *key, json_t *v, char *err,
 
 		if (!json_is_string(it) ||
 		    acl_parse_entry(json_string_value(it), &ent) != 0) {
-			add_err(err, errlen, "%s.exempt: item %zu is not an "
+			conf_add_err(err, errlen, "%s.exempt: item %zu is not an "
 			    "address or address/prefix\n", key, i);
 			continue;
 		}
@@ -100,7 +86,7 @@ ratelimit_apply(struct config *c, const char *key, const json_t *v,
 	json_t *m;
 
 	if (!json_is_object(v)) {
-		add_err(err, errlen, "%s: expected an object "
+		conf_add_err(err, errlen, "%s: expected an object "
 		    "{\"responsesPerSecond\", \"slip\", \"ipv4PrefixLength\", "
 		    "\"ipv6PrefixLength\", \"exempt\"}\n", key);
 		return;
@@ -117,13 +103,13 @@ ratelimit_apply(struct config *c, const char *key, const json_t *v,
 		for (i = 0; i < N_INTS && strcasecmp(name, ints[i].name); i++)
 			;
 		if (i == N_INTS) {
-			add_err(err, errlen, "%s.%s: not a member of %s\n", key,
+			conf_add_err(err, errlen, "%s.%s: not a member of %s\n", key,
 			    name, key);
 			continue;
 		}
 		if (!json_is_integer(m) || json_integer_value(m) < ints[i].min ||
 		    json_integer_value(m) > ints[i].max) {
-			add_err(err, errlen, "%s.%s: expected an integer from "
+			conf_add_err(err, errlen, "%s.%s: expected an integer from "
 			    "%d to %d\n", key, ints[i].name, ints[i].min,
 			    ints[i].max);
 			continue;

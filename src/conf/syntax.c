@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -161,4 +163,16 @@ config_has_wildcard(const struct config *c)
 		if (config_is_wildcard(l->v[i]))
 			return true;
 	return false;
+}
+
+void
+conf_add_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	size_t n = strlen(err);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (n + 1 < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+	va_end(ap);
 }

@@ -4,6 +4,7 @@
 #define TASKDNS_SYNTAX_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* An IPv4 or IPv6 literal. */
 bool conf_is_ip(const char *s);
@@ -20,5 +21,9 @@ void conf_lower(char *s);
 void conf_strip_dot(char *s);
 /* Whether two zones are equal or one is inside the other. */
 bool conf_zone_nests(const char *a, const char *b);
+
+/* Append a line made as printf does to err (errlen octets in all). */
+void conf_add_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -15,21 +15,6 @@
 static const char *const algorithms[] = { "hmac-sha1", "hmac-sha224",
     "hmac-sha256", "hmac-sha384", "hmac-sha512" };
 
-static void add_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-add_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	size_t n = strlen(err);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (n + 1 < errlen)
-		vsnprintf(err + n, errlen - n, fmt, ap);
-	va_end(ap);
-}
-
 /* Base64 in its padded form, whole quanta (RFC 4648 4). */
 static bool
 is_base64(const char *s)
@@ -73,25 +58,25 @@ one_key(struct config *c, const char *key, const char *name, json_t *o,
 	size_t n;
 
 	if (!json_is_string(alg) || !json_is_string(sec)) {
-		add_err(err, errlen, "%s.%s: expected {\"algorithm\": "
+		conf_add_err(err, errlen, "%s.%s: expected {\"algorithm\": "
 		    "\"hmac-sha256\", \"secret\": \"BASE64\"}\n", key, name);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(algorithms) / sizeof(*algorithms); i++)
 		known |= strcasecmp(json_string_value(alg), algorithms[i]) == 0;
 	if (!known)
-		add_err(err, errlen, "%s.%s: algorithm not hmac-sha1, "
+		conf_add_err(err, errlen, "%s.%s: algorithm not hmac-sha1, "
 		    "hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512\n",
 		    key, name);
 	if (!is_base64(json_string_value(sec)))
-		add_err(err, errlen, "%s.%s: the secret is not base64\n", key,
+		conf_add_err(err, errlen, "%s.%s: the secret is not base64\n", key,
 		    name);
 	k.name = lower_dup(name);
 	n = strlen(k.name);
 	if (n > 1 && k.name[n - 1] == '.')
 		k.name[n - 1] = '\0';
 	if (!conf_is_domain(k.name))
-		add_err(err, errlen, "%s: \"%s\" is not a key name\n", key, name);
+		conf_add_err(err, errlen, "%s: \"%s\" is not a key name\n", key, name);
 	k.algorithm = lower_dup(json_string_value(alg));
 	k.secret = xstrdup(json_string_value(sec));
 	c->tsig_keys = xrealloc(c->tsig_keys, (c->n_tsig_keys + 1) *
@@ -107,14 +92,14 @@ tsigkeys_apply(struct config *c, const char *key, const json_t *v, char *err,
 	json_t *o;
 
 	if (!json_is_object(v)) {
-		add_err(err, errlen, "%s: expected an object of key name: "
+		conf_add_err(err, errlen, "%s: expected an object of key name: "
 		    "{\"algorithm\", \"secret\"}\n", key);
 		return;
 	}
 	tsigkeys_free(c);
 	json_object_foreach((json_t *)(uintptr_t)v, name, o) {
 		if (!json_is_object(o)) {
-			add_err(err, errlen, "%s.%s: expected an object\n", key,
+			conf_add_err(err, errlen, "%s.%s: expected an object\n", key,
 			    name);
 			continue;
 		}

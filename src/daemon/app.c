@@ -531,6 +531,10 @@ start_server(struct app *a)
 	char addrs[1024];
 
 	tsig_init();
+	if (cookie_init() != 0) {
+		log_err("cannot initialise libsodium (DNS cookies)");
+		return -1;
+	}
 	options_server(&a->opts, a->cfg, &so);
 	a->srv = new_server(a, &so);
 	if (a->srv == NULL)

@@ -186,6 +186,43 @@ forward_opts(struct options *o, const struct config *c, struct server_opts *so)
 	}
 }
 
+/* Cookies (cookieSecret, or a random secret) and the NSID. */
+static void
+edns_opts(struct options *o, const struct config *c, struct server_opts *so)
+{
+	const char *nsid = c->nsid;
+	char host[256];
+	size_t n;
+
+	so->answer.cookies = true;
+	if (c->cookie_secret[0] != '\0') {
+		for (size_t i = 0; i < COOKIE_SECRET_LEN; i++) {
+			unsigned v;
+
+			if (sscanf(c->cookie_secret + 2 * i, "%2x", &v) != 1)
+				v = 0;	/* validated already */
+			so->cookie_secret[i] = (uint8_t)v;
+		}
+	} else {
+		if (!o->have_random)
+			cookie_random_secret(o->random_secret);
+		o->have_random = true;
+		memcpy(so->cookie_secret, o->random_secret, COOKIE_SECRET_LEN);
+	}
+	if (strcmp(nsid, "hostname") == 0) {
+		if (gethostname(host, sizeof(host)) != 0)
+			host[0] = '\0';
+		host[sizeof(host) - 1] = '\0';
+		nsid = host;
+	}
+	n = strlen(nsid);
+	if (n > MSG_NSID_MAX)
+		n = MSG_NSID_MAX;
+	memcpy(so->nsid, nsid, n);
+	so->nsid_len = (uint8_t)n;
+	so->answer.nsid_len = (uint8_t)n;
+}
+
 void
 options_server(struct options *o, const struct config *c,
     struct server_opts *so)
@@ -204,6 +241,7 @@ options_server(struct options *o, const struct config *c,
 	so->answer.edns_size = 1232;
 	so->tcp_max_conns = (unsigned)c->tcp_max_connections;
 	so->tcp_idle_ms = (unsigned)c->tcp_idle_seconds * 1000u;
+	edns_opts(o, c, so);
 	forward_opts(o, c, so);
 }
 

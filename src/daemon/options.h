@@ -24,6 +24,10 @@ struct options {
 	struct config_strlist one_listener;	/* for config_dns_addrs */
 	struct tsig_keys tsig;			/* tsigKeys */
 	const struct tsig_key *xfr_key;		/* transferKey, in tsig */
+	/* The cookie secret when cookieSecret is "": made once, so a
+	 * reload keeps the cookies handed out good. */
+	uint8_t random_secret[COOKIE_SECRET_LEN];
+	bool have_random;
 };
 
 /* Fill so from c (what o held before is freed first); logs where names

@@ -35,6 +35,37 @@ read_tsig(struct wbuf *w, struct msg_query *q, uint16_t rdlen)
 	return MSG_OK;
 }
 
+/* An OPT's options (rdata rd, len octets): NSID asked, a COOKIE's
+ * octets; a COOKIE of a length RFC 7873 5.2.2 does not allow, or options
+ * that overrun the rdata, are FORMERR. */
+static enum msg_verdict
+read_options(const uint8_t *rd, uint16_t len, struct msg_query *q)
+{
+	size_t p = 0;
+
+	while (p < len) {
+		uint16_t code, n;
+
+		if (len - p < 4)
+			return MSG_FORMERR;
+		code = (uint16_t)(rd[p] << 8 | rd[p + 1]);
+		n = (uint16_t)(rd[p + 2] << 8 | rd[p + 3]);
+		p += 4;
+		if (n > len - p)
+			return MSG_FORMERR;
+		if (code == EDNS_NSID)
+			q->nsid = true;
+		if (code == EDNS_COOKIE) {
+			if (n < 8 || (n > 8 && n < 16) || n > 40)
+				return MSG_FORMERR;
+			q->cookie_len = (uint8_t)n;
+			memcpy(q->cookie, rd + p, n);
+		}
+		p += n;
+	}
+	return MSG_OK;
+}
+
 /* Skip one resource record at the cursor; an OPT or a TSIG is read into
  * q.  last: the message's last record. */
 static enum msg_verdict
@@ -43,7 +74,7 @@ skip_rr(struct wbuf *w, struct msg_query *q, bool additional, bool last)
 	struct dname owner;
 	uint16_t type, class, rdlen;
 	uint32_t ttl;
-	size_t class_off;
+	size_t class_off, rd_off;
 
 	if (dname_parse(w, &owner) != 0)
 		return MSG_FORMERR;
@@ -61,6 +92,7 @@ skip_rr(struct wbuf *w, struct msg_query *q, bool additional, bool last)
 		q->tsig_key = owner;
 		return read_tsig(w, q, rdlen);
 	}
+	rd_off = w->pos;
 	wire_skip(w, rdlen);
 	if (wire_err(w) != 0)
 		return MSG_FORMERR;
@@ -74,7 +106,7 @@ skip_rr(struct wbuf *w, struct msg_query *q, bool additional, bool last)
 	q->edns_size_off = (uint16_t)class_off;
 	q->edns_version = (uint8_t)(ttl >> 16 & 0xff);
 	q->edns_do = (ttl & OPT_DO) != 0;
-	return MSG_OK;
+	return read_options(w->base + rd_off, rdlen, q);
 }
 
 int
@@ -301,9 +333,9 @@ message_begin(struct msg_builder *b, const struct msg_query *q, uint8_t *buf,
 		wire_put_u16(&b->w, q->qclass);
 	}
 	if (q->edns) {
-		b->reserve = OPT_LEN;
-		if (b->w.lim >= OPT_LEN)
-			b->w.lim -= OPT_LEN;
+		b->reserve = OPT_LEN + (size_t)q->opt_extra;
+		if (b->w.lim >= b->reserve)
+			b->w.lim -= b->reserve;
 	}
 }
 
@@ -479,4 +511,86 @@ message_cut_to_question(uint8_t *msg, size_t len)
 	msg[5] = h.qdcount > 0 ? 1 : 0;
 	memset(msg + 6, 0, 6);
 	return w.pos;
+}
+
+/* The offset of the OPT record that is the last of msg, or 0. */
+static size_t
+last_opt(const uint8_t *msg, size_t len)
+{
+	struct msg_header h;
+	struct wbuf w;
+	struct dname n;
+	size_t at = 0;
+	unsigned total;
+
+	if (message_read_header(msg, len, &h) != 0 || h.arcount == 0)
+		return 0;
+	wire_init_read(&w, msg, len);
+	wire_skip(&w, MSG_HDR_LEN);
+	for (unsigned i = 0; i < h.qdcount; i++) {
+		if (dname_parse(&w, &n) != 0)
+			return 0;
+		wire_skip(&w, 4);
+	}
+	total = (unsigned)h.ancount + h.nscount + h.arcount;
+	for (unsigned i = 0; i < total; i++) {
+		at = w.pos;
+		if (dname_parse(&w, &n) != 0)
+			return 0;
+		if (i + 1 == total)
+			break;
+		wire_skip(&w, 8);
+		wire_skip(&w, wire_get_u16(&w));
+		if (wire_err(&w) != 0)
+			return 0;
+	}
+	if (len - at < OPT_LEN || msg[at] != 0 ||
+	    (msg[at + 1] << 8 | msg[at + 2]) != RR_OPT)
+		return 0;
+	if (at + OPT_LEN + (size_t)(msg[at + 9] << 8 | msg[at + 10]) != len)
+		return 0;
+	return at;
+}
+
+size_t
+message_add_options(uint8_t *msg, size_t len, size_t cap, const uint8_t *opts,
+    size_t n)
+{
+	size_t at = last_opt(msg, len);
+	size_t rdlen;
+
+	if (at == 0 || n == 0 || len + n > cap)
+		return len;
+	rdlen = (size_t)(msg[at + 9] << 8 | msg[at + 10]) + n;
+	if (rdlen > 0xffff)
+		return len;
+	msg[at + 9] = (uint8_t)(rdlen >> 8);
+	msg[at + 10] = (uint8_t)rdlen;
+	memcpy(msg + len, opts, n);
+	return len + n;
+}
+
+size_t
+message_put_opt(uint8_t *msg, size_t len, size_t cap, uint16_t udp_size,
+    unsigned rcode, const uint8_t *opts, size_t n)
+{
+	uint16_t ar;
+
+	if (len < MSG_HDR_LEN || len + OPT_LEN + n > cap || n > 0xffff)
+		return len;
+	msg[len] = 0;
+	msg[len + 1] = (uint8_t)(RR_OPT >> 8);
+	msg[len + 2] = (uint8_t)RR_OPT;
+	msg[len + 3] = (uint8_t)(udp_size >> 8);
+	msg[len + 4] = (uint8_t)udp_size;
+	msg[len + 5] = (uint8_t)(rcode >> 4);
+	memset(msg + len + 6, 0, 3);
+	msg[len + 9] = (uint8_t)(n >> 8);
+	msg[len + 10] = (uint8_t)n;
+	memcpy(msg + len + OPT_LEN, opts, n);
+	msg[3] = (uint8_t)((msg[3] & 0xf0) | (rcode & 0x0f));
+	ar = (uint16_t)((msg[10] << 8 | msg[11]) + 1);
+	msg[10] = (uint8_t)(ar >> 8);
+	msg[11] = (uint8_t)ar;
+	return len + OPT_LEN + n;
 }

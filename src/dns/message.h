@@ -44,6 +44,12 @@ struct msg_query {
 	uint8_t edns_version;
 	bool edns_do;
 	uint16_t edns_size_off;	/* offset of the OPT's size field, or 0 */
+	bool nsid;		/* NSID asked (RFC 5001) */
+	uint8_t cookie_len;	/* COOKIE (RFC 7873): 0, 8 or 16 to 40 */
+	uint8_t cookie[40];	/* client cookie, then server cookie */
+	/* Octets the transport will add to the answer's OPT (its cookie,
+	 * NSID): set by the answerer, kept free by message_begin. */
+	uint16_t opt_extra;
 	uint16_t question_end;	/* offset just past the question, or 0 */
 	/* A TSIG record, the last of additional (RFC 8945 4.2): what an
 	 * unsigned error reply needs of it. */
@@ -66,6 +72,23 @@ int message_read_header(const uint8_t *pkt, size_t len, struct msg_header *h);
 /* The RCODE (the header's four bits) of a message, or -1 when it has no
  * whole header. */
 int message_peek_rcode(const uint8_t *pkt, size_t len);
+/* EDNS options (RFC 5001, RFC 7873): their codes; the longest NSID we
+ * send; a COOKIE option as we send it (client 8 + server 16). */
+#define EDNS_NSID 3
+#define EDNS_COOKIE 10
+#define MSG_NSID_MAX 64
+#define MSG_COOKIE_OPT (4 + 8 + 16)
+
+/* Add options opts (n octets, in wire form) to the OPT that ends message
+ * msg (len octets, room for cap): the new length; len when there is no
+ * such OPT or no room. */
+size_t message_add_options(uint8_t *msg, size_t len, size_t cap,
+    const uint8_t *opts, size_t n);
+/* Append an OPT (our payload size, extended RCODE rcode's upper bits,
+ * options opts) to msg, which has none, and set its RCODE: the new
+ * length, or len when there is no room. */
+size_t message_put_opt(uint8_t *msg, size_t len, size_t cap,
+    uint16_t udp_size, unsigned rcode, const uint8_t *opts, size_t n);
 /* Cut message msg (len octets) to its header and question, TC set and
  * the other counts 0 (an answer that cannot go whole, with a TSIG or
  * slipped by rate limiting): the new length, or 0 when it has no

@@ -44,6 +44,7 @@ enum {
 	RCODE_YXDOMAIN = 6,	/* RFC 6672: a DNAME made a name too long */
 	RCODE_NOTAUTH = 9,
 	RCODE_BADVERS = 16,	/* extended, needs OPT */
+	RCODE_BADCOOKIE = 23,	/* RFC 7873, extended */
 };
 
 /* TSIG error field (RFC 8945 5.2) */

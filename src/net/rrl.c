@@ -8,6 +8,7 @@
 #include "dns/message.h"
 #include "net/rrl.h"
 #include "util/arena.h"
+#include "util/mix.h"
 
 /* A slot: tag (32 bits) | second (12 bits) | count (20 bits). */
 #define SEC_BITS 12
@@ -39,17 +40,6 @@ static uint64_t
 mix(uint64_t h, uint8_t b)
 {
 	return (h ^ b) * 0x100000001b3ull;
-}
-
-/* splitmix64's finalizer: every input bit moves every output bit. */
-static uint64_t
-finish(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
 }
 
 /* The hash of (class, the peer's prefix, the name in lower case). */
@@ -85,7 +75,7 @@ key_of(const struct rrl *r, const struct rrl_opts *o,
 
 		h = mix(h, c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c);
 	}
-	return finish(h ^ r->key[1]);
+	return mix64(h ^ r->key[1]);
 }
 
 enum rrl_verdict

@@ -17,6 +17,7 @@
 #include "conf/acl.h"
 #include "zone/answer.h"
 #include "net/forward.h"
+#include "net/cookie.h"
 #include "net/rrl.h"
 #include "net/tsig.h"
 #include "zone/table.h"
@@ -52,6 +53,11 @@ struct server_opts {
 	/* Response rate limiting of UDP answers (rrl.h; rate 0: off);
 	 * rrl.exempt copied. */
 	struct rrl_opts rrl;
+	/* DNS cookies (answer.cookies on) with this secret; the NSID to
+	 * answer with (nsid_len 0: none, answer.nsid_len the same). */
+	uint8_t cookie_secret[COOKIE_SECRET_LEN];
+	char nsid[MSG_NSID_MAX];
+	uint8_t nsid_len;
 };
 
 /* Query types and response codes counted one by one; the rest are

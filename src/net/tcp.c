@@ -203,6 +203,8 @@ tcp_answer(struct tcp_conn *c, size_t len, size_t *olen)
 	 * stops a stream of garbage. */
 	if (k == ANSWER_DROP)
 		return TCP_CLOSE;
+	*olen = worker_edns(w, &info, (const struct sockaddr *)&c->peer,
+	    w->out + 2, *olen, MSG_MAX);
 	if (tc.key != NULL)
 		*olen = worker_tsig_sign(w, &tc, w->out + 2, *olen, MSG_MAX);
 	return TCP_SEND;

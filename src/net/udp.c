@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -171,9 +172,35 @@ prefix_text(const struct sockaddr *peer, const struct rrl_opts *o, char *buf,
 	snprintf(buf, len, "%s/%u", text, bits);
 }
 
-/* Rate limiting of the answer in out (*olen octets) to query i: false
- * when it is dropped; one that slips is cut to its question, with TC. */
-static bool
+/* An answer cut to its question for rate limiting, with our cookie
+ * when the query had one (RFC 7873 5.2.3: a client can come back with
+ * it, and is not limited then); rcode BADCOOKIE for a bad server cookie
+ * (TC clear: the client retries with the new one), else TC. */
+static size_t
+cut_with_cookie(struct worker *w, const struct answer_info *info,
+    const struct sockaddr *peer, uint8_t *out, size_t len, bool badcookie)
+{
+	uint8_t opt[MSG_COOKIE_OPT];
+
+	len = message_cut_to_question(out, len);
+	if (len == 0 || !info->edns || info->cookie_len < 8 ||
+	    !w->conf->o.answer.cookies)
+		return len;
+	if (badcookie)
+		out[2] &= (uint8_t)~0x02;
+	cookie_option(w->conf->o.cookie_secret, info->cookie, peer,
+	    (uint32_t)time(NULL), opt);
+	return message_put_opt(out, len, info->lim, w->conf->o.answer.edns_size,
+	    badcookie ? RCODE_BADCOOKIE : RCODE_NOERROR, opt, sizeof(opt));
+}
+
+enum rrl_do { RRL_DO_DROP, RRL_DO_ANSWER, RRL_DO_CUT };
+
+/* Rate limiting of the answer in out (*olen octets) to query i: drop it,
+ * answer, or send it cut to its question, with TC (it slipped); a query
+ * with a server cookie of ours is not limited, one with a bad one gets
+ * BADCOOKIE where it would have been limited. */
+static enum rrl_do
 udp_rrl(struct worker *w, unsigned i, const struct answer_info *info,
     uint8_t *out, size_t *olen)
 {
@@ -185,14 +212,17 @@ udp_rrl(struct worker *w, unsigned i, const struct answer_info *info,
 	enum rrl_class cls;
 	enum rrl_verdict v;
 	uint64_t n;
+	enum cookie_state cs = worker_cookie(w, info, peer);
 
+	if (cs == COOKIE_GOOD)
+		return RRL_DO_ANSWER;
 	event_base_gettimeofday_cached(w->base, &tv);
 	cls = rrl_classify(out, *olen, &name, &nlen, info->zone != NULL ?
 	    info->zone->data : NULL, info->zone != NULL ? info->zone->len : 0);
 	v = rrl_check(w->srv->rrl, o, peer, cls, name, nlen,
 	    (uint32_t)tv.tv_sec);
 	if (v == RRL_PASS)
-		return true;
+		return RRL_DO_ANSWER;
 	if (rrl_should_log(w->srv->rrl, (uint32_t)tv.tv_sec, &n)) {
 		char p[INET6_ADDRSTRLEN + 8];
 
@@ -201,13 +231,18 @@ udp_rrl(struct worker *w, unsigned i, const struct answer_info *info,
 		    "or slipped (%llu answers limited since the last such line)",
 		    p, o->rate, (unsigned long long)n);
 	}
+	if (cs == COOKIE_BAD) {
+		worker_bump(w, SERVER_RRL_SLIPPED);
+		*olen = cut_with_cookie(w, info, peer, out, *olen, true);
+		return *olen > 0 ? RRL_DO_CUT : RRL_DO_DROP;
+	}
 	if (v == RRL_DROP) {
 		worker_bump(w, SERVER_RRL_DROPPED);
-		return false;
+		return RRL_DO_DROP;
 	}
 	worker_bump(w, SERVER_RRL_SLIPPED);
-	*olen = message_cut_to_question(out, *olen);
-	return *olen > 0;
+	*olen = cut_with_cookie(w, info, peer, out, *olen, false);
+	return *olen > 0 ? RRL_DO_CUT : RRL_DO_DROP;
 }
 
 /* Answer query i of the batch into out (MSG_UDP_MAX octets): true when
@@ -260,9 +295,14 @@ udp_one(struct worker *w, int fd, unsigned i, const struct fwd_pktinfo *src,
 	if (k == ANSWER_DROP)
 		return false;
 	/* A signed query is no forgery: never limited. */
-	if (tc.key == NULL && w->conf->o.rrl.rate > 0 &&
-	    !udp_rrl(w, i, &info, out, olen))
-		return false;
+	if (tc.key == NULL && w->conf->o.rrl.rate > 0) {
+		enum rrl_do d = udp_rrl(w, i, &info, out, olen);
+
+		if (d != RRL_DO_ANSWER)
+			return d == RRL_DO_CUT;
+	}
+	*olen = worker_edns(w, &info, (const struct sockaddr *)&w->from[i],
+	    out, *olen, info.lim);
 	if (tc.key != NULL)
 		*olen = worker_tsig_sign(w, &tc, out, *olen,
 		    udp_limit(w->qbuf[i], n));

@@ -448,3 +448,39 @@ worker_tsig_sign(struct worker *w, struct tsig_ctx *ctx, uint8_t *out,
 	n = tsig_sign_within(ctx, out, len, lim, (uint64_t)time(NULL));
 	return n > 0 ? n : len;
 }
+
+size_t
+worker_edns(struct worker *w, const struct answer_info *info,
+    const struct sockaddr *peer, uint8_t *out, size_t len, size_t lim)
+{
+	const struct server_opts *o = &w->conf->o;
+	uint8_t opts[MSG_COOKIE_OPT + 4 + MSG_NSID_MAX];
+	size_t n = 0;
+
+	if (!info->edns || (info->cookie_len == 0 && !info->nsid))
+		return len;
+	if (info->cookie_len >= 8 && o->answer.cookies) {
+		cookie_option(o->cookie_secret, info->cookie, peer,
+		    (uint32_t)time(NULL), opts);
+		n += MSG_COOKIE_OPT;
+	}
+	if (info->nsid && o->nsid_len > 0) {
+		opts[n] = 0;
+		opts[n + 1] = EDNS_NSID;
+		opts[n + 2] = 0;
+		opts[n + 3] = o->nsid_len;
+		memcpy(opts + n + 4, o->nsid, o->nsid_len);
+		n += 4u + o->nsid_len;
+	}
+	return n > 0 ? message_add_options(out, len, lim, opts, n) : len;
+}
+
+enum cookie_state
+worker_cookie(struct worker *w, const struct answer_info *info,
+    const struct sockaddr *peer)
+{
+	if (info->cookie_len == 0 || !w->conf->o.answer.cookies)
+		return COOKIE_NONE;
+	return cookie_check(w->conf->o.cookie_secret, info->cookie,
+	    info->cookie_len, peer, (uint32_t)time(NULL));
+}

@@ -207,6 +207,13 @@ bool worker_try_forward(struct worker *w, const uint8_t *pkt, size_t len,
 enum tsig_result worker_tsig_check(struct worker *w, uint8_t *pkt,
     size_t *len, const struct sockaddr *peer, struct tsig_ctx *ctx,
     uint8_t *out, size_t cap, size_t *olen);
+/* The options of the answer in out (len octets, at most lim) the query
+ * asked for: a fresh server cookie, the NSID.  The new length. */
+size_t worker_edns(struct worker *w, const struct answer_info *info,
+    const struct sockaddr *peer, uint8_t *out, size_t len, size_t lim);
+/* The query's cookie, checked (COOKIE_NONE when it had none). */
+enum cookie_state worker_cookie(struct worker *w,
+    const struct answer_info *info, const struct sockaddr *peer);
 /* Sign answer out (len octets) of a query ctx checked, within lim
  * octets (an answer too big for its TSIG is cut to its question, with
  * TC: RFC 8945 5.3): its new length (len when it cannot be signed). */

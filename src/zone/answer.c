@@ -410,6 +410,14 @@ answer_query(const struct table *t, const struct zoneset *zs,
 		return ANSWER_DROP;
 	info->qtype = q.qtype;
 	info->edns = q.edns;
+	if (q.edns && (q.nsid || q.cookie_len > 0)) {
+		info->nsid = q.nsid;
+		info->cookie_len = q.cookie_len;
+		memcpy(info->cookie, q.cookie, q.cookie_len);
+		q.opt_extra = (uint16_t)((q.cookie_len > 0 && cfg->cookies ?
+		    MSG_COOKIE_OPT : 0) + (q.nsid && cfg->nsid_len > 0 ?
+		    4 + cfg->nsid_len : 0));
+	}
 	if (tcp)
 		lim = MSG_MAX;
 	else if (q.edns && q.edns_size > MSG_UDP_MIN)
@@ -418,6 +426,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 		lim = MSG_UDP_MIN;
 	if (lim > cap)
 		lim = cap;
+	info->lim = (uint16_t)(lim > 0xffff ? 0xffff : lim);
 	memset(&c, 0, sizeof(c));
 	c.t = t;
 	c.cfg = cfg;

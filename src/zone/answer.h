@@ -20,6 +20,10 @@ struct answer_cfg {
 	bool recurse_on;	/* RA bit */
 	bool set_truncate_bit;	/* false: never set TC */
 	uint16_t edns_size;	/* the payload size we advertise */
+	/* What the transport adds to an answer's OPT when asked (room is
+	 * kept for it): a server cookie; an NSID of nsid_len octets. */
+	bool cookies;
+	uint8_t nsid_len;
 };
 
 enum answer_kind {
@@ -39,6 +43,10 @@ struct answer_info {
 	uint8_t rcode;
 	bool truncated;
 	bool edns;
+	uint16_t lim;		/* the size the answer had to fit */
+	bool nsid;		/* the query asked for NSID */
+	uint8_t cookie_len;	/* the query's COOKIE (0: none) */
+	uint8_t cookie[40];
 };
 
 /* Answer the packet pkt (len bytes) from t and the static zones zs (NULL:

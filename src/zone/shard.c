@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/mix.h"
 #include "zone/shard.h"
 
 /* Names per shard a generation aims at: small enough that writing one
@@ -12,17 +13,6 @@
  * part of the memory. */
 #define NAMES_PER_SHARD 48
 #define MAX_SHARD_BITS 16
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 /* Hash of n octets, eight at a time, chained from h. */
 static uint64_t

@@ -8,21 +8,11 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/mix.h"
 #include "dns/err.h"
 #include "zone/journal.h"
 #include "zone/shard.h"
 #include "zone/table.h"
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
 
 size_t
 table_bytes(const struct table *t)

@@ -134,7 +134,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[65536];
-	static const struct answer_cfg cfg = { true, true, 1232 };
+	static const struct answer_cfg cfg = { true, true, 1232, true, 8 };
 	struct table *t = fixed_table();
 	struct answer_info info;
 	struct msg_query q, parsed;

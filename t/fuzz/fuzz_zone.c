@@ -45,7 +45,7 @@ static void
 ask(const struct zoneset *zs, const struct dname *name, uint16_t type)
 {
 	static uint8_t out[65536];
-	static const struct answer_cfg cfg = { true, true, 1232 };
+	static const struct answer_cfg cfg = { true, true, 1232, false, 0 };
 	uint8_t pkt[512];
 	struct answer_info info;
 	struct msg_query q, parsed;

@@ -6,7 +6,7 @@
 #include "zone/table.h"
 
 static struct table *tab;
-static const struct answer_cfg cfg = { true, true, 1232 };
+static const struct answer_cfg cfg = { true, true, 1232, false, 0 };
 
 struct resp {
 	uint16_t id, flags, qd, an, ns, ar;

@@ -133,7 +133,7 @@ static void
 ask(const struct zoneset *zs, const char *name, uint16_t type,
     struct resp *r)
 {
-	static const struct answer_cfg cfg = { false, true, 1232 };
+	static const struct answer_cfg cfg = { false, true, 1232, false, 0 };
 	uint8_t q[300];
 	struct dname n;
 	struct answer_info info;
