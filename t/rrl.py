@@ -14,17 +14,12 @@ line of key=value: sent= received= (DNS octets, the victim's), amp=
 tcp_retries= tcp_answered= (the first 20 truncated answers asked again
 over TCP, as a real client at the victim's address would), and for the
 client: asked= answered= lost= truncated=."""
-import selectors, socket, struct, sys, threading, time
+import os, selectors, socket, struct, sys, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsq import qname as wire_name  # noqa: E402
 
 TYPES = {"A": 1, "SRV": 33, "TXT": 16, "AAAA": 28}
-
-
-def wire_name(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        if label:
-            out += bytes([len(label)]) + label.encode()
-    return out + b"\0"
 
 
 def query(qid, name, qtype, edns):

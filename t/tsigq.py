@@ -10,17 +10,12 @@ Prints key=value pairs on one line: rcode=, tsig_error=, other_len=, server_time
 (from Other Data, when six octets), and verified=1 when the answer's MAC
 is right for this key (request MAC, answer without its TSIG, variables).
 """
-import base64, hashlib, hmac, random, socket, struct, sys, time
+import os, base64, hashlib, hmac, random, socket, struct, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dnsq import qname as wire_name  # noqa: E402
 
 TYPES = {"A": 1, "SOA": 6, "TXT": 16, "AAAA": 28, "SRV": 33}
-
-
-def wire_name(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        if label:
-            out += bytes([len(label)]) + label.lower().encode()
-    return out + b"\0"
 
 
 def skip_name(m, i):
