@@ -469,8 +469,10 @@ message_finish(struct msg_builder *b, uint16_t our_udp_size)
 	wire_put_u16_at(&b->w, 2, flags);
 	wire_put_u16_at(&b->w, 6, b->count[SEC_ANSWER]);
 	wire_put_u16_at(&b->w, 8, b->count[SEC_AUTHORITY]);
+	b->opt_at = 0;
 	if (b->q->edns) {
 		b->w.lim += b->reserve;
+		b->opt_at = b->w.pos;
 		/* OPT: root owner, class = payload size, ttl = extended rcode,
 		 * version 0, DO echoed (RFC 3225), no options. */
 		wire_put_u8(&b->w, 0);
@@ -482,8 +484,12 @@ message_finish(struct msg_builder *b, uint16_t our_udp_size)
 		wire_put_u16(&b->w, 0);
 		b->count[SEC_ADDITIONAL]++;
 	}
-	if (b->tsig_error_set && b->q->tsig)
+	if (b->tsig_error_set && b->q->tsig) {
 		put_tsig_error(b);
+		b->opt_at = 0;
+	}
+	if (wire_err(&b->w) != 0)
+		b->opt_at = 0;
 	wire_put_u16_at(&b->w, 10, b->count[SEC_ADDITIONAL]);
 	return b->w.pos;
 }
@@ -513,53 +519,16 @@ message_cut_to_question(uint8_t *msg, size_t len)
 	return w.pos;
 }
 
-/* The offset of the OPT record that is the last of msg, or 0. */
-static size_t
-last_opt(const uint8_t *msg, size_t len)
-{
-	struct msg_header h;
-	struct wbuf w;
-	struct dname n;
-	size_t at = 0;
-	unsigned total;
-
-	if (message_read_header(msg, len, &h) != 0 || h.arcount == 0)
-		return 0;
-	wire_init_read(&w, msg, len);
-	wire_skip(&w, MSG_HDR_LEN);
-	for (unsigned i = 0; i < h.qdcount; i++) {
-		if (dname_parse(&w, &n) != 0)
-			return 0;
-		wire_skip(&w, 4);
-	}
-	total = (unsigned)h.ancount + h.nscount + h.arcount;
-	for (unsigned i = 0; i < total; i++) {
-		at = w.pos;
-		if (dname_parse(&w, &n) != 0)
-			return 0;
-		if (i + 1 == total)
-			break;
-		wire_skip(&w, 8);
-		wire_skip(&w, wire_get_u16(&w));
-		if (wire_err(&w) != 0)
-			return 0;
-	}
-	if (len - at < OPT_LEN || msg[at] != 0 ||
-	    (msg[at + 1] << 8 | msg[at + 2]) != RR_OPT)
-		return 0;
-	if (at + OPT_LEN + (size_t)(msg[at + 9] << 8 | msg[at + 10]) != len)
-		return 0;
-	return at;
-}
-
 size_t
-message_add_options(uint8_t *msg, size_t len, size_t cap, const uint8_t *opts,
-    size_t n)
+message_add_options(uint8_t *msg, size_t len, size_t cap, size_t at,
+    const uint8_t *opts, size_t n)
 {
-	size_t at = last_opt(msg, len);
 	size_t rdlen;
 
-	if (at == 0 || n == 0 || len + n > cap)
+	if (at < MSG_HDR_LEN || n == 0 || len + n > cap ||
+	    len - at < OPT_LEN || msg[at] != 0 ||
+	    (msg[at + 1] << 8 | msg[at + 2]) != RR_OPT ||
+	    at + OPT_LEN + (size_t)(msg[at + 9] << 8 | msg[at + 10]) != len)
 		return len;
 	rdlen = (size_t)(msg[at + 9] << 8 | msg[at + 10]) + n;
 	if (rdlen > 0xffff)

@@ -79,10 +79,10 @@ int message_peek_rcode(const uint8_t *pkt, size_t len);
 #define MSG_NSID_MAX 64
 #define MSG_COOKIE_OPT (4 + 8 + 16)
 
-/* Add options opts (n octets, in wire form) to the OPT that ends message
- * msg (len octets, room for cap): the new length; len when there is no
- * such OPT or no room. */
-size_t message_add_options(uint8_t *msg, size_t len, size_t cap,
+/* Add options opts (n octets, in wire form) to the OPT at offset at that
+ * ends message msg (len octets, room for cap; message_finish's opt_at):
+ * the new length; len when no OPT ends the message there, or no room. */
+size_t message_add_options(uint8_t *msg, size_t len, size_t cap, size_t at,
     const uint8_t *opts, size_t n);
 /* Append an OPT (our payload size, extended RCODE rcode's upper bits,
  * options opts) to msg, which has none, and set its RCODE: the new
@@ -129,6 +129,8 @@ struct msg_builder {
 	uint16_t tsig_error;
 	size_t rdlen_pos;	/* RDLENGTH of the record being written */
 	size_t reserve;		/* kept free for the OPT record */
+	size_t opt_at;		/* message_finish: where its OPT, the last
+				 * record, begins; 0: none is last */
 	struct msg_comp comp[MSG_COMP_MAX];
 	unsigned n_comp;
 };

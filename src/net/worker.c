@@ -472,7 +472,8 @@ worker_edns(struct worker *w, const struct answer_info *info,
 		memcpy(opts + n + 4, o->nsid, o->nsid_len);
 		n += 4u + o->nsid_len;
 	}
-	return n > 0 ? message_add_options(out, len, lim, opts, n) : len;
+	return n > 0 ? message_add_options(out, len, lim, info->opt_at, opts,
+	    n) : len;
 }
 
 enum cookie_state

@@ -469,6 +469,7 @@ answer_query(const struct table *t, const struct zoneset *zs,
 	if (wire_err(&c.b.w) != 0 && c.b.w.pos < MSG_HDR_LEN)
 		return ANSWER_DROP;
 	*out_len = message_finish(&c.b, cfg->edns_size);
+	info->opt_at = (uint16_t)(c.b.opt_at <= 0xffff ? c.b.opt_at : 0);
 	info->truncated = c.b.tc;
 	info->rcode = (uint8_t)message_rcode(&c.b);
 	if (kind == ANSWER_NOT_OURS || kind == ANSWER_XFR)

@@ -44,6 +44,7 @@ struct answer_info {
 	bool truncated;
 	bool edns;
 	uint16_t lim;		/* the size the answer had to fit */
+	uint16_t opt_at;	/* where the answer's OPT begins (0: none) */
 	bool nsid;		/* the query asked for NSID */
 	uint8_t cookie_len;	/* the query's COOKIE (0: none) */
 	uint8_t cookie[40];

@@ -127,6 +127,70 @@ opt_is_echoed_with_do_and_extended_rcode(void **state)
 	assert_int_equal(out[3] & 0x80, 0x80);		/* RA */
 }
 
+/* A query's OPT with options opts (n octets) in pkt: its length. */
+static size_t
+query_with_options(uint8_t *pkt, const uint8_t *opts, size_t n)
+{
+	size_t len = make_query(pkt, 512, 7, "a.mesos", 1, 1232, 0);
+
+	pkt[len - 2] = (uint8_t)(n >> 8);
+	pkt[len - 1] = (uint8_t)n;
+	memcpy(pkt + len, opts, n);
+	return len + n;
+}
+
+/* EDNS options read (NSID, COOKIE; bad cookie lengths FORMERR), the room
+ * kept for them, and options added to the answer's OPT. */
+static void
+edns_options(void **state)
+{
+	static const uint8_t both[] = { 0, 3, 0, 0, 0, 10, 0, 8, 1, 2, 3, 4, 5,
+	    6, 7, 8 };
+	static const uint8_t short_cookie[] = { 0, 10, 0, 2, 1, 2 };
+	static const uint8_t overrun[] = { 0, 10, 0, 9, 1, 2 };
+	static const uint8_t nsid[] = { 0, 3, 0, 2, 'h', 'i' };
+	uint8_t pkt[512], out[512];
+	struct msg_query q;
+	struct msg_builder b;
+	size_t n, len, with;
+
+	(void)state;
+	n = query_with_options(pkt, both, sizeof(both));
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	assert_true(q.nsid);
+	assert_int_equal(q.cookie_len, 8);
+	assert_int_equal(q.cookie[7], 8);
+	n = query_with_options(pkt, short_cookie, sizeof(short_cookie));
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_FORMERR);
+	n = query_with_options(pkt, overrun, sizeof(overrun));
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_FORMERR);
+	/* Room kept: an answer limited to 100 octets stops 6 short. */
+	n = query_with_options(pkt, both, sizeof(both));
+	assert_int_equal(message_parse_query(pkt, n, &q), MSG_OK);
+	q.opt_extra = sizeof(nsid);
+	message_begin(&b, &q, out, sizeof(out), 100, 0, true, false);
+	assert_int_equal(b.w.lim, 100 - 11 - sizeof(nsid));
+	len = message_finish(&b, 1232);
+	assert_true(b.opt_at > 0);
+	with = message_add_options(out, len, 100, b.opt_at, nsid, sizeof(nsid));
+	assert_int_equal(with, len + sizeof(nsid));
+	assert_int_equal(out[b.opt_at + 10], sizeof(nsid));	/* RDLEN */
+	assert_memory_equal(out + len, nsid, sizeof(nsid));
+	/* Not an OPT there, or no room: unchanged. */
+	assert_int_equal(message_add_options(out, with, 512, b.opt_at + 1,
+	    nsid, sizeof(nsid)), with);
+	assert_int_equal(message_add_options(out, with, with, b.opt_at,
+	    nsid, sizeof(nsid)), with);
+	/* An OPT put on a message cut to its question: BADCOOKIE. */
+	len = message_cut_to_question(out, with);
+	assert_int_equal(out[11], 0);
+	len = message_put_opt(out, len, sizeof(out), 1232, RCODE_BADCOOKIE,
+	    nsid, sizeof(nsid));
+	assert_int_equal(out[11], 1);
+	assert_int_equal(out[3] & 0x0f, RCODE_BADCOOKIE & 0x0f);
+	assert_int_equal(out[len - sizeof(nsid) - 6], RCODE_BADCOOKIE >> 4);
+}
+
 /* The accessors the rest of taskdns reads and patches packets with. */
 static void
 header_accessors(void **state)
@@ -173,6 +237,7 @@ main(void)
 		cmocka_unit_test(two_opt_records_are_formerr),
 		cmocka_unit_test(builds_compressed_records_and_undoes_what_does_not_fit),
 		cmocka_unit_test(opt_is_echoed_with_do_and_extended_rcode),
+		cmocka_unit_test(edns_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
