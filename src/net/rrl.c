@@ -1,5 +1,7 @@
 /* rrl.c - response rate limiting (see rrl.h). */
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,6 +80,86 @@ key_of(const struct rrl *r, const struct rrl_opts *o,
 	return mix64(h ^ r->key[1]);
 }
 
+/* The peer's prefix: IPv4 as the address | 1 << 32 (never 0), IPv6 its
+ * first 8 octets (a prefix longer than 64 bits is kept to 64). */
+static uint64_t
+prefix_key(const struct rrl_opts *o, const struct sockaddr *peer, bool *v6)
+{
+	const uint8_t *a;
+	unsigned bits, n;
+	uint64_t k = 0;
+
+	*v6 = peer->sa_family == AF_INET6;
+	if (*v6) {
+		a = ((const struct sockaddr_in6 *)(const void *)peer)->
+		    sin6_addr.s6_addr;
+		bits = o->v6_prefix > 64 ? 64 : o->v6_prefix;
+		n = 8;
+	} else {
+		a = (const uint8_t *)&((const struct sockaddr_in *)
+		    (const void *)peer)->sin_addr;
+		bits = o->v4_prefix;
+		n = 4;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		unsigned keep = i * 8 >= bits ? 0 : bits - i * 8 >= 8 ? 8 :
+		    bits - i * 8;
+
+		k = k << 8 | (uint8_t)(a[i] & (0xff00u >> keep));
+	}
+	return *v6 ? k : k | 1ull << 32;
+}
+
+/* Remember peer's prefix for the next log line (RRL_SEEN at most). */
+static void
+note_prefix(struct rrl *r, const struct rrl_opts *o,
+    const struct sockaddr *peer)
+{
+	bool v6;
+	uint64_t k = prefix_key(o, peer, &v6);
+	_Atomic uint64_t *seen = v6 ? r->seen6 : r->seen4;
+
+	if (k == 0)
+		return;
+	for (unsigned i = 0; i < RRL_SEEN; i++) {
+		uint64_t v = atomic_load_explicit(&seen[i], memory_order_relaxed);
+
+		if (v == k)
+			return;
+		if (v == 0 && atomic_compare_exchange_strong_explicit(&seen[i],
+		    &v, k, memory_order_relaxed, memory_order_relaxed))
+			return;
+		if (v == k)
+			return;
+	}
+}
+
+void
+rrl_prefixes(struct rrl *r, const struct rrl_opts *o, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int fam = 0; fam < 2; fam++)
+		for (unsigned i = 0; i < RRL_SEEN; i++) {
+			uint64_t k = atomic_exchange_explicit(fam ? &r->seen6[i] :
+			    &r->seen4[i], 0, memory_order_relaxed);
+			uint8_t a[16] = { 0 };
+			char text[INET6_ADDRSTRLEN];
+
+			if (k == 0)
+				continue;
+			for (int b = 0; b < (fam ? 8 : 4); b++)
+				a[b] = (uint8_t)(k >> (8 * ((fam ? 7 : 3) - b)));
+			if (inet_ntop(fam ? AF_INET6 : AF_INET, a, text,
+			    sizeof(text)) == NULL || used >= len)
+				continue;
+			used += (size_t)snprintf(buf + used, len - used, "%s%s/%u",
+			    used > 0 ? ", " : "", text, fam ? o->v6_prefix :
+			    o->v4_prefix);
+		}
+}
+
 enum rrl_verdict
 rrl_check(struct rrl *r, const struct rrl_opts *o, const struct sockaddr *peer,
     enum rrl_class cls, const uint8_t *name, size_t name_len, uint32_t now)
@@ -116,6 +198,7 @@ rrl_check(struct rrl *r, const struct rrl_opts *o, const struct sockaddr *peer,
 	if (cnt <= o->rate)
 		return RRL_PASS;
 	atomic_fetch_add_explicit(&r->limited, 1, memory_order_relaxed);
+	note_prefix(r, o, peer);
 	over = cnt - o->rate;
 	return o->slip > 0 && over % o->slip == 0 ? RRL_SLIP : RRL_DROP;
 }

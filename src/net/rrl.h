@@ -31,6 +31,7 @@
 #include "conf/acl.h"
 
 #define RRL_SLOTS 65536
+#define RRL_SEEN 8	/* prefixes named in one log line at most */
 
 enum rrl_class {
 	RRL_ANSWER,	/* a name's records, or NODATA: by the name */
@@ -54,6 +55,9 @@ struct rrl {
 	_Atomic uint64_t limited;	/* responses limited, all time */
 	_Atomic uint32_t logged_minute;	/* the last minute logged */
 	_Atomic uint64_t limited_logged;	/* limited as of that log */
+	/* Prefixes limited since the last log line (0: free): an IPv4 one
+	 * as its address | 1 << 32, an IPv6 one as its first 8 octets. */
+	_Atomic uint64_t seen4[RRL_SEEN], seen6[RRL_SEEN];
 };
 
 struct rrl *rrl_new(void);
@@ -68,8 +72,13 @@ enum rrl_verdict rrl_check(struct rrl *r, const struct rrl_opts *o,
 enum rrl_class rrl_classify(const uint8_t *msg, size_t len,
     const uint8_t **name, size_t *name_len, const uint8_t *apex,
     size_t apex_len);
-/* Once a minute at most: true when the caller is to log the prefix of
- * peer as limited, *n the responses limited since the last such line. */
+/* Once a minute at most: true when the caller is to log the prefixes
+ * limited (rrl_prefixes), *n the responses limited since the last such
+ * line. */
 bool rrl_should_log(struct rrl *r, uint32_t now, uint64_t *n);
+/* The prefixes limited since the last call, as text ("192.0.2.0/24,
+ * 2001:db8::/56"; RRL_SEEN at most), into buf; they are forgotten. */
+void rrl_prefixes(struct rrl *r, const struct rrl_opts *o, char *buf,
+    size_t len);
 
 #endif

@@ -149,29 +149,6 @@ udp_limit(const uint8_t *pkt, size_t len)
 	return q.edns_size < MSG_UDP_MAX ? q.edns_size : MSG_UDP_MAX;
 }
 
-/* The client prefix peer is counted in, as text ("192.0.2.0/24"). */
-static void
-prefix_text(const struct sockaddr *peer, const struct rrl_opts *o, char *buf,
-    size_t len)
-{
-	uint8_t a[16] = { 0 };
-	unsigned bits = peer->sa_family == AF_INET ? o->v4_prefix : o->v6_prefix;
-	unsigned n = peer->sa_family == AF_INET ? 4 : 16;
-	char text[INET6_ADDRSTRLEN] = "?";
-
-	memcpy(a, peer->sa_family == AF_INET ?
-	    (const void *)&((const struct sockaddr_in *)(const void *)peer)->
-	    sin_addr : (const void *)&((const struct sockaddr_in6 *)(const void *)
-	    peer)->sin6_addr, n);
-	for (unsigned i = 0; i < n; i++)
-		if (i * 8 >= bits)
-			a[i] = 0;
-		else if (bits - i * 8 < 8)
-			a[i] &= (uint8_t)(0xff00u >> (bits - i * 8));
-	(void)inet_ntop(peer->sa_family, a, text, sizeof(text));
-	snprintf(buf, len, "%s/%u", text, bits);
-}
-
 /* An answer cut to its question for rate limiting, with our cookie
  * when the query had one (RFC 7873 5.2.3: a client can come back with
  * it, and is not limited then); rcode BADCOOKIE for a bad server cookie
@@ -224,9 +201,9 @@ udp_rrl(struct worker *w, unsigned i, const struct answer_info *info,
 	if (v == RRL_PASS)
 		return RRL_DO_ANSWER;
 	if (rrl_should_log(w->srv->rrl, (uint32_t)tv.tv_sec, &n)) {
-		char p[INET6_ADDRSTRLEN + 8];
+		char p[RRL_SEEN * 2 * (INET6_ADDRSTRLEN + 6)];
 
-		prefix_text(peer, o, p, sizeof(p));
+		rrl_prefixes(w->srv->rrl, o, p, sizeof(p));
 		log_warn("rate limit: answers to %s over %u a second, dropped "
 		    "or slipped (%llu answers limited since the last such line)",
 		    p, o->rate, (unsigned long long)n);

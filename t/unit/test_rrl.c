@@ -141,12 +141,22 @@ log_once_a_minute(void **state)
 	struct rrl *r = rrl_new();
 	struct rrl_opts o = { 1, 0, 24, 56, NULL };
 	uint64_t n = 0;
+	char text[256];
 
 	(void)state;
+
 	for (int i = 0; i < 4; i++)
 		(void)ask(r, &o, "10.0.0.1", web, 600);
+	(void)ask(r, &o, "10.7.7.7", web, 600);
+	(void)ask(r, &o, "10.7.7.8", web, 600);	/* the same /24 */
+	(void)ask(r, &o, "2001:db8:1:2ff::1", web, 600);
+	(void)ask(r, &o, "2001:db8:1:2ff::1", web, 600);
 	assert_true(rrl_should_log(r, 600, &n));
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 5);
+	rrl_prefixes(r, &o, text, sizeof(text));
+	assert_string_equal(text, "10.0.0.0/24, 10.7.7.0/24, 2001:db8:1:200::/56");
+	rrl_prefixes(r, &o, text, sizeof(text));
+	assert_string_equal(text, "");		/* forgotten once named */
 	assert_false(rrl_should_log(r, 659, &n));
 	(void)ask(r, &o, "10.0.0.1", web, 600);
 	assert_true(rrl_should_log(r, 660, &n));
